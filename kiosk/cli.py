@@ -1,0 +1,54 @@
+"""The ``kiosk`` command: one click group, every subcommand loaded only when used.
+
+Start-up stays fast: ``kiosk run`` never imports the hub, FastAPI or sqlite-utils.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from kiosk import __version__
+
+# name -> "module:attribute"; the module is imported only when the command runs
+COMMANDS = {
+    "run": "kiosk.customer.cli:run",
+    "screenshot": "kiosk.customer.cli:screenshot",
+    "demo": "kiosk.customer.cli:demo",
+    "flows": "kiosk.flows.cli:flows",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module, attr = self.lazy[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kiosk")
+def main() -> None:
+    """Guichet Kiosk: guided post-office tasks with speech and one-tap help.
+
+    \b
+    Example:
+        kiosk run --windowed
+    """
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

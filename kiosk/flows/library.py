@@ -1,0 +1,115 @@
+"""The set of flows a kiosk offers: built-in flows plus the office's, last good version kept.
+
+Validated flows are cached as plain JSON keyed by the file's content, so a kiosk start
+needs neither YAML nor the validator when nothing changed. A file that turns invalid
+never replaces the flow it held: the problems are reported and the old version stays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kiosk.flows.model import Flow
+from kiosk.flows.validator import Issue
+
+log = logging.getLogger(__name__)
+
+CACHE_VERSION = "1"
+BUILTIN_ORDER = (
+    "frank-letter", "send-parcel", "collect-parcel", "buy-stamps", "send-registered",
+    "track-shipment", "pickup-return", "use-locker", "digital-skills",
+)
+
+
+def flow_files(folders: Iterable[Path]) -> list[Path]:
+    """The ``*.yaml`` / ``*.yml`` files of each folder, folder order kept."""
+    files: list[Path] = []
+    for folder in folders:
+        if folder.is_dir():
+            files += sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    return files
+
+
+class FlowLibrary:
+    """Flows by id, loaded from folders; later folders override earlier ones by id."""
+
+    def __init__(self, folders: Iterable[Path], cache_file: Path | None = None) -> None:
+        self.folders = list(folders)
+        self.cache_file = cache_file
+        self.flows: dict[str, Flow] = {}
+        self.problems: list[Issue] = []
+        self._entries: dict[str, Any] = {}
+
+    def ordered(self) -> list[Flow]:
+        """Flows in home-screen order: built-in order first, then by id."""
+        rank = {fid: i for i, fid in enumerate(BUILTIN_ORDER)}
+        return sorted(self.flows.values(), key=lambda f: (rank.get(f.id, len(rank)), f.id))
+
+    def get(self, flow_id: str) -> Flow:
+        return self.flows[flow_id]
+
+    def load(self) -> list[Issue]:
+        """(Re)load every file; returns the problems (errors and warnings) found.
+
+        The cache maps each file to the content hash and flow of its last good version,
+        so a file broken while the kiosk was off still yields its last good flow.
+        """
+        cache = {**self._read_cache(), **self._entries}
+        fresh: dict[str, Any] = {}
+        self.problems = []
+        self.flows = {}
+        for path in flow_files(self.folders):
+            entry = self._load_one(path, cache.get(str(path)))
+            if entry is not None:
+                fresh[str(path)] = entry
+                flow = Flow.from_dict(entry["flow"])
+                self.flows[flow.id] = flow
+        self._entries = fresh
+        if self.cache_file is not None and fresh != cache:
+            self._write_cache(fresh)
+        return self.problems
+
+    def _load_one(self, path: Path, cached: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The cache entry for ``path``: fresh if the file is valid, else the last good."""
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.problems.append(Issue(str(path), 1, "error", f"cannot read: {exc}"))
+            return cached
+        key = hashlib.sha256(CACHE_VERSION.encode() + raw).hexdigest()
+        if cached is not None and cached.get("key") == key:
+            return cached
+        from kiosk.flows.validator import validate_text  # only when the file changed
+
+        report = validate_text(raw.decode("utf-8", errors="replace"), str(path))
+        self.problems += report.issues
+        if report.flow is None:
+            if cached is not None:
+                log.warning("%s is invalid; keeping its last good version", path)
+            return cached
+        return {"key": key, "flow": report.flow.to_dict()}
+
+    def _read_cache(self) -> dict[str, Any]:
+        if self.cache_file is None or not self.cache_file.is_file():
+            return {}
+        try:
+            data = json.loads(self.cache_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _write_cache(self, data: dict[str, Any]) -> None:
+        assert self.cache_file is not None
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.cache_file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(self.cache_file)
+        except OSError as exc:  # a read-only cache only costs speed
+            log.warning("cannot write the flow cache %s: %s", self.cache_file, exc)

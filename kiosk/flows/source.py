@@ -1,0 +1,114 @@
+"""Read a YAML flow file into plain data while remembering the line of every key and value.
+
+Paths are tuples of keys and indexes, e.g. ``("steps", 2, "choices", 0, "next")``, the same
+shape pydantic uses for error locations, so any error can be pointed at its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+# the C parser (when PyYAML has libyaml) is much faster and keeps marks too
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Path = tuple[str | int, ...]
+
+
+class SourceError(Exception):
+    """The file cannot be read as one YAML mapping; ``line`` is 1-based."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class Located:
+    """Plain data plus the lines of its parts."""
+
+    data: Any
+    value_lines: dict[Path, int] = field(default_factory=dict)
+    key_lines: dict[Path, int] = field(default_factory=dict)
+    duplicate_keys: list[tuple[Path, int]] = field(default_factory=list)
+
+    def line(self, path: Path) -> int:
+        """Line of the key at ``path`` if it is a mapping key, else of its value.
+
+        Falls back to the nearest enclosing part, then to line 1.
+        """
+        p = tuple(path)
+        while p:
+            if p in self.key_lines:
+                return self.key_lines[p]
+            if p in self.value_lines:
+                return self.value_lines[p]
+            p = p[:-1]
+        return 1
+
+    def value_line(self, path: Path) -> int:
+        """Line of the value at ``path`` (falls back like :meth:`line`)."""
+        p = tuple(path)
+        return self.value_lines.get(p) or self.line(p)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.located = Located(None)
+        self.constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        self.located.value_lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        return self.constructor.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise SourceError(key_node.start_mark.line + 1, "a key must be a plain word")
+            key = str(self.constructor.construct_object(key_node))
+            child = (*path, key)
+            if key in out:
+                self.located.duplicate_keys.append((child, key_node.start_mark.line + 1))
+            self.located.key_lines[child] = key_node.start_mark.line + 1
+            out[key] = self.build(value_node, child)
+        return out
+
+
+def _yaml_error(exc: yaml.YAMLError) -> SourceError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    text = f"malformed YAML: {problem}" + (f" ({context})" if context else "")
+    return SourceError(line, text)
+
+
+def parse(text: str) -> Located:
+    """Parse one YAML document that must be a mapping. Raises :class:`SourceError`."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc) from None
+    if not nodes or nodes[0] is None:
+        raise SourceError(1, "the file is empty: a flow file is a mapping starting with 'schema: 1'")
+    if len(nodes) > 1:
+        raise SourceError(nodes[1].start_mark.line + 1, "one flow per file: found a second document")
+    root = nodes[0]
+    if not isinstance(root, yaml.MappingNode):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        raise SourceError(root.start_mark.line + 1,
+                          f"a flow file must be a mapping of keys (schema, id, steps...), not {kind}")
+    builder = _Builder()
+    try:
+        builder.located.data = builder.build(root, ())
+    except yaml.constructor.ConstructorError as exc:
+        raise _yaml_error(exc) from None
+    return builder.located

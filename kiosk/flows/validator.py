@@ -1,0 +1,387 @@
+"""Validate flow files: every rule of DESIGN.md, each problem as ``file:line: message``.
+
+Errors make a flow unusable (a kiosk keeps its last good version); warnings are the
+easy-to-read (FALC) rules and partly covered languages.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from kiosk import paths
+from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_LEVELS, WORKSHOP_PREFIX, falc
+from kiosk.flows.model import Flow
+from kiosk.flows.schema import ALLOWED_KEYS, FlowSchema
+from kiosk.flows.source import Located, SourceError, parse
+
+Severity = Literal["error", "warning"]
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANG = re.compile(r"^[a-z]{2,3}$")
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in a flow file."""
+
+    file: str
+    line: int
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "severity": self.severity,
+                "message": self.message}
+
+
+@dataclass
+class Report:
+    """The result of validating one file: the flow when it has no errors, and the issues."""
+
+    file: str
+    flow: Flow | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return self.flow is not None and not self.errors
+
+
+class _Checker:
+    def __init__(self, file: str, located: Located, assets: Path) -> None:
+        self.file = file
+        self.src = located
+        self.data: dict[str, Any] = located.data
+        self.assets = assets
+        self.issues: list[Issue] = []
+
+    def error(self, line: int, message: str) -> None:
+        self.issues.append(Issue(self.file, line, "error", message))
+
+    def warn(self, line: int, message: str) -> None:
+        self.issues.append(Issue(self.file, line, "warning", message))
+
+    # -- structure -----------------------------------------------------------------
+    def structure(self) -> bool:
+        for path, line in self.src.duplicate_keys:
+            self.error(line, f"key '{path[-1]}' appears twice in the same mapping")
+        try:
+            FlowSchema.model_validate(self.data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                self._schema_error(err)
+        return not self.issues
+
+    def _schema_error(self, err: Mapping[str, Any]) -> None:
+        loc: tuple[str | int, ...] = tuple(err["loc"])
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            allowed = ALLOWED_KEYS[_level(loc[:-1])]
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})"
+            self.error(self.src.line(loc), f"unknown key '{key}'{hint}")
+        elif kind == "missing":
+            where = _describe(loc[:-1], self.data)
+            self.error(self.src.value_line(loc[:-1]), f"missing key '{loc[-1]}' in {where}")
+        elif kind == "string_type" and isinstance(err.get("input"), bool):
+            self.error(self.src.value_line(loc),
+                       f"{_dotted(loc)}: YAML read this word as true/false; put it in quotes")
+        elif kind == "literal_error":
+            self.error(self.src.value_line(loc),
+                       f"{_dotted(loc)}: {err['msg'].lower()}, not '{err.get('input')}'")
+        else:
+            self.error(self.src.value_line(loc), f"{_dotted(loc)}: {err['msg']}")
+
+    # -- rules ---------------------------------------------------------------------
+    def rules(self) -> None:
+        d = self.data
+        if d["schema"] != SCHEMA_VERSION:
+            self.error(self.src.value_line(("schema",)),
+                       f"unsupported schema {d['schema']}: this kiosk reads schema {SCHEMA_VERSION}")
+        if not SLUG.match(d["id"]):
+            self.error(self.src.value_line(("id",)),
+                       f"flow id '{d['id']}' must be a slug (lowercase letters, digits, '-')")
+        self._step_ids()
+        self._step_shapes()
+        self._targets()
+        self._graph()
+        self._texts()
+        self._assets()
+
+    def _step_ids(self) -> None:
+        seen: set[str] = set()
+        for i, step in enumerate(self.data["steps"]):
+            sid, line = step["id"], self.src.value_line(("steps", i, "id"))
+            if not SLUG.match(sid):
+                self.error(line, f"step id '{sid}' must be a slug (lowercase letters, digits, '-')")
+            if sid in seen:
+                self.error(line, f"duplicate step id '{sid}'")
+            seen.add(sid)
+
+    def _step_shapes(self) -> None:
+        for i, step in enumerate(self.data["steps"]):
+            ways = [k for k in ("next", "choices") if step.get(k) is not None]
+            if step.get("end"):
+                ways.append("end")
+            if len(ways) != 1:
+                found = " and ".join(ways) if ways else "none of them"
+                self.error(self.src.value_line(("steps", i)),
+                           f"step '{step['id']}' needs exactly one of next, choices, end "
+                           f"(found {found})")
+            choices = step.get("choices")
+            if choices is not None and not 2 <= len(choices) <= 6:
+                self.error(self.src.line(("steps", i, "choices")),
+                           f"step '{step['id']}' has {len(choices)} choice"
+                           f"{'s' if len(choices) != 1 else ''}: a question needs 2 to 6")
+
+    def _targets(self) -> None:
+        ids = [s["id"] for s in self.data["steps"]]
+        if self.data["start"] not in ids:
+            self.error(self.src.line(("start",)),
+                       f"start step '{self.data['start']}' does not exist{_suggest(self.data['start'], ids)}")
+        for path, target in self._target_paths():
+            problem = _target_problem(target, ids)
+            if problem:
+                self.error(self.src.value_line(path), problem)
+
+    def _target_paths(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
+        for i, step in enumerate(self.data["steps"]):
+            if step.get("next") is not None:
+                yield ("steps", i, "next"), step["next"]
+            for j, choice in enumerate(step.get("choices") or ()):
+                yield ("steps", i, "choices", j, "next"), choice["next"]
+
+    def _graph(self) -> None:
+        steps = self.data["steps"]
+        edges = {s["id"]: _targets_of(s) for s in steps}
+        ends = {s["id"] for s in steps if s.get("end")} | {
+            s["id"] for s in steps if any(_ends_path(t) for t in edges[s["id"]])}
+        reached = _closure({self.data["start"]}, edges)
+        can_end = _reverse_closure(ends, edges)
+        first_line: dict[str, int] = {}
+        for i, s in enumerate(steps):
+            first_line.setdefault(s["id"], self.src.value_line(("steps", i)))
+        for sid, line in first_line.items():
+            if self.data["start"] in edges and sid not in reached:
+                self.error(line, f"step '{sid}' can never be reached from start "
+                                 f"'{self.data['start']}'")
+            elif sid not in can_end:
+                loop = _find_loop(sid, edges)
+                self.error(line, f"step '{sid}' can never reach an end: every path from it "
+                                 f"loops ({' → '.join(loop)}); add 'end: true', a way out, or '@help'")
+
+    def _lang_texts(self) -> Iterator[tuple[tuple[str | int, ...], dict[str, str], bool]]:
+        """(path, texts, is_label) for every multilingual text of the flow."""
+        yield ("title",), self.data["title"], True
+        if self.data.get("summary"):
+            yield ("summary",), self.data["summary"], False
+        for i, step in enumerate(self.data["steps"]):
+            yield ("steps", i, "text"), step["text"], False
+            if step.get("say"):
+                yield ("steps", i, "say"), step["say"], False
+            for j, choice in enumerate(step.get("choices") or ()):
+                yield ("steps", i, "choices", j, "label"), choice["label"], True
+
+    def _texts(self) -> None:
+        all_langs: set[str] = set()
+        missing: dict[str, list[int]] = {}
+        texts = list(self._lang_texts())
+        for _, t, _ in texts:
+            all_langs |= set(t)
+        for path, t, is_label in texts:
+            line = self.src.line(path)
+            self._one_text(path, t, is_label, line)
+            for lang in sorted(all_langs - set(t)):
+                missing.setdefault(lang, []).append(line)
+        for lang, lines in sorted(missing.items()):
+            self.warn(lines[0], f"language '{lang}' is only partly covered: missing in "
+                                f"{len(lines)} text{'s' if len(lines) > 1 else ''}")
+
+    def _one_text(self, path: tuple[str | int, ...], texts: dict[str, str], is_label: bool,
+                  line: int) -> None:
+        name = _dotted(path)
+        if "fr" not in texts:
+            self.error(line, f"{name} has no French text ('fr'): French is required")
+        for lang, value in texts.items():
+            vline = self.src.value_line((*path, lang))
+            if not LANG.match(lang):
+                self.error(self.src.line((*path, lang)),
+                           f"'{lang}' is not a language code (use fr, en, ar, es, pt...)")
+            if not value.strip():
+                self.error(vline, f"{name} is empty in '{lang}'")
+                continue
+            checks = falc.label_problems if is_label else falc.text_problems
+            for problem in checks(value, lang):
+                self.warn(vline, f"{name}: {problem}")
+
+    def _assets(self) -> None:
+        if self.data.get("icon"):
+            self._asset(("icon",), "icons", self.data["icon"])
+        for i, step in enumerate(self.data["steps"]):
+            if step.get("image"):
+                self._asset(("steps", i, "image"), "pictures", step["image"])
+            else:
+                self.warn(self.src.value_line(("steps", i)),
+                          f"step '{step['id']}' has no picture: people who read little rely on it")
+            for j, choice in enumerate(step.get("choices") or ()):
+                if choice.get("icon"):
+                    self._asset(("steps", i, "choices", j, "icon"), "icons", choice["icon"])
+
+    def _asset(self, path: tuple[str | int, ...], kind: str, name: str) -> None:
+        folder = self.assets / kind
+        if "/" in name or "\\" in name or not (folder / name).is_file():
+            known = sorted(p.name for p in folder.glob("*")) if folder.is_dir() else []
+            self.error(self.src.value_line(path),
+                       f"{'picture' if kind == 'pictures' else 'icon'} '{name}' not found in "
+                       f"assets/{kind}{_suggest(name, known)}")
+
+
+def _level(loc: tuple[str | int, ...]) -> str:
+    if not loc:
+        return "flow"
+    if "choices" in loc:
+        return "choice"
+    return "step"
+
+
+def _dotted(loc: Iterable[str | int]) -> str:
+    return ".".join(f"[{p}]" if isinstance(p, int) else p for p in loc).replace(".[", "[")
+
+
+def _describe(loc: tuple[str | int, ...], data: Any) -> str:
+    if not loc:
+        return "the flow"
+    node = data
+    for part in loc:
+        node = node[part]
+    if isinstance(node, dict) and "id" in node:
+        return f"step '{node['id']}'"
+    return _dotted(loc)
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _ends_path(target: str) -> bool:
+    return (target in (SPECIAL_HELP, SPECIAL_MENU) or target.startswith(WORKSHOP_PREFIX))
+
+
+def _target_problem(target: str, ids: list[str]) -> str | None:
+    if target.startswith(WORKSHOP_PREFIX):
+        level = target[len(WORKSHOP_PREFIX):]
+        if level not in WORKSHOP_LEVELS:
+            return f"unknown workshop level '{level}' (use {', '.join(WORKSHOP_LEVELS)})"
+        return None
+    if target.startswith("@"):
+        if target in (SPECIAL_HELP, SPECIAL_MENU):
+            return None
+        return f"unknown special target '{target}' (use @help, @menu or @workshop:LEVEL)"
+    if target not in ids:
+        return f"target '{target}' does not exist{_suggest(target, ids)}"
+    return None
+
+
+def _targets_of(step: Mapping[str, Any]) -> list[str]:
+    if step.get("next") is not None:
+        return [step["next"]]
+    return [c["next"] for c in step.get("choices") or ()]
+
+
+def _closure(start: set[str], edges: Mapping[str, list[str]]) -> set[str]:
+    seen = {s for s in start if s in edges}
+    todo = list(seen)
+    while todo:
+        for t in edges[todo.pop()]:
+            if t in edges and t not in seen:
+                seen.add(t)
+                todo.append(t)
+    return seen
+
+
+def _reverse_closure(targets: set[str], edges: Mapping[str, list[str]]) -> set[str]:
+    reverse: dict[str, list[str]] = {k: [] for k in edges}
+    for src, dsts in edges.items():
+        for d in dsts:
+            if d in reverse:
+                reverse[d].append(src)
+    return _closure(targets, reverse)
+
+
+def _find_loop(start: str, edges: Mapping[str, list[str]]) -> list[str]:
+    path, seen, node = [start], {start}, start
+    while True:
+        nxt = [t for t in edges.get(node, []) if t in edges]
+        if not nxt:
+            return path
+        node = nxt[0]
+        path.append(node)
+        if node in seen:
+            return path
+        seen.add(node)
+
+
+def validate_text(text: str, file: str = "<flow>", assets: Path | None = None) -> Report:
+    """Validate the YAML text of one flow."""
+    report = Report(file)
+    try:
+        located = parse(text)
+    except SourceError as exc:
+        report.issues.append(Issue(file, exc.line, "error", exc.message))
+        return report
+    checker = _Checker(file, located, assets or paths.assets_dir())
+    if checker.structure():
+        checker.rules()
+    report.issues = sorted(checker.issues, key=lambda i: (i.line, i.severity))
+    if not report.errors:
+        report.flow = Flow.from_dict(_normalized(located.data))
+    return report
+
+
+def _normalized(data: dict[str, Any]) -> dict[str, Any]:
+    return FlowSchema.model_validate(data).model_dump(by_alias=True, exclude_none=True)
+
+
+def validate_file(path: Path, assets: Path | None = None) -> Report:
+    """Validate one flow file; unreadable files are reported, never raised."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Report(str(path), issues=[Issue(str(path), 1, "error", f"cannot read: {exc}")])
+    return validate_text(text, str(path), assets)
+
+
+def validate_paths(files: Iterable[Path], assets: Path | None = None) -> list[Report]:
+    """Validate several files, and check that flow ids are unique among them."""
+    reports = [validate_file(f, assets) for f in files]
+    owner: dict[str, str] = {}
+    for r in reports:
+        if r.flow is None:
+            continue
+        if r.flow.id in owner:
+            r.issues.append(Issue(r.file, 1, "error",
+                                  f"flow id '{r.flow.id}' is already used by {owner[r.flow.id]}"))
+            r.flow = None
+        else:
+            owner[r.flow.id] = r.file
+    return reports
