@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.flows.model import Flow
-from kiosk.flows.validator import Issue
+from kiosk.flows.issues import Issue
 
 log = logging.getLogger(__name__)
 

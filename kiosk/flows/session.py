@@ -16,7 +16,7 @@ from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_PREFIX
 from kiosk.flows.model import Flow, Step
 
 OutcomeKind = Literal["end", "help", "menu", "workshop"]
-EventSink = Callable[[str, str | None, dict[str, Any]], None]
+EventSink = Callable[[str, str, str, dict[str, Any]], None]  # kind, flow, step, data
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,21 @@ class FlowSession:
             self._emit("back", {})
         return self.current
 
+    def jump(self, step_id: str) -> Step:
+        """Show ``step_id`` as if reached by the shortest way from the start."""
+        self.history = shortest_path(self.flow, step_id)[:-1]
+        self.current_id = step_id
+        self._entered = self.clock()
+        return self.current
+
+    def resume(self) -> Step:
+        """Come back to the step a special target (help, workshop) left from."""
+        if self.outcome is not None and self.outcome.kind != "end":
+            self.outcome = None
+            self._entered = self.clock()
+            self._emit("flow.resume", {})
+        return self.current
+
     def set_language(self, language: str) -> None:
         """Switch language mid-flow; the place in the flow is kept."""
         if language != self.language:
@@ -155,4 +170,25 @@ class FlowSession:
 
     def _emit(self, kind: str, data: dict[str, Any]) -> None:
         if self.on_event is not None:
-            self.on_event(kind, self.current_id, data)
+            self.on_event(kind, self.flow.id, self.current_id, data)
+
+
+def shortest_path(flow: Flow, step_id: str) -> list[str]:
+    """Step ids from the start to ``step_id`` (both included), by the fewest steps."""
+    flow.step(step_id)  # KeyError for an unknown step
+    parents: dict[str, str | None] = {flow.start: None}
+    queue = [flow.start]
+    while queue:
+        sid = queue.pop(0)
+        if sid == step_id:
+            break
+        for t in flow.step(sid).targets():
+            if t not in parents and not t.startswith("@"):
+                parents[t] = sid
+                queue.append(t)
+    path: list[str] = []
+    node: str | None = step_id if step_id in parents else flow.start
+    while node is not None:
+        path.append(node)
+        node = parents[node]
+    return path[::-1]

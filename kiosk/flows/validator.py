@@ -11,37 +11,20 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import ValidationError
 
 from kiosk import paths
 from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_LEVELS, WORKSHOP_PREFIX, falc
+from kiosk.flows.issues import Issue, Severity
 from kiosk.flows.model import Flow
 from kiosk.flows.schema import ALLOWED_KEYS, FlowSchema
 from kiosk.flows.source import Located, SourceError, parse
 
-Severity = Literal["error", "warning"]
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG = re.compile(r"^[a-z]{2,3}$")
 SCHEMA_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem found in a flow file."""
-
-    file: str
-    line: int
-    severity: Severity
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "severity": self.severity,
-                "message": self.message}
 
 
 @dataclass
@@ -186,12 +169,14 @@ class _Checker:
                                  f"'{self.data['start']}'")
             elif sid not in can_end:
                 loop = _find_loop(sid, edges)
-                self.error(line, f"step '{sid}' can never reach an end: every path from it "
-                                 f"loops ({' → '.join(loop)}); add 'end: true', a way out, or '@help'")
+                why = (f"every path from it loops ({' → '.join(loop)})"
+                       if loop.count(loop[-1]) > 1 else "no path from it reaches an end")
+                self.error(line, f"step '{sid}' can never reach an end: {why}; "
+                                 "add 'end: true', a way out, or '@help'")
 
     def _lang_texts(self) -> Iterator[tuple[tuple[str | int, ...], dict[str, str], bool]]:
         """(path, texts, is_label) for every multilingual text of the flow."""
-        yield ("title",), self.data["title"], True
+        yield ("title",), self.data["title"], False
         if self.data.get("summary"):
             yield ("summary",), self.data["summary"], False
         for i, step in enumerate(self.data["steps"]):
@@ -212,6 +197,7 @@ class _Checker:
             self._one_text(path, t, is_label, line)
             for lang in sorted(all_langs - set(t)):
                 missing.setdefault(lang, []).append(line)
+        missing.pop("fr", None)  # already an error for each text
         for lang, lines in sorted(missing.items()):
             self.warn(lines[0], f"language '{lang}' is only partly covered: missing in "
                                 f"{len(lines)} text{'s' if len(lines) > 1 else ''}")

@@ -1,0 +1,1 @@
+"""The full-screen customer kiosk: home, guided steps, outcomes, lockdown and reset."""

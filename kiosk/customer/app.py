@@ -1,0 +1,44 @@
+"""Build a kiosk (library, controller, window) from settings; used by run, screenshot, demo."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from kiosk import paths
+from kiosk.customer.controller import KioskController
+from kiosk.customer.window import KioskWindow
+from kiosk.flows.library import FlowLibrary
+
+log = logging.getLogger(__name__)
+
+
+def flow_folders(settings: dict[str, Any]) -> list[Path]:
+    folders = [paths.builtin_flows_dir()]
+    if settings.get("flows_dir"):
+        folders.append(Path(settings["flows_dir"]))
+    return folders
+
+
+def load_library(settings: dict[str, Any]) -> FlowLibrary:
+    library = FlowLibrary(flow_folders(settings), paths.cache_dir() / "flows.json")
+    for issue in library.load():
+        if issue.severity == "error":
+            log.error("%s", issue)
+    return library
+
+
+def screen_size(settings: dict[str, Any]) -> tuple[int, int]:
+    w, _, h = str(settings["screen_size"]).partition("x")
+    return int(w), int(h)
+
+
+def build(settings: dict[str, Any], lockdown: bool,
+          library: FlowLibrary | None = None) -> tuple[KioskController, KioskWindow]:
+    """A controller and its window, not shown yet."""
+    library = library or load_library(settings)
+    languages = [c.strip() for c in str(settings["languages"]).split(",") if c.strip()]
+    ctrl = KioskController(library, str(settings["kiosk_id"]), languages)
+    window = KioskWindow(ctrl, settings, lockdown=lockdown)
+    return ctrl, window

@@ -1,0 +1,101 @@
+"""The kiosk's two bars: the top one (home, where you are, call a mediator) and the
+bottom one (back, repeat, text size, contrast, language)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.customer.controller import HOME, OUTCOME, STEP, KioskController
+from kiosk.flows.model import pick
+from kiosk.ui.widgets import BigButton, label, svg_pixmap
+
+
+class TopBar(QWidget):
+    def __init__(self, ctrl: KioskController) -> None:
+        super().__init__()
+        self.ctrl = ctrl
+        self.setProperty("role", "bar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(24, 14, 24, 14)
+        row.setSpacing(24)
+        self.home = BigButton("", "tool", "home.svg", icon_px=56, vertical=True)
+        self.home.setObjectName("home")
+        self.home.clicked.connect(ctrl.go_home)
+        row.addWidget(self.home, 0)
+        titles = QVBoxLayout()
+        titles.setSpacing(4)
+        self.title = label("", "barTitle")
+        self.progress = label("", "barText")
+        titles.addWidget(self.title)
+        titles.addWidget(self.progress)
+        row.addLayout(titles, 1)
+        self.help = BigButton("", "help", "mediator.svg", icon_px=72)
+        self.help.setObjectName("help")
+        self.help.clicked.connect(ctrl.call_help)
+        row.addWidget(self.help, 0)
+
+    def render(self) -> None:
+        c = self.ctrl
+        t = c.strings.t
+        self.home.set_text(t("bar.home"))
+        self.home.setVisible(c.screen != HOME)
+        self.help.set_text(t("bar.help"))
+        if c.screen in (STEP, OUTCOME) and c.session is not None:
+            self.title.setText(pick(c.session.flow.title, c.look.language))
+            n, total = c.session.position()
+            self.progress.setText(t("step.progress", n=n, total=total))
+            self.progress.setVisible(c.screen == STEP)
+        else:
+            self.title.setText(t("home.welcome"))
+            self.progress.setVisible(False)
+
+
+class BottomBar(QWidget):
+    def __init__(self, ctrl: KioskController, on_language: object) -> None:
+        super().__init__()
+        self.ctrl = ctrl
+        self.setProperty("role", "bar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(24, 12, 24, 12)
+        row.setSpacing(18)
+
+        def tool(name: str, icon_name: str, slot: object) -> BigButton:
+            b = BigButton("", "tool", icon_name, icon_px=52, vertical=True)
+            b.setObjectName(name)
+            b.clicked.connect(slot)
+            return b
+
+        self.back = tool("back", "back.svg", ctrl.back)
+        self.repeat = tool("repeat", "repeat.svg", ctrl.repeat)
+        self.size = tool("text-size", "text-size.svg", ctrl.cycle_text_size)
+        self.contrast = tool("contrast", "contrast.svg", ctrl.toggle_contrast)
+        self.language = tool("language", "speaker.svg", on_language)  # icon: the current flag
+        for b in (self.back, self.repeat):
+            row.addWidget(b, 1)
+        row.addStretch(1)
+        for b in (self.size, self.contrast, self.language):
+            row.addWidget(b, 1)
+
+    def render(self) -> None:
+        c = self.ctrl
+        t = c.strings.t
+        rtl = c.strings.rtl
+        self.back.set_text(t("bar.back"))
+        if self.back.icon_label is not None:
+            self.back.icon_label.setPixmap(svg_pixmap("icons", "back.svg", 52, rtl))
+        self.repeat.set_text(t("home.listen") if c.screen == HOME else t("bar.repeat"))
+        self.size.set_text(f"{t('bar.text_size')} ×{c.look.scale:g}")
+        self.size.setAccessibleName(t("bar.text_size_value", size=f"×{c.look.scale:g}"))
+        self.contrast.set_text(t("bar.contrast"))
+        self.language.set_text(t("bar.language"))
+        if self.language.icon_label is not None:
+            self.language.icon_label.setPixmap(
+                svg_pixmap("flags", f"{c.look.language}.svg", 52))
+        can_back = c.screen == OUTCOME or (c.session is not None and c.session.can_go_back
+                                           and c.screen == STEP)
+        self.back.setVisible(c.screen != HOME)
+        self.back.setEnabled(can_back)
+        self.language.setVisible(c.screen != HOME)

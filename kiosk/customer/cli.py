@@ -1,0 +1,120 @@
+"""``kiosk run``, ``kiosk screenshot`` and ``kiosk demo``: the customer kiosk's commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kiosk import config
+
+LOOK_OPTIONS = [
+    click.option("--lang", default="fr", show_default=True, help="Language code."),
+    click.option("--text-size", type=click.Choice(["1", "1.5", "2"]), default="1",
+                 show_default=True, help="Text size factor."),
+    click.option("--contrast", type=click.Choice(["normal", "high"]), default="normal",
+                 show_default=True, help="Colour theme."),
+]
+
+
+@click.command()
+@click.option("--hub", "hub_url", help="Address of the office hub (setting hub_url).")
+@click.option("--kiosk-id", help="Name of this kiosk on the hub (setting kiosk_id).")
+@click.option("--windowed", is_flag=True, help="A normal window, no lockdown (development).")
+def run(hub_url: str | None, kiosk_id: str | None, windowed: bool) -> None:
+    """Start the customer kiosk, full screen and locked down.
+
+    Leave it with 5 taps in the top-left corner, then the staff PIN.
+
+    \b
+    Example:
+        kiosk run --windowed
+    """
+    from kiosk.ui.qt import application, has_display
+
+    if not has_display():
+        raise click.ClickException("no screen found (DISPLAY/WAYLAND_DISPLAY unset); "
+                                   "try 'kiosk screenshot' or 'kiosk demo'")
+    settings = config.load({"hub_url": hub_url, "kiosk_id": kiosk_id})
+    app = application()
+    from kiosk.customer.app import build, screen_size
+
+    ctrl, window = build(settings, lockdown=not windowed)
+    if windowed:
+        window.resize(*screen_size(settings))
+        window.show()
+    else:
+        window.showFullScreen()
+    window.exitRequested.connect(app.quit)
+    sys.exit(app.exec())
+
+
+def _apply_look(command: click.Command) -> click.Command:
+    for option in reversed(LOOK_OPTIONS):
+        command = option(command)
+    return command
+
+
+@click.command()
+@click.option("--flow", "flow_id", help="Flow id; without it, the home screen.")
+@click.option("--step", "step_id", help="Step id (default: the flow's start).")
+@click.option("--outcome", type=click.Choice(["help", "workshop"]),
+              help="Show the help or workshop screen of that step instead.")
+@click.option("--size", default=None, help="WIDTHxHEIGHT (setting screen_size).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="PNG file to write.")
+@_apply_look
+def screenshot(flow_id: str | None, step_id: str | None, outcome: str | None,
+               size: str | None, out: str, lang: str, text_size: str, contrast: str) -> None:
+    """Render one kiosk screen offscreen to a PNG file and exit.
+
+    \b
+    Example:
+        kiosk screenshot --flow send-parcel --step weigh --lang ar --text-size 2 --out s.png
+    """
+    from kiosk.customer.shots import Shot, render_shots
+
+    settings = config.load({"screen_size": size})
+    shot = Shot(Path(out), flow_id, step_id, lang, float(text_size), contrast == "high",
+                outcome)
+    try:
+        render_shots(settings, [shot])
+    except KeyError as exc:
+        raise click.ClickException(f"unknown flow or step: {exc}") from None
+    click.echo(out)
+
+
+@click.command()
+@click.option("--headless", is_flag=True, help="No window: write screenshots instead.")
+@click.option("--out", "out", default="demo-out", show_default=True,
+              type=click.Path(file_okay=False), help="Folder for --headless screenshots.")
+def demo(headless: bool, out: str) -> None:
+    """Show the kiosk in a window, ready to try (no lockdown).
+
+    On a machine with no screen it says so and writes screenshots instead.
+
+    \b
+    Example:
+        kiosk demo
+    """
+    from kiosk.ui.qt import has_display
+
+    if headless or not has_display():
+        if not headless:
+            click.echo("No screen found: writing the kiosk's screens as PNG files instead.")
+        from kiosk.customer.shots import demo_shots, render_shots
+
+        settings = config.load()
+        files = render_shots(settings, demo_shots(Path(out)))
+        click.echo(f"{len(files)} screenshots written to {Path(out).resolve()}")
+        return
+    from kiosk.customer.app import build, screen_size
+    from kiosk.ui.qt import application
+
+    settings = config.load()
+    app = application()
+    _, window = build(settings, lockdown=False)
+    window.resize(*screen_size(settings))
+    window.show()
+    sys.exit(app.exec())

@@ -1,0 +1,243 @@
+"""KioskController: the kiosk's state (visit, flow session, language, text size,
+contrast) and every action a customer can take. No widgets: screens watch its signals.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from kiosk.flows.events import Event, EventLog
+from kiosk.flows.library import FlowLibrary
+from kiosk.flows.model import Flow, pick
+from kiosk.flows.session import FlowSession, Outcome
+from kiosk.i18n import Catalog, catalog
+from kiosk.ui.theme import SCALES
+
+HOME, STEP, OUTCOME = "home", "step", "outcome"
+
+
+@dataclass(frozen=True)
+class Look:
+    """What the screen looks like: language, text-size factor, contrast."""
+
+    language: str = "fr"
+    scale: float = 1.0
+    high_contrast: bool = False
+
+    @property
+    def theme(self) -> str:
+        return "high-contrast" if self.high_contrast else "default"
+
+
+class KioskController(QObject):
+    """Everything the customer can do, as methods; what changed, as signals."""
+
+    lookChanged = Signal()  # language, text size or contrast
+    screenChanged = Signal()  # another screen, step or outcome
+    speakRequested = Signal(str)  # text to say aloud (the voice layer listens)
+    stopSpeech = Signal()
+    helpRequested = Signal(dict)  # context of a call for a mediator
+    resetDone = Signal()
+
+    def __init__(self, library: FlowLibrary, kiosk_id: str = "kiosk-1",
+                 languages: list[str] | None = None, events: EventLog | None = None) -> None:
+        super().__init__()
+        self.library = library
+        self.kiosk_id = kiosk_id
+        self.languages = languages or ["fr", "en", "ar", "es", "pt"]
+        self.events = events if events is not None else EventLog()
+        self.look = Look()
+        self.screen = HOME
+        self.session: FlowSession | None = None
+        self.outcome: Outcome | None = None
+        self.visit_id: str | None = None
+        self.feedback_given = False
+
+    # -- reading -------------------------------------------------------------------
+    @property
+    def strings(self) -> Catalog:
+        return catalog(self.look.language)
+
+    def flows(self) -> list[Flow]:
+        return self.library.ordered()
+
+    @property
+    def pristine(self) -> bool:
+        """Nothing of a customer is on screen or in memory."""
+        return self.screen == HOME and self.visit_id is None and self.look == Look()
+
+    # -- look ----------------------------------------------------------------------
+    def set_language(self, language: str) -> None:
+        if language == self.look.language:
+            return
+        self._log("language", {"from": self.look.language, "to": language})
+        self.look = Look(language, self.look.scale, self.look.high_contrast)
+        if self.session is not None:
+            self.session.set_language(language)
+        self.stopSpeech.emit()
+        self.lookChanged.emit()
+        self._speak_current()
+
+    def cycle_text_size(self) -> None:
+        i = SCALES.index(self.look.scale) if self.look.scale in SCALES else 0
+        scale = SCALES[(i + 1) % len(SCALES)]
+        self.look = Look(self.look.language, scale, self.look.high_contrast)
+        self._log("text_size", {"scale": scale})
+        self.lookChanged.emit()
+        self.speakRequested.emit(self.strings.t("bar.text_size_value", size=f"×{scale:g}"))
+
+    def toggle_contrast(self) -> None:
+        high = not self.look.high_contrast
+        self.look = Look(self.look.language, self.look.scale, high)
+        self._log("contrast", {"high": high})
+        self.lookChanged.emit()
+        self.speakRequested.emit(self.strings.t("bar.contrast_on" if high else "bar.contrast_off"))
+
+    # -- moving --------------------------------------------------------------------
+    def start_flow(self, flow_id: str, step_id: str | None = None) -> None:
+        self._end_session("home")
+        flow = self.library.get(flow_id)
+        self.session = FlowSession(flow, self.look.language, on_event=self._flow_event)
+        if step_id is not None and step_id != flow.start:
+            self.session.jump(step_id)
+        self.outcome = None
+        self._show(STEP)
+
+    def advance(self) -> None:
+        if self.session is not None and self.screen == STEP:
+            self._after_move(self.session.advance())
+
+    def choose(self, index: int) -> None:
+        if self.session is not None and self.screen == STEP:
+            self._after_move(self.session.choose(index))
+
+    def back(self) -> None:
+        if self.screen == OUTCOME and self.session is not None:
+            self.resume()
+        elif self.session is not None and self.session.can_go_back:
+            self.session.back()
+            self._show(STEP)
+
+    def resume(self) -> None:
+        """From a help or workshop screen, back to the step it was asked from."""
+        if self.session is not None:
+            self.session.resume()
+            self.outcome = None
+            self._show(STEP)
+
+    def go_home(self) -> None:
+        self._end_session("home")
+        self.outcome = None
+        self._show(HOME)
+
+    def repeat(self) -> None:
+        self._log("repeat", {})
+        self._speak_current()
+
+    def call_help(self) -> None:
+        """The customer asks for a mediator (the button, or a ``@help`` target)."""
+        context = self.help_context()
+        self._log("help", context)
+        if self.session is not None and not self.session.finished:
+            self.session.outcome = Outcome("help", self.session.current_id)
+        self.outcome = Outcome("help", context.get("step_id") or "")
+        self.helpRequested.emit(context)
+        self._show(OUTCOME)
+
+    def help_context(self) -> dict[str, Any]:
+        s = self.session
+        return {
+            "kiosk_id": self.kiosk_id, "language": self.look.language, "kind": "help",
+            "flow_id": s.flow.id if s else None, "step_id": s.current_id if s else None,
+            "seconds_on_step": round(s.time_on_step(), 1) if s else None,
+        }
+
+    def give_feedback(self, value: str) -> None:
+        self._log("feedback", {"value": value})
+        self.feedback_given = True
+        self.go_home()
+
+    def reset(self, reason: str) -> None:
+        """Clear everything of the last customer: session, language, size, contrast."""
+        self.stopSpeech.emit()
+        self._end_session(reason)
+        if self.visit_id is not None:
+            self._log("reset", {"reason": reason})
+        self.visit_id = None
+        self.outcome = None
+        self.feedback_given = False
+        changed = self.look != Look()
+        self.look = Look()
+        self.screen = HOME
+        if changed:
+            self.lookChanged.emit()
+        self.screenChanged.emit()
+        self.resetDone.emit()
+
+    # -- inner ---------------------------------------------------------------------
+    def _after_move(self, result: object) -> None:
+        if isinstance(result, Outcome):
+            self.outcome = result
+            if result.kind == "menu":
+                self.go_home()
+                return
+            if result.kind == "help":
+                self.call_help()
+                return
+            if result.kind == "workshop":
+                self._log("workshop", {"level": result.level})
+                self.helpRequested.emit({**self.help_context(), "kind": "workshop",
+                                         "level": result.level})
+            if result.kind == "end":
+                self.go_home()
+                return
+            self._show(OUTCOME)
+        else:
+            self._show(STEP)
+
+    def _show(self, screen: str) -> None:
+        self.stopSpeech.emit()
+        self.screen = screen
+        self.screenChanged.emit()
+        self._speak_current()
+
+    def _speak_current(self) -> None:
+        text = self.current_speech()
+        if text:
+            self.speakRequested.emit(text)
+
+    def current_speech(self) -> str:
+        """What the current screen says aloud: step text, then its choices."""
+        lang = self.look.language
+        if self.screen == STEP and self.session is not None:
+            step = self.session.current
+            parts = [step.spoken(lang)] + [pick(c.label, lang) for c in step.choices]
+            return " ".join(parts)
+        if self.screen == OUTCOME and self.outcome is not None:
+            key = "workshop" if self.outcome.kind == "workshop" else "help"
+            return f"{self.strings.t(f'outcome.{key}_title')} {self.strings.t(f'outcome.{key}_text')}"
+        return self.strings.t("home.welcome")
+
+    def _end_session(self, reason: str) -> None:
+        if self.session is not None:
+            self.session.abandon(reason)
+            self.session = None
+
+    def _ensure_visit(self) -> str:
+        if self.visit_id is None:
+            self.visit_id = str(uuid.uuid4())
+            self.events.add(Event("visit.start", self.kiosk_id, self.visit_id,
+                                  data={"language": self.look.language}))
+        return self.visit_id
+
+    def _flow_event(self, kind: str, flow_id: str, step_id: str, data: dict[str, Any]) -> None:
+        self.events.add(Event(kind, self.kiosk_id, self._ensure_visit(), flow_id, step_id, data))
+
+    def _log(self, kind: str, data: dict[str, Any]) -> None:
+        s = self.session
+        self.events.add(Event(kind, self.kiosk_id, self._ensure_visit(),
+                              s.flow.id if s else None, s.current_id if s else None, data))

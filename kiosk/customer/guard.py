@@ -1,0 +1,96 @@
+"""The kiosk's guard: one application event filter that
+
+- ignores a second tap within ``double_tap_ms`` (shaky hands, impatient double taps),
+- swallows the keys that would leave a locked-down kiosk (Alt+F4, Esc, Alt+Tab, Ctrl+Q/W),
+- counts taps in the top-left corner and asks for the staff PIN after ``corner_taps``,
+- reports every touch or key as activity (the inactivity timer listens).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QInputEvent, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QWidget
+
+PRESS_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
+                QEvent.Type.TouchBegin)
+RELEASE_EVENTS = (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd)
+CORNER_PX = 120
+CORNER_WINDOW_S = 4.0
+
+
+def is_exit_key(event: QKeyEvent) -> bool:
+    """Keys that close or leave a window on common desktops."""
+    key, mods = event.key(), event.modifiers()
+    alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+    ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+    return (key == Qt.Key.Key_Escape
+            or (alt and key in (Qt.Key.Key_F4, Qt.Key.Key_Tab, Qt.Key.Key_Backtab))
+            or (ctrl and key in (Qt.Key.Key_Q, Qt.Key.Key_W, Qt.Key.Key_F4))
+            or key in (Qt.Key.Key_Close, Qt.Key.Key_Exit))
+
+
+class KioskGuard(QObject):
+    activity = Signal()
+    cornerGesture = Signal()
+
+    def __init__(self, window: QWidget, double_tap_ms: int = 500, corner_taps: int = 5,
+                 lockdown: bool = True, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(window)
+        self.window = window
+        self.double_tap_s = double_tap_ms / 1000
+        self.corner_taps = corner_taps
+        self.lockdown = lockdown
+        self.clock = clock
+        self._last_press = -1e9
+        self._last_stamp = -1
+        self._eat_current = False
+        self._corner: list[float] = []
+        self.ignored_taps = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        kind = event.type()
+        if kind in PRESS_EVENTS:
+            return self._press(watched, event)
+        if kind in RELEASE_EVENTS:
+            return self._eat_current and self._ours(watched)
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            self.activity.emit()
+            if self.lockdown and isinstance(event, QKeyEvent) and is_exit_key(event):
+                return True
+        return False
+
+    def _ours(self, watched: QObject) -> bool:
+        return isinstance(watched, QWidget) and watched.window() is self.window
+
+    def _press(self, watched: QObject, event: QEvent) -> bool:
+        if not self._ours(watched) or not isinstance(event, QInputEvent):
+            return False
+        stamp = event.timestamp()
+        if stamp == self._last_stamp:  # the same tap again, on its way to a parent widget
+            return self._eat_current
+        self._last_stamp = stamp
+        now = self.clock()
+        if isinstance(event, QMouseEvent):
+            self._count_corner(event, now)
+        if now - self._last_press < self.double_tap_s:
+            self.ignored_taps += 1
+            self._eat_current = True
+            return True
+        self._last_press = now
+        self._eat_current = False
+        self.activity.emit()
+        return False
+
+    def _count_corner(self, event: QMouseEvent, now: float) -> None:
+        pos: QPoint = self.window.mapFromGlobal(event.globalPosition().toPoint())
+        if pos.x() < CORNER_PX and pos.y() < CORNER_PX:
+            self._corner = [t for t in self._corner if now - t < CORNER_WINDOW_S] + [now]
+            if len(self._corner) >= self.corner_taps:
+                self._corner = []
+                self.cornerGesture.emit()
+        else:
+            self._corner = []

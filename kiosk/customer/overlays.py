@@ -1,0 +1,172 @@
+"""Panels shown over the kiosk: "Do you need more time?", the language picker and the
+staff PIN pad. Each covers the whole window with a dimmed backdrop."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
+
+from kiosk.i18n import Catalog, catalog
+from kiosk.ui.widgets import BigButton, label
+
+
+class Overlay(QWidget):
+    """A full-window dimmed backdrop holding one centred panel."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.panel = QFrame(self)
+        self.panel.setProperty("role", "overlay")
+        self.box = QVBoxLayout(self.panel)
+        self.box.setContentsMargins(48, 40, 48, 40)
+        self.box.setSpacing(28)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(120, 60, 120, 60)
+        outer.addStretch(1)
+        outer.addWidget(self.panel, 0, Qt.AlignmentFlag.AlignCenter)
+        outer.addStretch(1)
+        self.hide()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        QPainter(self).fillRect(self.rect(), QColor(0, 0, 0, 170))
+
+    def open(self) -> None:
+        self.setGeometry(self.parentWidget().rect())
+        self.show()
+        self.raise_()
+
+
+class MoreTimeOverlay(Overlay):
+    """Asks "Do you need more time?" and counts down; ``expired`` when nobody answers."""
+
+    expired = Signal()
+    answered = Signal()
+
+    def __init__(self, parent: QWidget, seconds: float) -> None:
+        super().__init__(parent)
+        self.seconds = seconds
+        self.left = 0
+        self.question = label("", "overlay")
+        self.countdown = label("", "overlayHint")
+        self.yes = BigButton("", "primary", "more-time.svg", icon_px=80)
+        self.yes.setObjectName("more-time-yes")
+        self.yes.clicked.connect(self._yes)
+        for w in (self.question, self.countdown, self.yes):
+            self.box.addWidget(w)
+        self.tick = QTimer(self)
+        self.tick.setInterval(1000)
+        self.tick.timeout.connect(self._tick)
+        self.deadline = QTimer(self)
+        self.deadline.setSingleShot(True)
+        self.deadline.timeout.connect(self._expire)
+        self.strings: Catalog = catalog("fr")
+
+    def ask(self, strings: Catalog) -> None:
+        self.strings = strings
+        self.question.setText(strings.t("more_time.question"))
+        self.yes.set_text(strings.t("more_time.yes"))
+        self.left = max(1, round(self.seconds))
+        self._show_left()
+        self.deadline.start(round(self.seconds * 1000))
+        self.tick.start()
+        self.open()
+
+    def stop(self) -> None:
+        self.tick.stop()
+        self.deadline.stop()
+        self.hide()
+
+    def _show_left(self) -> None:
+        self.countdown.setText(self.strings.t("more_time.countdown", seconds=self.left))
+
+    def _tick(self) -> None:
+        self.left = max(0, self.left - 1)
+        self._show_left()
+
+    def _yes(self) -> None:
+        self.stop()
+        self.answered.emit()
+
+    def _expire(self) -> None:
+        self.stop()
+        self.expired.emit()
+
+
+class LanguageOverlay(Overlay):
+    """One big tile per language, each in its own name."""
+
+    chosen = Signal(str)
+
+    def __init__(self, parent: QWidget, languages: list[str]) -> None:
+        super().__init__(parent)
+        grid = QGridLayout()
+        grid.setSpacing(20)
+        for i, code in enumerate(languages):
+            b = BigButton(catalog(code).name, "tile", f"{code}.svg", icon_px=90, kind="flags")
+            b.setObjectName(f"pick-{code}")
+            b.clicked.connect(lambda _=False, c=code: self._choose(c))
+            grid.addWidget(b, i // 2, i % 2)
+        self.box.addLayout(grid)
+
+    def _choose(self, code: str) -> None:
+        self.hide()
+        self.chosen.emit(code)
+
+
+class PinOverlay(Overlay):
+    """A number pad for the staff PIN; ``accepted`` when the right code is typed."""
+
+    accepted = Signal()
+
+    def __init__(self, parent: QWidget, pin: str) -> None:
+        super().__init__(parent)
+        self.pin = pin
+        self.typed = ""
+        self.title = label("", "overlay")
+        self.dots = label("", "overlay")
+        self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.box.addWidget(self.title)
+        self.box.addWidget(self.dots)
+        pad = QGridLayout()
+        pad.setSpacing(14)
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "ok"]
+        self.keys: dict[str, BigButton] = {}
+        for i, k in enumerate(keys):
+            b = BigButton(k, "choice" if k.isdigit() else "primary")
+            b.setObjectName(f"pin-{k}")
+            b.text_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            b.clicked.connect(lambda _=False, key=k: self._press(key))
+            pad.addWidget(b, i // 3, i % 3)
+            self.keys[k] = b
+        self.box.addLayout(pad)
+        self.cancel = BigButton("", "choice")
+        self.cancel.setObjectName("pin-cancel")
+        self.cancel.clicked.connect(self.hide)
+        self.box.addWidget(self.cancel)
+        self.strings = catalog("fr")
+
+    def ask(self, strings: Catalog) -> None:
+        self.strings = strings
+        self.typed = ""
+        self.title.setText(strings.t("admin.title"))
+        self.dots.setText(strings.t("admin.hint"))
+        self.keys["erase"].set_text(strings.t("admin.erase"))
+        self.keys["ok"].set_text(strings.t("admin.ok"))
+        self.cancel.set_text(strings.t("admin.cancel"))
+        self.open()
+
+    def _press(self, key: str) -> None:
+        if key == "erase":
+            self.typed = self.typed[:-1]
+        elif key == "ok":
+            if self.typed == self.pin:
+                self.hide()
+                self.accepted.emit()
+                return
+            self.typed = ""
+            self.dots.setText(self.strings.t("admin.wrong"))
+            return
+        elif len(self.typed) < 12:
+            self.typed += key
+        self.dots.setText("●" * len(self.typed) or self.strings.t("admin.hint"))

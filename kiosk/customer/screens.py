@@ -1,0 +1,210 @@
+"""The kiosk's screens: home (tasks and languages), a step, and an outcome (help, workshop).
+
+Each screen rebuilds its content from the controller in ``render()``; content sits in a
+touch-scrollable area so that large text is never cut, only scrolled.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLayout,
+    QScrollArea,
+    QScroller,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.customer.controller import KioskController
+from kiosk.flows.model import pick
+from kiosk.i18n import catalog
+from kiosk.ui.widgets import BigButton, Picture, label
+
+
+def clear(layout: QLayout) -> None:
+    """Remove and delete every item of a layout, nested layouts included."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
+        elif item.layout() is not None:
+            clear(item.layout())
+
+
+class Screen(QScrollArea):
+    """A screen whose ``body`` layout scrolls by touch when the text is large."""
+
+    def __init__(self, ctrl: KioskController) -> None:
+        super().__init__()
+        self.ctrl = ctrl
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        inner.setProperty("role", "screen")
+        self.body = QVBoxLayout(inner)
+        self.body.setContentsMargins(40, 28, 40, 28)
+        self.body.setSpacing(24)
+        self.setWidget(inner)
+        self.viewport().setProperty("role", "screen")
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+
+    def render(self) -> None:
+        """Rebuild the content from the controller (each screen draws its own)."""
+
+
+class HomeScreen(Screen):
+    """Welcome, one tile per task, one tile per language."""
+
+    def render(self) -> None:
+        clear(self.body)
+        t = self.ctrl.strings.t
+        lang = self.ctrl.look.language
+        hint = label(t("end.thanks") if self.ctrl.feedback_given else t("home.hint"), "hint")
+        self.body.addWidget(hint)
+        grid = QGridLayout()
+        grid.setSpacing(20)
+        cols = 3 if self.ctrl.look.scale < 2 else 2
+        self.flow_buttons: list[BigButton] = []
+        for i, flow in enumerate(self.ctrl.flows()):
+            b = BigButton(pick(flow.title, lang), "tile", flow.icon, icon_px=96)
+            b.setObjectName(f"flow-{flow.id}")
+            b.clicked.connect(lambda _=False, fid=flow.id: self.ctrl.start_flow(fid))
+            grid.addWidget(b, i // cols, i % cols)
+            self.flow_buttons.append(b)
+        self.body.addLayout(grid)
+        self.body.addWidget(label(t("home.choose_language"), "hint"))
+        self.body.addLayout(self._languages())
+        self.body.addStretch(1)
+
+    def _languages(self) -> QLayout:
+        row = QGridLayout()
+        row.setSpacing(16)
+        cols = len(self.ctrl.languages) if self.ctrl.look.scale < 1.5 else 3
+        self.language_buttons: list[BigButton] = []
+        for i, code in enumerate(self.ctrl.languages):
+            b = BigButton(catalog(code).name, "tile", f"{code}.svg", icon_px=90, kind="flags")
+            b.setObjectName(f"lang-{code}")
+            b.text_label.setLayoutDirection(
+                Qt.LayoutDirection.RightToLeft if catalog(code).rtl else Qt.LayoutDirection.LeftToRight)
+            b.setChecked(code == self.ctrl.look.language)
+            b.clicked.connect(lambda _=False, c=code: self.ctrl.set_language(c))
+            row.addWidget(b, i // cols, i % cols)
+            self.language_buttons.append(b)
+        return row
+
+
+class StepScreen(Screen):
+    """One step: picture, text, and the choices or the 'Next' button."""
+
+    def __init__(self, ctrl: KioskController) -> None:
+        super().__init__(ctrl)
+        row = QHBoxLayout()
+        row.setSpacing(32)
+        self.picture = Picture()
+        row.addWidget(self.picture, 4)
+        self.card = QFrame()
+        self.card.setProperty("role", "card")
+        self.column = QVBoxLayout(self.card)
+        self.column.setContentsMargins(32, 28, 32, 28)
+        self.column.setSpacing(22)
+        self.text = label("", "stepText")
+        self.column.addWidget(self.text)
+        self.actions = QGridLayout()
+        self.actions.setSpacing(18)
+        self.column.addLayout(self.actions)
+        self.column.addStretch(1)
+        row.addWidget(self.card, 6)
+        self.body.addLayout(row, 1)
+        self.choice_buttons: list[BigButton] = []
+
+    def render(self) -> None:
+        session = self.ctrl.session
+        assert session is not None
+        step = session.current
+        lang = self.ctrl.look.language
+        t = self.ctrl.strings.t
+        self.picture.set_picture(step.image)
+        self.text.setText(pick(step.text, lang))
+        clear(self.actions)
+        self.choice_buttons = []
+        rtl = self.ctrl.strings.rtl
+        if step.choices:
+            cols = 1 if len(step.choices) <= 3 else 2
+            for i, choice in enumerate(step.choices):
+                b = BigButton(pick(choice.label, lang), "choice", choice.icon, icon_px=72)
+                b.setObjectName(f"choice-{i}")
+                b.clicked.connect(lambda _=False, k=i: self.ctrl.choose(k))
+                self.actions.addWidget(b, i // cols, i % cols)
+                self.choice_buttons.append(b)
+        elif step.end:
+            self._feedback()
+        else:
+            b = BigButton(t("bar.next"), "primary", "back.svg", icon_px=64, mirrored=not rtl)
+            b.setObjectName("next")
+            b.clicked.connect(self.ctrl.advance)
+            self.actions.addWidget(b, 0, 0)
+            self.choice_buttons.append(b)
+        self.verticalScrollBar().setValue(0)
+
+    def _feedback(self) -> None:
+        t = self.ctrl.strings.t
+        self.actions.addWidget(label(t("end.question"), "stepText"), 0, 0, 1, 3)
+        for i, (value, icon_name) in enumerate(
+                (("good", "smiley-happy.svg"), ("neutral", "smiley-neutral.svg"),
+                 ("bad", "smiley-sad.svg"))):
+            b = BigButton(t(f"end.{value}"), "choice", icon_name, icon_px=80, vertical=True)
+            b.setObjectName(f"feedback-{value}")
+            b.clicked.connect(lambda _=False, v=value: self.ctrl.give_feedback(v))
+            self.actions.addWidget(b, 1, i)
+            self.choice_buttons.append(b)
+        done = BigButton(t("end.finish"), "primary", "home.svg", icon_px=64)
+        done.setObjectName("finish")
+        done.clicked.connect(self.ctrl.advance)
+        self.actions.addWidget(done, 2, 0, 1, 3)
+        self.choice_buttons.append(done)
+
+
+class OutcomeScreen(Screen):
+    """Where a special target leads: a mediator can help, or a workshop is suggested."""
+
+    def render(self) -> None:
+        clear(self.body)
+        outcome = self.ctrl.outcome
+        t = self.ctrl.strings.t
+        workshop = outcome is not None and outcome.kind == "workshop"
+        key = "workshop" if workshop else "help"
+        row = QHBoxLayout()
+        row.setSpacing(32)
+        row.addWidget(Picture(name="workshop.svg" if workshop else "mediator.svg"), 4)
+        card = QFrame()
+        card.setProperty("role", "card")
+        col = QVBoxLayout(card)
+        col.setContentsMargins(32, 28, 32, 28)
+        col.setSpacing(22)
+        col.addWidget(label(t(f"outcome.{key}_title"), "stepText"))
+        col.addWidget(label(t(f"outcome.{key}_text"), "stepText"))
+        if workshop and outcome is not None and outcome.level:
+            level = t(f"workshop_levels.{outcome.level}")
+            col.addWidget(label(t("outcome.workshop_level", level=level), "stepText"))
+        self.buttons: list[BigButton] = []
+        if self.ctrl.session is not None:
+            back = BigButton(t("outcome.back_to_step"), "choice", "back.svg", icon_px=64,
+                             mirrored=self.ctrl.strings.rtl)
+            back.setObjectName("resume")
+            back.clicked.connect(self.ctrl.resume)
+            col.addWidget(back)
+            self.buttons.append(back)
+        home = BigButton(t("outcome.home"), "primary", "home.svg", icon_px=64)
+        home.setObjectName("outcome-home")
+        home.clicked.connect(self.ctrl.go_home)
+        col.addWidget(home)
+        self.buttons.append(home)
+        col.addStretch(1)
+        row.addWidget(card, 6)
+        self.body.addLayout(row, 1)

@@ -1,0 +1,65 @@
+"""Render kiosk screens to PNG offscreen: ``kiosk screenshot``, ``make screenshots`` and
+the headless demo all go through :func:`render_shots`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.customer.controller import Look
+from kiosk.flows.session import Outcome
+
+
+@dataclass(frozen=True)
+class Shot:
+    out: Path
+    flow_id: str | None = None
+    step_id: str | None = None
+    language: str = "fr"
+    scale: float = 1.0
+    high_contrast: bool = False
+    outcome: str | None = None
+
+
+def render_shots(settings: dict[str, Any], shots: list[Shot]) -> list[Path]:
+    """Render each shot with one offscreen kiosk window; returns the files written."""
+    from kiosk.customer.app import build, screen_size
+    from kiosk.ui.qt import application
+
+    app = application(offscreen=True)
+    ctrl, window = build(settings, lockdown=False)
+    window.resize(*screen_size(settings))
+    window.show()
+    written = []
+    try:
+        for shot in shots:
+            ctrl.reset("screenshot")
+            ctrl.look = Look(shot.language, shot.scale, shot.high_contrast)
+            if shot.flow_id:
+                ctrl.start_flow(shot.flow_id, shot.step_id)
+                if shot.outcome and ctrl.session is not None:
+                    ctrl.outcome = Outcome(shot.outcome, ctrl.session.current_id,  # type: ignore[arg-type]
+                                           "initiation" if shot.outcome == "workshop" else None)
+                    ctrl._show("outcome")
+            window.restyle()
+            app.processEvents()
+            shot.out.parent.mkdir(parents=True, exist_ok=True)
+            if not window.grab().save(str(shot.out)):
+                raise OSError(f"cannot write {shot.out}")
+            written.append(shot.out)
+    finally:
+        window.shutdown()
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    return written
+
+
+def demo_shots(folder: Path) -> list[Shot]:
+    """A tour of the kiosk: home in three languages, one flow walked, the help screen."""
+    shots = [Shot(folder / f"home-{lang}.png", language=lang) for lang in ("fr", "en", "ar")]
+    for step in ("start", "weigh"):
+        shots.append(Shot(folder / f"frank-letter-{step}-fr.png", "frank-letter", None))
+    shots.append(Shot(folder / "help-fr.png", "send-parcel", None, outcome="help"))
+    return shots

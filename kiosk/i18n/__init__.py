@@ -1,0 +1,76 @@
+"""UI string catalogs: one YAML file per language in this folder, French as reference.
+
+``Catalog("ar").t("bar.help")`` returns the string; a key missing in a language falls
+back to French (a test makes sure none is missing in the shipped catalogs).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+REFERENCE = "fr"
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@cache
+def _raw(lang: str) -> dict[str, Any]:
+    path = HERE / f"{lang}.yaml"
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.load(fh, Loader=_Loader)  # noqa: S506 - safe loader
+    return data if isinstance(data, dict) else {}
+
+
+def available() -> list[str]:
+    """Language codes that have a catalog, French first."""
+    codes = sorted(p.stem for p in HERE.glob("*.yaml"))
+    return [REFERENCE] + [c for c in codes if c != REFERENCE]
+
+
+def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """``{"a": {"b": "x"}}`` -> ``{"a.b": "x"}``."""
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, name + "."))
+        else:
+            out[name] = str(value)
+    return out
+
+
+class Catalog:
+    """The strings of one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._strings = flatten(_raw(lang))
+        self._fallback = flatten(_raw(REFERENCE)) if lang != REFERENCE else self._strings
+
+    @property
+    def name(self) -> str:
+        """The language's own name (``Français``, ``العربية``)."""
+        return self._strings.get("_meta.name", self.lang)
+
+    @property
+    def rtl(self) -> bool:
+        return self._strings.get("_meta.direction", "ltr") == "rtl"
+
+    def t(self, key: str, **values: Any) -> str:
+        text = self._strings.get(key) or self._fallback.get(key)
+        if text is None:
+            raise KeyError(f"no UI string '{key}'")
+        return text.format(**values) if values else text
+
+    def keys(self) -> set[str]:
+        return {k for k in self._strings if not k.startswith("_meta.")}
+
+
+@cache
+def catalog(lang: str) -> Catalog:
+    """The shared catalog of ``lang``."""
+    return Catalog(lang)

@@ -1,0 +1,1 @@
+"""Shared Qt pieces: theme and stylesheet, big buttons and pictures, background work."""

@@ -1,0 +1,115 @@
+"""Themes (palettes in ``assets/themes/*.json``) and the stylesheet built from them.
+
+Every text style is declared once in ``TEXT_STYLES`` with its colours and size, so the
+accessibility tests measure exactly what the screen uses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+
+from kiosk import paths
+
+THEMES = ("default", "high-contrast")
+SCALES = (1.0, 1.5, 2.0)
+MIN_TEXT_PX = 28
+MIN_TOUCH_PX = 90
+FONT_FAMILY = "DejaVu Sans"
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """A kind of text on screen: foreground and background palette keys, size at x1."""
+
+    fg: str
+    bg: str
+    px: int
+    bold: bool = False
+
+
+# role -> style; a QLabel's or QPushButton's ``role`` property selects it
+TEXT_STYLES: dict[str, TextStyle] = {
+    "title": TextStyle("text", "window", 52, bold=True),
+    "stepText": TextStyle("text", "card", 44),
+    "hint": TextStyle("muted", "window", 30),
+    "barTitle": TextStyle("bar_text", "bar", 34, bold=True),
+    "barText": TextStyle("bar_text", "bar", 30),
+    "choice": TextStyle("button_text", "button", 38, bold=True),
+    "tile": TextStyle("button_text", "button", 34, bold=True),
+    "tool": TextStyle("bar_text", "bar", 28, bold=True),
+    "primary": TextStyle("primary_text", "primary", 38, bold=True),
+    "help": TextStyle("help_text", "help", 32, bold=True),
+    "overlay": TextStyle("overlay_text", "overlay", 44, bold=True),
+    "overlayHint": TextStyle("overlay_text", "overlay", 32),
+}
+
+# (foreground, background) palette keys of controls' edges against what surrounds them
+CONTROL_EDGES: tuple[tuple[str, str], ...] = (
+    ("button_border", "window"), ("button_border", "card"), ("help", "bar"),
+    ("help_border", "window"), ("primary", "window"), ("focus", "window"),
+    ("bar_text", "bar"),
+)
+
+# the buttons: role -> (background key, border key, text role)
+BUTTONS: dict[str, tuple[str, str, str]] = {
+    "choice": ("button", "button_border", "choice"),
+    "tile": ("button", "button_border", "tile"),
+    "primary": ("primary", "primary", "primary"),
+    "help": ("help", "help_border", "help"),
+    "tool": ("bar", "bar_text", "tool"),
+}
+
+
+@cache
+def palette(name: str) -> dict[str, str]:
+    """The colours of a theme, by key."""
+    path = paths.asset("themes", f"{name}.json")
+    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def px(role: str, scale: float) -> int:
+    """Font size in pixels of a text role at a text-size factor."""
+    return max(MIN_TEXT_PX, round(TEXT_STYLES[role].px * scale))
+
+
+def _font(style: TextStyle, scale: float, role: str) -> str:
+    weight = "bold" if style.bold else "normal"
+    return f"font-size: {px(role, scale)}px; font-weight: {weight};"
+
+
+@cache
+def stylesheet(theme: str, scale: float) -> str:
+    """The whole kiosk stylesheet for a theme and a text-size factor."""
+    c = palette(theme)
+    rules = [
+        f'* {{ font-family: "{FONT_FAMILY}"; }}',
+        f"QWidget#KioskRoot, QWidget[role=\"screen\"] {{ background: {c['window']}; }}",
+        f"QLabel {{ color: {c['text']}; background: transparent; }}",
+        f"QWidget[role=\"bar\"] {{ background: {c['bar']}; }}",
+        f"QFrame[role=\"card\"] {{ background: {c['card']}; border: 4px solid {c['card_border']};"
+        " border-radius: 24px; }",
+        f"QFrame[role=\"overlay\"] {{ background: {c['overlay']}; border: 6px solid "
+        f"{c['card_border']}; border-radius: 28px; }}",
+        "QFrame[role=\"picture\"] { background: #FFFFFF; border-radius: 20px; }",
+    ]
+    for role, style in TEXT_STYLES.items():
+        rules.append(f"QLabel[role=\"{role}\"] {{ color: {c[style.fg]}; "
+                     f"{_font(style, scale, role)} }}")
+    for role, (bg, border, text_role) in BUTTONS.items():
+        style = TEXT_STYLES[text_role]
+        rules += [
+            f"QPushButton[role=\"{role}\"] {{ background: {c[bg]}; border: 4px solid {c[border]};"
+            f" border-radius: 18px; padding: 10px 18px; color: {c[style.fg]};"
+            f" min-height: {MIN_TOUCH_PX}px; min-width: {MIN_TOUCH_PX}px;"
+            f" {_font(style, scale, text_role)} }}",
+            f"QPushButton[role=\"{role}\"]:pressed {{ background: {c['pressed']}; }}",
+            f"QPushButton[role=\"{role}\"]:focus {{ border-color: {c['focus']}; }}",
+            f"QPushButton[role=\"{role}\"] QLabel {{ color: {c[style.fg]}; background: transparent;"
+            f" {_font(style, scale, text_role)} }}",
+        ]
+    rules.append(f"QPushButton[role=\"help\"]:pressed QLabel, QPushButton[role=\"choice\"]:pressed"
+                 f" QLabel {{ color: {c['text'] if theme == 'default' else c['button_text']}; }}")
+    return "\n".join(rules)

@@ -1,0 +1,155 @@
+"""Big touch widgets: buttons whose text wraps, SVG pictures that scale, icon pixmaps."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QTransform
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk import paths
+
+
+@lru_cache(maxsize=256)
+def renderer(path: str) -> QSvgRenderer:
+    """One shared renderer per SVG file."""
+    return QSvgRenderer(path)
+
+
+@lru_cache(maxsize=512)
+def svg_pixmap(kind: str, name: str, size: int, mirrored: bool = False) -> QPixmap:
+    """An asset rendered to a square pixmap of ``size`` px, aspect kept, cached."""
+    pm = QPixmap(size, size)
+    pm.fill(QColor(0, 0, 0, 0))
+    r = renderer(str(paths.asset(kind, name)))
+    if r.isValid():
+        painter = QPainter(pm)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if mirrored:
+            painter.setTransform(QTransform(-1, 0, 0, 1, size, 0))
+        vb = r.viewBoxF()
+        w, h = (vb.width(), vb.height()) if not vb.isEmpty() else (size, size)
+        k = min(size / w, size / h)
+        r.render(painter, QRectF((size - w * k) / 2, (size - h * k) / 2, w * k, h * k))
+        painter.end()
+    return pm
+
+
+def icon(name: str, size: int = 64, mirrored: bool = False) -> QIcon:
+    return QIcon(svg_pixmap("icons", name, size, mirrored))
+
+
+def label(text: str, role: str, wrap: bool = True) -> QLabel:
+    """A text label with a theme role; wrapping labels grow in height, never clip."""
+    lab = QLabel(text)
+    lab.setProperty("role", role)
+    lab.setWordWrap(wrap)
+    lab.setTextFormat(Qt.TextFormat.PlainText)
+    return lab
+
+
+class Picture(QFrame):
+    """An SVG picture on a white card, scaled to fit with its aspect ratio kept."""
+
+    def __init__(self, kind: str = "pictures", name: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "picture")
+        self.kind = kind
+        self.name: str | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(160, 120)
+        self.set_picture(name)
+
+    def set_picture(self, name: str | None) -> None:
+        self.name = name
+        self.setAccessibleName(Path(name).stem.replace("-", " ") if name else "")
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(520, 390)
+
+    def paintEvent(self, event: object) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)  # type: ignore[arg-type]
+        if not self.name:
+            return
+        r = renderer(str(paths.asset(self.kind, self.name)))
+        if not r.isValid():
+            return
+        area = QRectF(self.contentsRect()).adjusted(16, 16, -16, -16)
+        vb = r.viewBoxF()
+        k = min(area.width() / vb.width(), area.height() / vb.height())
+        w, h = vb.width() * k, vb.height() * k
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r.render(painter, QRectF(area.center().x() - w / 2, area.center().y() - h / 2, w, h))
+        painter.end()
+
+
+class BigButton(QPushButton):
+    """A large touch button: optional icon, and text that wraps instead of being cut.
+
+    ``role`` selects its look in the theme (choice, tile, primary, help, tool).
+    ``vertical`` puts the icon above the text.
+    """
+
+    def __init__(self, text: str, role: str, icon_name: str | None = None, icon_px: int = 72,
+                 vertical: bool = False, kind: str = "icons", mirrored: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", role)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # touch screen: no stray focus ring
+        box = QVBoxLayout(self) if vertical else QHBoxLayout(self)
+        box.setContentsMargins(18, 12, 18, 12)
+        box.setSpacing(16)
+        self.icon_label: QLabel | None = None
+        if icon_name:
+            self.icon_label = QLabel()
+            self.icon_label.setPixmap(svg_pixmap(kind, icon_name, icon_px, mirrored))
+            self.icon_label.setFixedSize(icon_px, icon_px if kind == "icons" else icon_px * 2 // 3)
+            self.icon_label.setScaledContents(kind != "icons")
+            self.icon_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            box.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignCenter)
+        self.text_label = QLabel(text)
+        self.text_label.setWordWrap(True)
+        self.text_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.text_label.setAlignment(Qt.AlignmentFlag.AlignCenter if vertical else
+                                     Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading)
+        self.text_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        box.addWidget(self.text_label, 1)
+        self.setAccessibleName(text)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def set_text(self, text: str) -> None:
+        self.text_label.setText(text)
+        self.setAccessibleName(text)
+
+    def label_text(self) -> str:
+        return self.text_label.text()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        hint = self.layout().totalSizeHint()
+        return hint.expandedTo(QSize(90, 90))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return self.layout().totalMinimumSize().expandedTo(QSize(90, 90))
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        return max(90, self.layout().totalHeightForWidth(width))
