@@ -1,0 +1,45 @@
+"""Test setup: offscreen Qt, private data/cache folders, and a guard that fails any test
+leaving threads, thread-pool jobs or active timers behind."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+_HOME = tempfile.mkdtemp(prefix="kiosk-tests-")
+for var, sub in (("KIOSK_DATA_DIR", "data"), ("KIOSK_CACHE_DIR", "cache"),
+                 ("KIOSK_CONFIG_DIR", "config")):
+    os.environ[var] = str(Path(_HOME) / sub)
+for name in list(os.environ):
+    if name.startswith("KIOSK_") and name not in ("KIOSK_DATA_DIR", "KIOSK_CACHE_DIR",
+                                                  "KIOSK_CONFIG_DIR"):
+        del os.environ[name]
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _no_leftovers() -> Iterator[None]:
+    """A test must stop what it starts: threads, pool jobs and Qt timers."""
+    before = set(threading.enumerate())
+    yield
+    try:
+        from PySide6.QtCore import QThreadPool, QTimer
+        from PySide6.QtWidgets import QApplication
+    except ImportError:  # pragma: no cover
+        return
+    app = QApplication.instance()
+    if app is not None:
+        assert QThreadPool.globalInstance().waitForDone(5000), "background jobs still running"
+        app.processEvents()
+        active = [f"{w.__class__.__name__}.{t.objectName() or 'timer'}"
+                  for w in QApplication.allWidgets() for t in w.findChildren(QTimer)
+                  if t.isActive()]
+        assert not active, f"timers left running: {active}"
+    leftover = [t.name for t in threading.enumerate()
+                if t not in before and t.is_alive() and not t.daemon]
+    assert not leftover, f"threads left running: {leftover}"
