@@ -65,7 +65,7 @@ class MoreTimeOverlay(Overlay):
     def ask(self, strings: Catalog) -> None:
         self.strings = strings
         self.question.setText(strings.t("more_time.question"))
-        self.yes.set_text(strings.t("more_time.yes"))
+        self.yes.set_text(strings.t("more_time.keep_going"))
         self.left = max(1, round(self.seconds))
         self._show_left()
         self.deadline.start(round(self.seconds * 1000))

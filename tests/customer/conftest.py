@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from kiosk import config, paths
+from kiosk.customer.controller import KioskController
+from kiosk.customer.window import KioskWindow
+from kiosk.flows.library import FlowLibrary
+
+_LIBRARY = FlowLibrary([paths.builtin_flows_dir()])
+_LIBRARY.load()
+
+
+class FakeClock:
+    """A clock the test moves by hand (for the double-tap rule)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def library() -> FlowLibrary:
+    return _LIBRARY
+
+
+@pytest.fixture
+def settings() -> dict[str, Any]:
+    return config.load({"inactivity_seconds": 0.2, "more_time_seconds": 0.3})
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def kiosk(qtbot: Any, library: FlowLibrary, settings: dict[str, Any],
+          clock: FakeClock) -> Iterator[tuple[KioskController, KioskWindow]]:
+    ctrl = KioskController(library, "test-kiosk")
+    window = KioskWindow(ctrl, settings, lockdown=False)
+    window.guard.clock = clock
+    window.resize(1920, 1080)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield ctrl, window
+    window.shutdown()
+
+
+def tap(qtbot: Any, widget: Any, clock: FakeClock) -> None:
+    """A finger tap, well after the previous one."""
+    from PySide6.QtCore import Qt
+
+    clock.now += 1.0
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
