@@ -17,14 +17,14 @@ class Overlay(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.panel = QFrame(self)
-        self.panel.setProperty("role", "overlay")
+        self.panel.setProperty("role", "panel")
         self.box = QVBoxLayout(self.panel)
         self.box.setContentsMargins(48, 40, 48, 40)
         self.box.setSpacing(28)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(120, 60, 120, 60)
+        outer.setContentsMargins(200, 40, 200, 40)
         outer.addStretch(1)
-        outer.addWidget(self.panel, 0, Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(self.panel)
         outer.addStretch(1)
         self.hide()
 

@@ -90,6 +90,7 @@ class HomeScreen(Screen):
         for i, code in enumerate(self.ctrl.languages):
             b = BigButton(catalog(code).name, "tile", f"{code}.svg", icon_px=90, kind="flags")
             b.setObjectName(f"lang-{code}")
+            b.text_label.setProperty("ownDirection", True)  # a language name reads its own way
             b.text_label.setLayoutDirection(
                 Qt.LayoutDirection.RightToLeft if catalog(code).rtl else Qt.LayoutDirection.LeftToRight)
             b.setChecked(code == self.ctrl.look.language)

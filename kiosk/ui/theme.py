@@ -91,7 +91,7 @@ def stylesheet(theme: str, scale: float) -> str:
         f"QWidget[role=\"bar\"] {{ background: {c['bar']}; }}",
         f"QFrame[role=\"card\"] {{ background: {c['card']}; border: 4px solid {c['card_border']};"
         " border-radius: 24px; }",
-        f"QFrame[role=\"overlay\"] {{ background: {c['overlay']}; border: 6px solid "
+        f"QFrame[role=\"panel\"] {{ background: {c['overlay']}; border: 6px solid "
         f"{c['card_border']}; border-radius: 28px; }}",
         "QFrame[role=\"picture\"] { background: #FFFFFF; border-radius: 20px; }",
     ]
@@ -110,6 +110,4 @@ def stylesheet(theme: str, scale: float) -> str:
             f"QPushButton[role=\"{role}\"] QLabel {{ color: {c[style.fg]}; background: transparent;"
             f" {_font(style, scale, text_role)} }}",
         ]
-    rules.append(f"QPushButton[role=\"help\"]:pressed QLabel, QPushButton[role=\"choice\"]:pressed"
-                 f" QLabel {{ color: {c['text'] if theme == 'default' else c['button_text']}; }}")
     return "\n".join(rules)

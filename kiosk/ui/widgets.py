@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,12 +52,48 @@ def icon(name: str, size: int = 64, mirrored: bool = False) -> QIcon:
     return QIcon(svg_pixmap("icons", name, size, mirrored))
 
 
-def label(text: str, role: str, wrap: bool = True) -> QLabel:
+def is_rtl(text: str) -> bool:
+    """True when the first strong character of ``text`` is right-to-left."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+class Text(QLabel):
+    """A label for text in any language.
+
+    Right-to-left text goes through Qt's rich-text layout with ``dir="rtl"``: the
+    plain-text layout keeps a trailing space on the wrong side of a wrapped Arabic line
+    and pushes its last word out of the label.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._plain = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        self._plain = text
+        if is_rtl(text):
+            self.setTextFormat(Qt.TextFormat.RichText)
+            super().setText(f'<div dir="rtl">{html.escape(text)}</div>')
+        else:
+            self.setTextFormat(Qt.TextFormat.PlainText)
+            super().setText(text)
+
+    def text(self) -> str:
+        return self._plain
+
+
+def label(text: str, role: str, wrap: bool = True) -> Text:
     """A text label with a theme role; wrapping labels grow in height, never clip."""
-    lab = QLabel(text)
+    lab = Text(text)
     lab.setProperty("role", role)
     lab.setWordWrap(wrap)
-    lab.setTextFormat(Qt.TextFormat.PlainText)
     return lab
 
 
@@ -122,9 +160,8 @@ class BigButton(QPushButton):
             self.icon_label.setScaledContents(kind != "icons")
             self.icon_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             box.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignCenter)
-        self.text_label = QLabel(text)
+        self.text_label = Text(text)
         self.text_label.setWordWrap(True)
-        self.text_label.setTextFormat(Qt.TextFormat.PlainText)
         self.text_label.setAlignment(Qt.AlignmentFlag.AlignCenter if vertical else
                                      Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading)
         self.text_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
