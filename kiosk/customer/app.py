@@ -8,6 +8,7 @@ from typing import Any
 
 from kiosk import paths
 from kiosk.customer.controller import KioskController
+from kiosk.customer.reload import FlowWatcher
 from kiosk.customer.window import KioskWindow
 from kiosk.flows.library import FlowLibrary
 
@@ -42,3 +43,15 @@ def build(settings: dict[str, Any], lockdown: bool,
     ctrl = KioskController(library, str(settings["kiosk_id"]), languages)
     window = KioskWindow(ctrl, settings, lockdown=lockdown)
     return ctrl, window
+
+
+def watch_flows(ctrl: KioskController, window: KioskWindow) -> FlowWatcher:
+    """Reload flows when their files change; the home screen shows the new set."""
+    watcher = FlowWatcher(ctrl.library, window)
+
+    def refresh(_problems: list[object]) -> None:
+        if ctrl.screen == "home":
+            window.render()
+
+    watcher.reloaded.connect(refresh)
+    return watcher

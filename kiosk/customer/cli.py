@@ -38,9 +38,10 @@ def run(hub_url: str | None, kiosk_id: str | None, windowed: bool) -> None:
                                    "try 'kiosk screenshot' or 'kiosk demo'")
     settings = config.load({"hub_url": hub_url, "kiosk_id": kiosk_id})
     app = application()
-    from kiosk.customer.app import build, screen_size
+    from kiosk.customer.app import build, screen_size, watch_flows
 
     ctrl, window = build(settings, lockdown=not windowed)
+    watch_flows(ctrl, window)
     if windowed:
         window.resize(*screen_size(settings))
         window.show()

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from kiosk.flows.model import Flow
 from kiosk.flows.issues import Issue
+from kiosk.flows.model import Flow
 
 log = logging.getLogger(__name__)
 
@@ -62,25 +62,27 @@ class FlowLibrary:
         """
         cache = {**self._read_cache(), **self._entries}
         fresh: dict[str, Any] = {}
-        self.problems = []
-        self.flows = {}
+        problems: list[Issue] = []
+        flows: dict[str, Flow] = {}
         for path in flow_files(self.folders):
-            entry = self._load_one(path, cache.get(str(path)))
+            entry = self._load_one(path, cache.get(str(path)), problems)
             if entry is not None:
                 fresh[str(path)] = entry
                 flow = Flow.from_dict(entry["flow"])
-                self.flows[flow.id] = flow
+                flows[flow.id] = flow
+        self.flows, self.problems = flows, problems  # swapped at once: readers never see half
         self._entries = fresh
         if self.cache_file is not None and fresh != cache:
             self._write_cache(fresh)
-        return self.problems
+        return problems
 
-    def _load_one(self, path: Path, cached: dict[str, Any] | None) -> dict[str, Any] | None:
+    def _load_one(self, path: Path, cached: dict[str, Any] | None,
+                  problems: list[Issue]) -> dict[str, Any] | None:
         """The cache entry for ``path``: fresh if the file is valid, else the last good."""
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            self.problems.append(Issue(str(path), 1, "error", f"cannot read: {exc}"))
+            problems.append(Issue(str(path), 1, "error", f"cannot read: {exc}"))
             return cached
         key = hashlib.sha256(CACHE_VERSION.encode() + raw).hexdigest()
         if cached is not None and cached.get("key") == key:
@@ -88,7 +90,7 @@ class FlowLibrary:
         from kiosk.flows.validator import validate_text  # only when the file changed
 
         report = validate_text(raw.decode("utf-8", errors="replace"), str(path))
-        self.problems += report.issues
+        problems += report.issues
         if report.flow is None:
             if cached is not None:
                 log.warning("%s is invalid; keeping its last good version", path)

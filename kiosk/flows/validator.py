@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from kiosk import paths
 from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_LEVELS, WORKSHOP_PREFIX, falc
-from kiosk.flows.issues import Issue, Severity
+from kiosk.flows.issues import Issue
 from kiosk.flows.model import Flow
 from kiosk.flows.schema import ALLOWED_KEYS, FlowSchema
 from kiosk.flows.source import Located, SourceError, parse

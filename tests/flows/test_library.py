@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kiosk.flows.library import BUILTIN_ORDER, FlowLibrary
 from kiosk import paths
+from kiosk.flows.library import BUILTIN_ORDER, FlowLibrary
 
 
 def test_builtin_library_orders_flows(tmp_path: Path) -> None:

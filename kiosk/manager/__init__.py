@@ -1,0 +1,1 @@
+"""The manager app. Built by the manager issue."""

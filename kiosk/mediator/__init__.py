@@ -1,0 +1,1 @@
+"""The mediator console. Built by the hub issue."""

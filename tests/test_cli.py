@@ -1,0 +1,120 @@
+"""The ``kiosk`` command, through click's CliRunner (and one real process for start-up)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from kiosk import __version__, paths
+from kiosk.cli import COMMANDS, main
+
+
+def _all_commands() -> list[tuple[str, click.Command]]:
+    ctx = click.Context(main)
+    out = []
+    for name in main.list_commands(ctx):
+        cmd = main.get_command(ctx, name)
+        assert cmd is not None
+        out.append((name, cmd))
+        if isinstance(cmd, click.Group):
+            sub_ctx = click.Context(cmd)
+            out += [(f"{name} {n}", cmd.get_command(sub_ctx, n))  # type: ignore[misc]
+                    for n in cmd.list_commands(sub_ctx)]
+    return out
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+@pytest.mark.parametrize(("name", "command"), _all_commands(), ids=lambda v: str(v)[:20])
+def test_every_command_has_an_example(name: str, command: click.Command) -> None:
+    assert command.help, name
+    assert "Example:" in command.help, name
+    assert "kiosk " in command.help.split("Example:")[1]
+
+
+def test_lazy_commands_are_all_listed() -> None:
+    assert set(COMMANDS) <= set(main.list_commands(click.Context(main)))
+
+
+def test_validate_builtin_flows() -> None:
+    result = CliRunner().invoke(main, ["flows", "validate"])
+    assert result.exit_code == 0, result.output
+    assert "9/9 flows valid, 0 errors, 0 warnings" in result.output
+
+
+def test_validate_reports_every_error_with_its_line(tmp_path: Path) -> None:
+    source = (paths.builtin_flows_dir() / "buy-stamps.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "buy-stamps.yaml"
+    bad.write_text(source.replace("start: ", "start: nowhere-", 1), encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("schema: 1\nid: [oops\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["flows", "validate", str(bad), str(broken)])
+    assert result.exit_code == 1
+    assert f"{bad}:" in result.output
+    assert "start step 'nowhere-" in result.output
+    assert f"{broken}:3: error: malformed YAML" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_json(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["flows", "validate", "--json",
+                                       str(paths.builtin_flows_dir())])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["errors"] == 0
+    assert len(data["files"]) == 9
+
+
+def test_list_flows() -> None:
+    result = CliRunner().invoke(main, ["flows", "list"])
+    assert result.exit_code == 0
+    assert "send-parcel" in result.output
+    assert "ar,en,es,fr,pt" in result.output
+
+
+def test_screenshot_writes_a_png(tmp_path: Path) -> None:
+    out = tmp_path / "shot.png"
+    result = CliRunner().invoke(main, ["screenshot", "--flow", "send-parcel", "--lang", "ar",
+                                       "--text-size", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_screenshot_unknown_step_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["screenshot", "--flow", "send-parcel", "--step", "nope",
+                                       "--out", str(tmp_path / "x.png")])
+    assert result.exit_code == 1
+    assert "unknown flow or step" in result.output
+
+
+@pytest.mark.slow
+def test_start_path_imports_no_hub_and_no_validator(tmp_path: Path) -> None:
+    """``kiosk screenshot`` (the same start path as ``kiosk run``) stays light."""
+    code = (
+        "import sys\n"
+        "from kiosk.cli import main\n"
+        "try:\n"
+        f"    main(['screenshot', '--out', {str(tmp_path / 'a.png')!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "KIOSK_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # the first run fills the flow cache
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, timeout=120, check=True)
+    modules = set(done.stdout.split())
+    for heavy in ("fastapi", "uvicorn", "sqlite_utils", "pydantic", "kiosk.flows.validator",
+                  "kiosk.hub"):
+        assert heavy not in modules, heavy
