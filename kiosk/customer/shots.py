@@ -56,10 +56,29 @@ def render_shots(settings: dict[str, Any], shots: list[Shot]) -> list[Path]:
     return written
 
 
-def demo_shots(folder: Path) -> list[Shot]:
-    """A tour of the kiosk: home in three languages, one flow walked, the help screen."""
+def docs_shots(folder: Path, library_flows: list[tuple[str, list[str]]]) -> list[Shot]:
+    """``docs/screens/``: home and the first two steps of each flow in fr, en and ar,
+    plus the help and workshop screens, large text and high contrast."""
     shots = [Shot(folder / f"home-{lang}.png", language=lang) for lang in ("fr", "en", "ar")]
-    for step in ("start", "weigh"):
-        shots.append(Shot(folder / f"frank-letter-{step}-fr.png", "frank-letter", None))
-    shots.append(Shot(folder / "help-fr.png", "send-parcel", None, outcome="help"))
+    for flow_id, step_ids in library_flows:
+        for step_id in step_ids[:2]:
+            shots += [Shot(folder / f"{flow_id}-{step_id}-{lang}.png", flow_id, step_id, lang)
+                      for lang in ("fr", "en", "ar")]
+    shots += [
+        Shot(folder / "help-fr.png", "send-parcel", None, "fr", outcome="help"),
+        Shot(folder / "workshop-ar.png", "digital-skills", None, "ar", outcome="workshop"),
+        Shot(folder / "home-fr-x2.png", None, None, "fr", 2.0),
+        Shot(folder / "send-parcel-ar-x2-contrast.png", "send-parcel", None, "ar", 2.0, True),
+    ]
     return shots
+
+
+def demo_shots(folder: Path) -> list[Shot]:
+    """The headless demo's tour: home in three languages, a flow, the help screen."""
+    return [
+        Shot(folder / "1-home-fr.png"),
+        Shot(folder / "2-home-ar.png", language="ar"),
+        Shot(folder / "3-frank-letter-fr.png", "frank-letter"),
+        Shot(folder / "4-frank-letter-en-x2.png", "frank-letter", None, "en", 2.0),
+        Shot(folder / "5-help-fr.png", "frank-letter", None, outcome="help"),
+    ]
