@@ -8,7 +8,6 @@ the default declared here.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,6 +64,8 @@ def _file_values() -> dict[str, Any]:
     path = settings_file()
     if not path.is_file():
         return {}
+    import tomllib  # only when there is a file to read
+
     with path.open("rb") as fh:
         return tomllib.load(fh)
 

@@ -22,7 +22,10 @@ LOOK_OPTIONS = [
 @click.option("--hub", "hub_url", help="Address of the office hub (setting hub_url).")
 @click.option("--kiosk-id", help="Name of this kiosk on the hub (setting kiosk_id).")
 @click.option("--windowed", is_flag=True, help="A normal window, no lockdown (development).")
-def run(hub_url: str | None, kiosk_id: str | None, windowed: bool) -> None:
+@click.option("--quit-after-first-paint", is_flag=True, hidden=True,
+              help="Paint the home screen once and exit (start-up benchmark).")
+def run(hub_url: str | None, kiosk_id: str | None, windowed: bool,
+        quit_after_first_paint: bool) -> None:
     """Start the customer kiosk, full screen and locked down.
 
     Leave it with 5 taps in the top-left corner, then the staff PIN.
@@ -33,14 +36,20 @@ def run(hub_url: str | None, kiosk_id: str | None, windowed: bool) -> None:
     """
     from kiosk.ui.qt import application, has_display
 
-    if not has_display():
+    if not has_display() and not quit_after_first_paint:
         raise click.ClickException("no screen found (DISPLAY/WAYLAND_DISPLAY unset); "
                                    "try 'kiosk screenshot' or 'kiosk demo'")
     settings = config.load({"hub_url": hub_url, "kiosk_id": kiosk_id})
-    app = application()
+    app = application(offscreen=quit_after_first_paint)
     from kiosk.customer.app import build, screen_size, watch_flows
 
     ctrl, window = build(settings, lockdown=not windowed)
+    if quit_after_first_paint:
+        window.resize(*screen_size(settings))
+        window.show()
+        window.grab()
+        window.shutdown()
+        return
     watch_flows(ctrl, window)
     if windowed:
         window.resize(*screen_size(settings))

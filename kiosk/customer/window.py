@@ -41,22 +41,13 @@ class KioskWindow(QWidget):
         self.top = TopBar(ctrl)
         self.stack = QStackedWidget()
         self.home = HomeScreen(ctrl)
-        self.step = StepScreen(ctrl)
-        self.outcome = OutcomeScreen(ctrl)
-        for screen in (self.home, self.step, self.outcome):
-            self.stack.addWidget(screen)
+        self.stack.addWidget(self.home)
+        self._settings = settings
+        self._made: dict[str, QWidget] = {}  # screens and overlays, made on first use
         self.bottom = BottomBar(ctrl, self.pick_language)
         layout.addWidget(self.top)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.bottom)
-
-        self.languages = LanguageOverlay(self, ctrl.languages)
-        self.languages.chosen.connect(ctrl.set_language)
-        self.more_time = MoreTimeOverlay(self, float(settings["more_time_seconds"]))
-        self.more_time.expired.connect(lambda: ctrl.reset("inactivity"))
-        self.more_time.answered.connect(self._restart_idle)
-        self.pin = PinOverlay(self, str(settings["admin_pin"]))
-        self.pin.accepted.connect(self._admin_exit)
 
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
@@ -73,6 +64,56 @@ class KioskWindow(QWidget):
         ctrl.resetDone.connect(self._after_reset)
         self.restyle()
 
+    # -- parts made on first use (a faster first paint) ----------------------------
+    def _make(self, name: str) -> QWidget:
+        if name not in self._made:
+            self._made[name] = widget = self._build(name)
+            if isinstance(widget, (StepScreen, OutcomeScreen)):
+                self.stack.addWidget(widget)
+        return self._made[name]
+
+    def _build(self, name: str) -> QWidget:
+        ctrl, settings = self.ctrl, self._settings
+        if name == "step":
+            return StepScreen(ctrl)
+        if name == "outcome":
+            return OutcomeScreen(ctrl)
+        if name == "languages":
+            languages = LanguageOverlay(self, ctrl.languages)
+            languages.chosen.connect(ctrl.set_language)
+            return languages
+        if name == "more_time":
+            more = MoreTimeOverlay(self, float(settings["more_time_seconds"]))
+            more.expired.connect(lambda: ctrl.reset("inactivity"))
+            more.answered.connect(self._restart_idle)
+            return more
+        pin = PinOverlay(self, str(settings["admin_pin"]))
+        pin.accepted.connect(self._admin_exit)
+        return pin
+
+    @property
+    def step(self) -> StepScreen:
+        return self._make("step")  # type: ignore[return-value]
+
+    @property
+    def outcome(self) -> OutcomeScreen:
+        return self._make("outcome")  # type: ignore[return-value]
+
+    @property
+    def languages(self) -> LanguageOverlay:
+        return self._make("languages")  # type: ignore[return-value]
+
+    @property
+    def more_time(self) -> MoreTimeOverlay:
+        return self._make("more_time")  # type: ignore[return-value]
+
+    @property
+    def pin(self) -> PinOverlay:
+        return self._make("pin")  # type: ignore[return-value]
+
+    def _overlays(self) -> list[QWidget]:
+        return [w for name, w in self._made.items() if name in ("languages", "more_time", "pin")]
+
     # -- drawing -------------------------------------------------------------------
     def restyle(self) -> None:
         look = self.ctrl.look
@@ -86,9 +127,11 @@ class KioskWindow(QWidget):
         self.render()
 
     def render(self) -> None:
-        screen = {HOME: self.home, STEP: self.step, OUTCOME: self.outcome}[self.ctrl.screen]
-        if self.ctrl.screen == STEP and self.ctrl.session is None:
-            screen = self.home
+        screen: HomeScreen | StepScreen | OutcomeScreen = self.home
+        if self.ctrl.screen == STEP and self.ctrl.session is not None:
+            screen = self.step
+        elif self.ctrl.screen == OUTCOME:
+            screen = self.outcome
         screen.render()
         self.stack.setCurrentWidget(screen)
         self.top.render()
@@ -99,26 +142,28 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
-        for overlay in (self.languages, self.more_time, self.pin):
+        for overlay in self._overlays():
             overlay.setGeometry(self.rect())
 
     # -- inactivity ----------------------------------------------------------------
     def _restart_idle(self) -> None:
-        if not self.more_time.isVisible():
+        more = self._made.get("more_time")
+        if more is None or not more.isVisible():
             self.idle.start()
 
     def _idle_timeout(self) -> None:
         if self.ctrl.pristine:
             return
-        self.languages.hide()
-        self.pin.hide()
+        for overlay in self._overlays():
+            overlay.hide()
         self.ctrl.stopSpeech.emit()
         self.more_time.ask(self.ctrl.strings)
 
     def _after_reset(self) -> None:
-        self.more_time.stop()
-        self.languages.hide()
-        self.pin.hide()
+        for overlay in self._overlays():
+            overlay.hide()
+        if "more_time" in self._made:
+            self.more_time.stop()
         self.idle.stop()
 
     # -- leaving -------------------------------------------------------------------
@@ -130,7 +175,8 @@ class KioskWindow(QWidget):
     def shutdown(self) -> None:
         """Stop every timer and the event filter (before closing or in tests)."""
         self.idle.stop()
-        self.more_time.stop()
+        if "more_time" in self._made:
+            self.more_time.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.guard)

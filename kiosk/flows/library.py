@@ -7,7 +7,6 @@ never replaces the flow it held: the problems are reported and the old version s
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -80,13 +79,19 @@ class FlowLibrary:
                   problems: list[Issue]) -> dict[str, Any] | None:
         """The cache entry for ``path``: fresh if the file is valid, else the last good."""
         try:
+            st = path.stat()
+            stamp = f"{CACHE_VERSION}:{st.st_mtime_ns}:{st.st_size}"
+            if cached is not None and cached.get("stamp") == stamp:
+                return cached  # unchanged since last time: no need to even read it
             raw = path.read_bytes()
         except OSError as exc:
             problems.append(Issue(str(path), 1, "error", f"cannot read: {exc}"))
             return cached
+        import hashlib
+
         key = hashlib.sha256(CACHE_VERSION.encode() + raw).hexdigest()
         if cached is not None and cached.get("key") == key:
-            return cached
+            return {**cached, "stamp": stamp}
         from kiosk.flows.validator import validate_text  # only when the file changed
 
         report = validate_text(raw.decode("utf-8", errors="replace"), str(path))
@@ -95,7 +100,7 @@ class FlowLibrary:
             if cached is not None:
                 log.warning("%s is invalid; keeping its last good version", path)
             return cached
-        return {"key": key, "flow": report.flow.to_dict()}
+        return {"key": key, "stamp": stamp, "flow": report.flow.to_dict()}
 
     def _read_cache(self) -> dict[str, Any]:
         if self.cache_file is None or not self.cache_file.is_file():

@@ -6,22 +6,43 @@ back to French (a test makes sure none is missing in the shipped catalogs).
 
 from __future__ import annotations
 
+import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 HERE = Path(__file__).resolve().parent
 REFERENCE = "fr"
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _cache_file(path: Path) -> Path:
+    from kiosk import paths
+
+    st = path.stat()
+    return paths.cache_dir() / "i18n" / f"{path.stem}-{st.st_mtime_ns}-{st.st_size}.json"
 
 
 @cache
 def _raw(lang: str) -> dict[str, Any]:
+    """The catalog as nested dicts; parsed YAML is cached as JSON (start-up speed)."""
     path = HERE / f"{lang}.yaml"
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=_Loader)  # noqa: S506 - safe loader
+    cached = _cache_file(path)
+    try:
+        data = json.loads(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        import yaml
+
+        loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(cached)
+        except OSError:
+            pass  # a read-only cache only costs speed
     return data if isinstance(data, dict) else {}
 
 

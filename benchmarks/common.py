@@ -1,0 +1,36 @@
+"""Helpers shared by the benchmarks: percentiles, JSON output, verdicts."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by nearest rank."""
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"n": len(values), "p50": round(statistics.median(values), 3),
+            "p95": round(percentile(values, 95), 3), "p99": round(percentile(values, 99), 3),
+            "max": round(max(values), 3)}
+
+
+def emit(result: dict[str, Any]) -> None:
+    """Print one benchmark's result as a JSON line."""
+    json.dump(result, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def quick() -> bool:
+    """Small sample sizes (``--quick``), for the smoke test and CI."""
+    return "--quick" in sys.argv
