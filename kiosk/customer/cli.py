@@ -22,10 +22,10 @@ LOOK_OPTIONS = [
 @click.option("--hub", "hub_url", help="Address of the office hub (setting hub_url).")
 @click.option("--kiosk-id", help="Name of this kiosk on the hub (setting kiosk_id).")
 @click.option("--windowed", is_flag=True, help="A normal window, no lockdown (development).")
-@click.option("--quit-after-first-paint", is_flag=True, hidden=True,
-              help="Paint the home screen once and exit (start-up benchmark).")
+@click.option("--first-paint-png", type=click.Path(dir_okay=False), hidden=True,
+              help="Save the first painted screen to this PNG and exit (start-up benchmark).")
 def run(hub_url: str | None, kiosk_id: str | None, windowed: bool,
-        quit_after_first_paint: bool) -> None:
+        first_paint_png: str | None) -> None:
     """Start the customer kiosk, full screen and locked down.
 
     Leave it with 5 taps in the top-left corner, then the staff PIN.
@@ -36,18 +36,18 @@ def run(hub_url: str | None, kiosk_id: str | None, windowed: bool,
     """
     from kiosk.ui.qt import application, has_display
 
-    if not has_display() and not quit_after_first_paint:
+    if not has_display() and not first_paint_png:
         raise click.ClickException("no screen found (DISPLAY/WAYLAND_DISPLAY unset); "
                                    "try 'kiosk screenshot' or 'kiosk demo'")
     settings = config.load({"hub_url": hub_url, "kiosk_id": kiosk_id})
-    app = application(offscreen=quit_after_first_paint)
+    app = application(offscreen=bool(first_paint_png))
     from kiosk.customer.app import build, screen_size, watch_flows
 
     ctrl, window = build(settings, lockdown=not windowed)
-    if quit_after_first_paint:
+    if first_paint_png:
         window.resize(*screen_size(settings))
         window.show()
-        window.grab()
+        window.grab().save(first_paint_png)
         window.shutdown()
         return
     watch_flows(ctrl, window)

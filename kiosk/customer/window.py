@@ -30,6 +30,8 @@ class KioskWindow(QWidget):
         self.ctrl = ctrl
         self.lockdown = lockdown
         self._exit_allowed = not lockdown
+        self._shut_down = False
+        self.guard_installed = False
         self._style_key: tuple[str, float] | None = None
         self.setWindowTitle("Guichet Kiosk")
         if lockdown:
@@ -57,12 +59,18 @@ class KioskWindow(QWidget):
                                 int(settings["corner_taps"]), lockdown)
         self.guard.activity.connect(self._restart_idle)
         self.guard.cornerGesture.connect(lambda: self.pin.ask(self.ctrl.strings))
-        QApplication.instance().installEventFilter(self.guard)
+        # installed once the first screen is up: the first paint stays fast
+        QTimer.singleShot(0, self, self._install_guard)
 
         ctrl.lookChanged.connect(self.restyle)
         ctrl.screenChanged.connect(self.render)
         ctrl.resetDone.connect(self._after_reset)
         self.restyle()
+
+    def _install_guard(self) -> None:
+        if not self._shut_down:
+            QApplication.instance().installEventFilter(self.guard)
+            self.guard_installed = True
 
     # -- parts made on first use (a faster first paint) ----------------------------
     def _make(self, name: str) -> QWidget:
@@ -174,6 +182,7 @@ class KioskWindow(QWidget):
 
     def shutdown(self) -> None:
         """Stop every timer and the event filter (before closing or in tests)."""
+        self._shut_down = True
         self.idle.stop()
         if "more_time" in self._made:
             self.more_time.stop()

@@ -49,6 +49,7 @@ def kiosk(qtbot: Any, library: FlowLibrary, settings: dict[str, Any],
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.guard_installed)
     yield ctrl, window
     window.shutdown()
 

@@ -153,6 +153,7 @@ def test_exit_keys_are_ignored_when_locked(qtbot: Any, library: Any, settings: A
     window = KioskWindow(ctrl, settings, lockdown=True)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.guard_installed)
     Mod = Qt.KeyboardModifier
     for key, mods in ((Qt.Key.Key_F4, Mod.AltModifier), (Qt.Key.Key_Escape, Mod.NoModifier),
                       (Qt.Key.Key_Tab, Mod.AltModifier), (Qt.Key.Key_Q, Mod.ControlModifier),
