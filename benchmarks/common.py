@@ -34,3 +34,11 @@ def emit(result: dict[str, Any]) -> None:
 def quick() -> bool:
     """Small sample sizes (``--quick``), for the smoke test and CI."""
     return "--quick" in sys.argv
+
+
+def pump(app) -> None:  # type: ignore[no-untyped-def]
+    """What one turn of the event loop does, deferred deletes included (no exec() here)."""
+    from PySide6.QtCore import QEvent
+
+    app.processEvents()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

@@ -61,7 +61,13 @@ class Screen(QScrollArea):
 class HomeScreen(Screen):
     """Welcome, one tile per task, one tile per language."""
 
+    _drawn: tuple[object, ...] | None = None
+
     def render(self) -> None:
+        key = (self.ctrl.look, self.ctrl.feedback_given, tuple(self.ctrl.flows()))
+        if key == self._drawn:
+            return  # nothing changed since the last time it was drawn
+        self._drawn = key
         clear(self.body)
         t = self.ctrl.strings.t
         lang = self.ctrl.look.language

@@ -48,6 +48,23 @@ def svg_pixmap(kind: str, name: str, size: int, mirrored: bool = False) -> QPixm
     return pm
 
 
+@lru_cache(maxsize=12)  # a picture at 1080p is ~1.5 MB: keep the recent ones only
+def fitted_pixmap(kind: str, name: str, width: int, height: int) -> QPixmap:
+    """An asset rendered once at the largest size that fits, aspect kept (cached)."""
+    r = renderer(str(paths.asset(kind, name)))
+    if not r.isValid() or width <= 0 or height <= 0:
+        return QPixmap()
+    vb = r.viewBoxF()
+    k = min(width / vb.width(), height / vb.height())
+    pm = QPixmap(max(1, round(vb.width() * k)), max(1, round(vb.height() * k)))
+    pm.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pm)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    r.render(painter, QRectF(0, 0, pm.width(), pm.height()))
+    painter.end()
+    return pm
+
+
 def icon(name: str, size: int = 64, mirrored: bool = False) -> QIcon:
     return QIcon(svg_pixmap("icons", name, size, mirrored))
 
@@ -122,16 +139,11 @@ class Picture(QFrame):
         super().paintEvent(event)  # type: ignore[arg-type]
         if not self.name:
             return
-        r = renderer(str(paths.asset(self.kind, self.name)))
-        if not r.isValid():
-            return
-        area = QRectF(self.contentsRect()).adjusted(16, 16, -16, -16)
-        vb = r.viewBoxF()
-        k = min(area.width() / vb.width(), area.height() / vb.height())
-        w, h = vb.width() * k, vb.height() * k
+        area = self.contentsRect().adjusted(16, 16, -16, -16)
+        pm = fitted_pixmap(self.kind, self.name, area.width(), area.height())
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        r.render(painter, QRectF(area.center().x() - w / 2, area.center().y() - h / 2, w, h))
+        painter.drawPixmap(area.x() + (area.width() - pm.width()) // 2,
+                           area.y() + (area.height() - pm.height()) // 2, pm)
         painter.end()
 
 

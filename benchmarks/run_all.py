@@ -1,0 +1,34 @@
+"""``make bench``: run every benchmark in its own process, print one JSON document.
+
+Each budget of DESIGN.md that exists so far has a script here; each compares against a
+baseline measured in the same run. ``--quick`` uses small samples (smoke test).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = ["start_time.py", "tap_to_paint.py", "memory.py"]
+
+
+def main() -> int:
+    extra = ["--quick"] if "--quick" in sys.argv else []
+    results = []
+    for script in SCRIPTS:
+        done = subprocess.run([sys.executable, str(HERE / script), *extra], capture_output=True,
+                              text=True, timeout=1800, check=False)
+        if done.returncode != 0:
+            results.append({"benchmark": script, "error": done.stderr.strip()[-2000:]})
+            continue
+        results += [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    print(json.dumps({"results": results, "all_ok": all(r.get("ok") for r in results)},
+                     indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""The benchmarks still run and print their JSON (tiny samples; no verdict asserted:
+speed is judged by ``make bench`` against baselines of the same run, never here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_benchmarks_run_and_report() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--quick"],
+                          capture_output=True, text=True, timeout=600, check=True, cwd=ROOT)
+    report = json.loads(done.stdout)
+    names = {r.get("benchmark") for r in report["results"]}
+    assert names == {"start_to_first_paint", "tap_to_next_screen_painted_ms",
+                     "memory_after_sessions"}, report
+    for r in report["results"]:
+        assert "ok" in r, r
