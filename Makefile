@@ -38,13 +38,13 @@ demo: setup
 	$(BIN)/kiosk demo
 
 test: setup
-	$(BIN)/ruff check kiosk tests benchmarks
+	$(BIN)/ruff check kiosk tests benchmarks tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check kiosk tests benchmarks
+	$(BIN)/ruff check kiosk tests benchmarks tools
 	$(BIN)/ruff format --check kiosk tests benchmarks || true
 	$(BIN)/mypy
 	$(BIN)/lint-imports

@@ -10,7 +10,7 @@ from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.customer.bars import BottomBar, TopBar
-from kiosk.customer.controller import HOME, OUTCOME, STEP, KioskController
+from kiosk.customer.controller import OUTCOME, STEP, KioskController
 from kiosk.customer.guard import KioskGuard
 from kiosk.customer.overlays import LanguageOverlay, MoreTimeOverlay, PinOverlay
 from kiosk.customer.screens import HomeScreen, OutcomeScreen, StepScreen
