@@ -72,6 +72,7 @@ def _bare_samples(n: int) -> list[float]:
     box.addWidget(button)
     w.resize(1920, 1080)
     w.show()
+    QApplication.processEvents()  # exposed: repaint() really paints
     samples = []
     for _ in range(n):
         start = time.perf_counter()
