@@ -4,7 +4,8 @@ bottom one (back, repeat, text size, contrast, language)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.customer.controller import HOME, OUTCOME, STEP, KioskController
 from kiosk.flows.model import pick
@@ -20,7 +21,7 @@ class TopBar(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(24, 14, 24, 14)
         row.setSpacing(24)
-        self.home = BigButton("", "tool", "home.svg", icon_px=56, vertical=True)
+        self.home = BigButton("", "tool", "home.svg", icon_px=56, vertical=True, margin=6)
         self.home.setObjectName("home")
         self.home.clicked.connect(ctrl.go_home)
         row.addWidget(self.home, 0)
@@ -41,7 +42,9 @@ class TopBar(QWidget):
         t = c.strings.t
         self.home.set_text(t("bar.home"))
         self.home.setVisible(c.screen != HOME)
+        self.home.fit_width(c.look.scale)
         self.help.set_text(t("bar.help"))
+        self.help.fit_width(c.look.scale)
         if c.screen in (STEP, OUTCOME) and c.session is not None:
             self.title.setText(pick(c.session.flow.title, c.look.language))
             n, total = c.session.position()
@@ -58,12 +61,13 @@ class BottomBar(QWidget):
         self.ctrl = ctrl
         self.setProperty("role", "bar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(24, 12, 24, 12)
-        row.setSpacing(18)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(16, 12, 16, 12)
+        self.grid.setSpacing(12)
+        self._rows = 0
 
         def tool(name: str, icon_name: str, slot: object) -> BigButton:
-            b = BigButton("", "tool", icon_name, icon_px=52, vertical=True)
+            b = BigButton("", "tool", icon_name, icon_px=52, vertical=True, margin=6)
             b.setObjectName(name)
             b.clicked.connect(slot)
             return b
@@ -73,11 +77,42 @@ class BottomBar(QWidget):
         self.size = tool("text-size", "text-size.svg", ctrl.cycle_text_size)
         self.contrast = tool("contrast", "contrast.svg", ctrl.toggle_contrast)
         self.language = tool("language", "speaker.svg", on_language)  # icon: the current flag
-        for b in (self.back, self.repeat):
-            row.addWidget(b, 1)
-        row.addStretch(1)
-        for b in (self.size, self.contrast, self.language):
-            row.addWidget(b, 1)
+        self.left = (self.back, self.repeat)
+        self.right = (self.size, self.contrast, self.language)
+
+    def arrange(self) -> None:
+        """One row of buttons when their labels fit on one line each, else two rows."""
+        shown = [b for b in (*self.left, *self.right) if not b.isHidden()]
+        scale = self.ctrl.look.scale
+        need = sum(b.fit_width(scale) + 12 for b in shown)
+        rows = 1 if need + 32 + 120 <= max(self.width(), self.window().width()) else 2
+        if rows == self._rows:
+            return
+        self._rows = rows
+        for b in (*self.left, *self.right):
+            self.grid.removeWidget(b)
+        for column in range(6):
+            self.grid.setColumnStretch(column, 0)
+        if rows == 1:  # back, repeat, a gap, then size, contrast, language
+            for column, b in enumerate(self.left):
+                self.grid.addWidget(b, 0, column)
+            for column, b in enumerate(self.right, start=3):
+                self.grid.addWidget(b, 0, column)
+            for column in (0, 1, 3, 4, 5):
+                self.grid.setColumnStretch(column, 1)
+            self.grid.setColumnMinimumWidth(2, 40)
+        else:
+            self.grid.setColumnMinimumWidth(2, 0)
+            for column, b in enumerate(self.left):
+                self.grid.addWidget(b, 0, column)
+            for column, b in enumerate(self.right):
+                self.grid.addWidget(b, 1, column)
+            for column in range(3):
+                self.grid.setColumnStretch(column, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.arrange()
 
     def render(self) -> None:
         c = self.ctrl
@@ -99,3 +134,5 @@ class BottomBar(QWidget):
         self.back.setVisible(c.screen != HOME)
         self.back.setEnabled(can_back)
         self.language.setVisible(c.screen != HOME)
+        self._rows = 0
+        self.arrange()

@@ -55,6 +55,9 @@ def run(hub_url: str | None, kiosk_id: str | None, windowed: bool,
         window.resize(*screen_size(settings))
         window.show()
     else:
+        # without a window manager (a bare X session) full screen is only a wish: ask
+        # for the screen's size as well
+        window.setGeometry(app.primaryScreen().geometry())
         window.showFullScreen()
     window.exitRequested.connect(app.quit)
     sys.exit(app.exec())

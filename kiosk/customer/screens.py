@@ -7,10 +7,11 @@ touch-scrollable area so that large text is never cut, only scrolled.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLayout,
     QScrollArea,
     QScroller,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 from kiosk.customer.controller import KioskController
 from kiosk.flows.model import pick
 from kiosk.i18n import catalog
-from kiosk.ui.widgets import BigButton, Picture, label
+from kiosk.ui.widgets import BigButton, Picture, label, text_width
 
 
 def clear(layout: QLayout) -> None:
@@ -57,14 +58,47 @@ class Screen(QScrollArea):
     def render(self) -> None:
         """Rebuild the content from the controller (each screen draws its own)."""
 
+    def available_width(self) -> int:
+        """Width the content can use (the window's, before the first layout pass)."""
+        width = self.viewport().width()
+        if width < 200 and self.window() is not None:
+            width = self.window().width()
+        return max(width, 320)
+
+    def portrait(self) -> bool:
+        """A tall screen: pictures go above the text instead of beside it."""
+        win = self.window()
+        return win is not None and win.height() > win.width()
+
+
+def picture_and_card(portrait: bool) -> QBoxLayout:
+    """The row (or column, on a portrait screen) holding a picture and a text card."""
+    box = QBoxLayout(QBoxLayout.Direction.TopToBottom if portrait
+                     else QBoxLayout.Direction.LeftToRight)
+    box.setSpacing(32)
+    return box
+
 
 class HomeScreen(Screen):
     """Welcome, one tile per task, one tile per language."""
 
     _drawn: tuple[object, ...] | None = None
 
+    def columns(self) -> int:
+        """Task tiles per row: as many as fit at the current text size (1 to 3), each
+        wide enough for its icon and the longest word of any title."""
+        lang, scale = self.ctrl.look.language, self.ctrl.look.scale
+        words = [w for f in self.ctrl.flows() for w in pick(f.title, lang).split()]
+        tile = max(500, 96 + 16 + 56 + text_width(words, "tile", scale)) + 20
+        return max(1, min(3, self.available_width() // tile))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if self._drawn is not None and self._drawn[-1] != self.columns():
+            self.render()
+
     def render(self) -> None:
-        key = (self.ctrl.look, self.ctrl.feedback_given, tuple(self.ctrl.flows()))
+        key = (self.ctrl.look, self.ctrl.feedback_given, tuple(self.ctrl.flows()), self.columns())
         if key == self._drawn:
             return  # nothing changed since the last time it was drawn
         self._drawn = key
@@ -75,7 +109,7 @@ class HomeScreen(Screen):
         self.body.addWidget(hint)
         grid = QGridLayout()
         grid.setSpacing(20)
-        cols = 3 if self.ctrl.look.scale < 2 else 2
+        cols = self.columns()
         self.flow_buttons: list[BigButton] = []
         for i, flow in enumerate(self.ctrl.flows()):
             b = BigButton(pick(flow.title, lang), "tile", flow.icon, icon_px=96)
@@ -83,6 +117,8 @@ class HomeScreen(Screen):
             b.clicked.connect(lambda _=False, fid=flow.id: self.ctrl.start_flow(fid))
             grid.addWidget(b, i // cols, i % cols)
             self.flow_buttons.append(b)
+        for column in range(cols):
+            grid.setColumnStretch(column, 1)  # equal columns: each as wide as the rule says
         self.body.addLayout(grid)
         self.body.addWidget(label(t("home.choose_language"), "hint"))
         self.body.addLayout(self._languages())
@@ -91,7 +127,10 @@ class HomeScreen(Screen):
     def _languages(self) -> QLayout:
         row = QGridLayout()
         row.setSpacing(16)
-        cols = len(self.ctrl.languages) if self.ctrl.look.scale < 1.5 else 3
+        names = [catalog(code).name for code in self.ctrl.languages]
+        # a tile: border, margins, flag, spacing, then the longest name on one line
+        tile = 8 + 36 + 90 + 16 + text_width(names, "tile", self.ctrl.look.scale) + 16
+        cols = max(1, min(len(names), self.available_width() // tile))
         self.language_buttons: list[BigButton] = []
         for i, code in enumerate(self.ctrl.languages):
             b = BigButton(catalog(code).name, "tile", f"{code}.svg", icon_px=90, kind="flags")
@@ -103,6 +142,8 @@ class HomeScreen(Screen):
             b.clicked.connect(lambda _=False, c=code: self.ctrl.set_language(c))
             row.addWidget(b, i // cols, i % cols)
             self.language_buttons.append(b)
+        for column in range(cols):
+            row.setColumnStretch(column, 1)
         return row
 
 
@@ -111,8 +152,7 @@ class StepScreen(Screen):
 
     def __init__(self, ctrl: KioskController) -> None:
         super().__init__(ctrl)
-        row = QHBoxLayout()
-        row.setSpacing(32)
+        self.row = row = picture_and_card(False)
         self.picture = Picture()
         row.addWidget(self.picture, 4)
         self.card = QFrame()
@@ -136,19 +176,26 @@ class StepScreen(Screen):
         step = session.current
         lang = self.ctrl.look.language
         t = self.ctrl.strings.t
+        self.row.setDirection(QBoxLayout.Direction.TopToBottom if self.portrait()
+                              else QBoxLayout.Direction.LeftToRight)
         self.picture.set_picture(step.image)
         self.text.setText(pick(step.text, lang))
         clear(self.actions)
+        for column in range(3):  # the grid is reused: forget the last step's columns
+            self.actions.setColumnStretch(column, 0)
         self.choice_buttons = []
         rtl = self.ctrl.strings.rtl
         if step.choices:
-            cols = 1 if len(step.choices) <= 3 else 2
+            # two columns for long lists, unless the text is enlarged (words must fit)
+            cols = 2 if len(step.choices) > 3 and self.ctrl.look.scale < 1.5 else 1
             for i, choice in enumerate(step.choices):
                 b = BigButton(pick(choice.label, lang), "choice", choice.icon, icon_px=72)
                 b.setObjectName(f"choice-{i}")
                 b.clicked.connect(lambda _=False, k=i: self.ctrl.choose(k))
                 self.actions.addWidget(b, i // cols, i % cols)
                 self.choice_buttons.append(b)
+            for column in range(cols):
+                self.actions.setColumnStretch(column, 1)
         elif step.end:
             self._feedback()
         else:
@@ -169,6 +216,7 @@ class StepScreen(Screen):
             b.setObjectName(f"feedback-{value}")
             b.clicked.connect(lambda _=False, v=value: self.ctrl.give_feedback(v))
             self.actions.addWidget(b, 1, i)
+            self.actions.setColumnStretch(i, 1)
             self.choice_buttons.append(b)
         done = BigButton(t("end.finish"), "primary", "home.svg", icon_px=64)
         done.setObjectName("finish")
@@ -186,8 +234,7 @@ class OutcomeScreen(Screen):
         t = self.ctrl.strings.t
         workshop = outcome is not None and outcome.kind == "workshop"
         key = "workshop" if workshop else "help"
-        row = QHBoxLayout()
-        row.setSpacing(32)
+        row = picture_and_card(self.portrait())
         row.addWidget(Picture(name="workshop.svg" if workshop else "mediator.svg"), 4)
         card = QFrame()
         card.setProperty("role", "card")

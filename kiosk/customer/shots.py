@@ -25,7 +25,7 @@ class Shot:
 def render_shots(settings: dict[str, Any], shots: list[Shot]) -> list[Path]:
     """Render each shot with one offscreen kiosk window; returns the files written."""
     from kiosk.customer.app import build, screen_size
-    from kiosk.ui.qt import application
+    from kiosk.ui.qt import application, settle
 
     app = application(offscreen=True)
     ctrl, window = build(settings, lockdown=False)
@@ -43,7 +43,7 @@ def render_shots(settings: dict[str, Any], shots: list[Shot]) -> list[Path]:
                                            "initiation" if shot.outcome == "workshop" else None)
                     ctrl._show("outcome")
             window.restyle()
-            app.processEvents()
+            settle()
             shot.out.parent.mkdir(parents=True, exist_ok=True)
             if not window.grab().save(str(shot.out)):
                 raise OSError(f"cannot write {shot.out}")

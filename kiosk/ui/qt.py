@@ -40,3 +40,15 @@ def application(offscreen: bool = False) -> QApplication:
         app.setFont(QFont(FONT_FAMILY, 14))
     assert isinstance(app, QApplication)
     return app
+
+
+def settle(rounds: int = 3) -> None:
+    """Run pending layout passes (nested layouts post more of them) and events."""
+    from PySide6.QtCore import QEvent
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for _ in range(rounds):
+        app.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+        app.processEvents()

@@ -102,7 +102,7 @@ def stylesheet(theme: str, scale: float) -> str:
         style = TEXT_STYLES[text_role]
         rules += [
             f"QPushButton[role=\"{role}\"] {{ background: {c[bg]}; border: 4px solid {c[border]};"
-            f" border-radius: 18px; padding: 10px 18px; color: {c[style.fg]};"
+            f" border-radius: 18px; padding: 0px; color: {c[style.fg]};"
             f" min-height: {MIN_TOUCH_PX}px; min-width: {MIN_TOUCH_PX}px;"
             f" {_font(style, scale, text_role)} }}",
             f"QPushButton[role=\"{role}\"]:pressed {{ background: {c['pressed']}; }}",

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QTransform
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPixmap, QTransform
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QFrame,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import paths
+from kiosk.ui.theme import BUTTONS, FONT_FAMILY, TEXT_STYLES, px
 
 
 @lru_cache(maxsize=256)
@@ -63,6 +64,15 @@ def fitted_pixmap(kind: str, name: str, width: int, height: int) -> QPixmap:
     r.render(painter, QRectF(0, 0, pm.width(), pm.height()))
     painter.end()
     return pm
+
+
+def text_width(texts: list[str], role: str, scale: float) -> int:
+    """Pixels the widest of ``texts`` takes on one line in a theme text role."""
+    font = QFont(FONT_FAMILY)
+    font.setPixelSize(px(role, scale))
+    font.setBold(TEXT_STYLES[role].bold)
+    metrics = QFontMetrics(font)
+    return max((metrics.horizontalAdvance(t) for t in texts), default=0)
 
 
 def icon(name: str, size: int = 64, mirrored: bool = False) -> QIcon:
@@ -156,13 +166,13 @@ class BigButton(QPushButton):
 
     def __init__(self, text: str, role: str, icon_name: str | None = None, icon_px: int = 72,
                  vertical: bool = False, kind: str = "icons", mirrored: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 margin: int = 18, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("role", role)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # touch screen: no stray focus ring
         box = QVBoxLayout(self) if vertical else QHBoxLayout(self)
-        box.setContentsMargins(18, 12, 18, 12)
+        box.setContentsMargins(margin, 12, margin, 12)
         box.setSpacing(16)
         self.icon_label: QLabel | None = None
         if icon_name:
@@ -179,6 +189,7 @@ class BigButton(QPushButton):
         self.text_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         box.addWidget(self.text_label, 1)
         self.setAccessibleName(text)
+        self.role, self.vertical, self.margin = role, vertical, margin
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -189,6 +200,16 @@ class BigButton(QPushButton):
 
     def label_text(self) -> str:
         return self.text_label.text()
+
+    def fit_width(self, scale: float) -> int:
+        """Set, and return, the least width that shows the longest word whole."""
+        text_role = BUTTONS[self.role][2]
+        word = text_width(self.label_text().split() or [""], text_role, scale)
+        icon_w = self.icon_label.width() if self.icon_label is not None else 0
+        inner = max(word, icon_w) if self.vertical else word + (icon_w + 16 if icon_w else 0)
+        width = max(90, inner + 2 * self.margin + 10)
+        self.setMinimumWidth(width)
+        return width
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         hint = self.layout().totalSizeHint()

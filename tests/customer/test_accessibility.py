@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from kiosk.customer.controller import Look
 from kiosk.ui.colors import contrast
+from kiosk.ui.qt import settle
 from kiosk.ui.theme import (
     BUTTONS,
     CONTROL_EDGES,
@@ -43,14 +43,6 @@ def test_controls_stand_out_from_their_background(theme: str) -> None:
         assert contrast(c[fg], c[bg]) >= 4.5, f"{theme} button {role}"
 
 
-def settle() -> None:
-    """Let every pending layout pass run (nested layouts post more of them)."""
-    app = QApplication.instance()
-    for _ in range(3):
-        app.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
-        app.processEvents()
-
-
 def _visible(window: QWidget, kind: type) -> list[Any]:
     return [w for w in window.findChildren(kind) if w.isVisibleTo(window)]
 
@@ -64,8 +56,8 @@ def _problems(window: Any, rtl: bool) -> list[str]:
         if lab.font().pixelSize() < MIN_TEXT_PX:
             out.append(f"text {lab.font().pixelSize()}px: {name}")
         need = lab.heightForWidth(lab.width()) if lab.wordWrap() else lab.sizeHint().height()
-        if need > lab.height() + 1 or (not lab.wordWrap()
-                                       and lab.sizeHint().width() > lab.width() + 1):
+        widest = lab.minimumSizeHint().width() if lab.wordWrap() else lab.sizeHint().width()
+        if need > lab.height() + 1 or widest > lab.width() + 1:
             out.append(f"clipped ({lab.width()}x{lab.height()}, needs {need}): {name}")
         if rtl and not lab.isRightToLeft() and not lab.property("ownDirection"):
             out.append(f"not right to left: {name}")
@@ -82,8 +74,10 @@ def _problems(window: Any, rtl: bool) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scale", SCALES)
-def test_every_step_in_every_language(kiosk: Any, scale: float) -> None:
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
+def test_every_step_in_every_language(kiosk: Any, scale: float, size: tuple[int, int]) -> None:
     ctrl, window = kiosk
+    window.resize(*size)
     problems: list[str] = []
     checked = 0
     for lang in LANGUAGES:
