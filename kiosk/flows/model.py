@@ -9,8 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_PREFIX
-
 FALLBACK_LANGUAGE = "fr"
 
 
@@ -22,10 +20,6 @@ def pick(texts: Mapping[str, str], lang: str) -> str:
         return texts[FALLBACK_LANGUAGE]
     return next(iter(texts.values()), "")
 
-
-def is_special(target: str) -> bool:
-    """True for ``@help``, ``@menu`` and ``@workshop:LEVEL``."""
-    return target in (SPECIAL_HELP, SPECIAL_MENU) or target.startswith(WORKSHOP_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -72,10 +66,6 @@ class Flow:
             if s.id == step_id:
                 return s
         raise KeyError(step_id)
-
-    @property
-    def step_ids(self) -> list[str]:
-        return [s.id for s in self.steps]
 
     def languages(self) -> set[str]:
         """Languages present in the flow's title."""

@@ -48,7 +48,3 @@ def run_in_background(task: Callable[[], Any], on_done: Done | None = None) -> N
     relay.finished.connect(finish)
     QThreadPool.globalInstance().start(_Job(task, relay))
 
-
-def wait_for_background(msecs: int = 5000) -> bool:
-    """Wait until background jobs are done (for shutdown and tests)."""
-    return QThreadPool.globalInstance().waitForDone(msecs)

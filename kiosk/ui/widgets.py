@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPixmap, QTransform
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap, QTransform
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QFrame,
@@ -74,9 +74,6 @@ def text_width(texts: list[str], role: str, scale: float) -> int:
     metrics = QFontMetrics(font)
     return max((metrics.horizontalAdvance(t) for t in texts), default=0)
 
-
-def icon(name: str, size: int = 64, mirrored: bool = False) -> QIcon:
-    return QIcon(svg_pixmap("icons", name, size, mirrored))
 
 
 def is_rtl(text: str) -> bool:
