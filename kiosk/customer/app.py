@@ -55,3 +55,20 @@ def watch_flows(ctrl: KioskController, window: KioskWindow) -> FlowWatcher:
 
     watcher.reloaded.connect(refresh)
     return watcher
+
+
+def recover_on_error(ctrl: KioskController) -> None:
+    """An unexpected error in the kiosk is logged and the screen goes back to a clean
+    home: a customer is never left in front of a broken screen."""
+    import sys
+    import traceback
+
+    def hook(kind: type[BaseException], error: BaseException, tb: object) -> None:
+        log.error("unexpected error, back to the home screen:\n%s",
+                  "".join(traceback.format_exception(kind, error, tb)))  # type: ignore[arg-type]
+        try:
+            ctrl.reset("error")
+        except Exception:  # the reset itself failed: keep the kiosk running regardless
+            log.exception("reset after an error failed")
+
+    sys.excepthook = hook

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -41,8 +42,9 @@ def run(hub_url: str | None, kiosk_id: str | None, windowed: bool,
                                    "try 'kiosk screenshot' or 'kiosk demo'")
     settings = config.load({"hub_url": hub_url, "kiosk_id": kiosk_id})
     app = application(offscreen=bool(first_paint_png))
-    from kiosk.customer.app import build, screen_size, watch_flows
+    from kiosk.customer.app import build, recover_on_error, screen_size, watch_flows
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ctrl, window = build(settings, lockdown=not windowed)
     if first_paint_png:
         window.resize(*screen_size(settings))
@@ -51,6 +53,7 @@ def run(hub_url: str | None, kiosk_id: str | None, windowed: bool,
         window.shutdown()
         return
     watch_flows(ctrl, window)
+    recover_on_error(ctrl)
     if windowed:
         window.resize(*screen_size(settings))
         window.show()

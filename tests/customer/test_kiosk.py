@@ -223,3 +223,23 @@ def test_pristine_home_is_not_interrupted(qtbot: Any, kiosk: Any) -> None:
     window._idle_timeout()
     assert not window.more_time.isVisible()
     assert ctrl.pristine
+
+
+def test_an_unexpected_error_brings_back_a_clean_home(kiosk: Any, monkeypatch: Any,
+                                                     caplog: Any) -> None:
+    import sys
+
+    from kiosk.customer.app import recover_on_error
+
+    ctrl, _window = kiosk
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    ctrl.start_flow("send-parcel")
+    ctrl.set_language("ar")
+    recover_on_error(ctrl)
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    assert ctrl.screen == HOME
+    assert ctrl.look.language == "fr"
+    assert "boom" in caplog.text
