@@ -28,7 +28,7 @@ def _no_leftovers() -> Iterator[None]:
     before = set(threading.enumerate())
     yield
     try:
-        from PySide6.QtCore import QThreadPool, QTimer
+        from PySide6.QtCore import QThread, QThreadPool, QTimer
         from PySide6.QtWidgets import QApplication
     except ImportError:  # pragma: no cover
         return
@@ -40,6 +40,9 @@ def _no_leftovers() -> Iterator[None]:
                   for w in QApplication.allWidgets() for t in w.findChildren(QTimer)
                   if t.isActive()]
         assert not active, f"timers left running: {active}"
+        owners = [app, *QApplication.allWidgets()]
+        running = [t for o in owners for t in o.findChildren(QThread) if t.isRunning()]
+        assert not running, f"QThreads left running: {running}"
     leftover = [t.name for t in threading.enumerate()
                 if t not in before and t.is_alive() and not t.daemon]
     assert not leftover, f"threads left running: {leftover}"
