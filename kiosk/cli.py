@@ -18,6 +18,7 @@ COMMANDS = {
     "screenshot": "kiosk.customer.cli:screenshot",
     "demo": "kiosk.customer.cli:demo",
     "flows": "kiosk.flows.cli:flows",
+    "hub": "kiosk.hub.cli:hub",
 }
 
 

@@ -18,9 +18,9 @@ def test_every_setting_is_documented() -> None:
 
 
 def test_every_setting_is_listed_in_the_docs() -> None:
+    """docs/settings.md is up to date (regenerate it with tools/settings_doc.py)."""
     doc = (Path(__file__).parents[1] / "docs" / "settings.md").read_text(encoding="utf-8")
-    for s in config.SETTINGS:
-        assert f"`{s.name}`" in doc, s.name
+    assert doc == config.markdown()
 
 
 def test_environment_beats_file_beats_default(tmp_path: Path,

@@ -1,0 +1,215 @@
+"""The hub's FastAPI application: REST under ``/api/v1`` and the WebSocket stream.
+
+(No ``from __future__ import annotations`` here: FastAPI reads the annotations of the
+routes, which use dependency types defined inside :func:`create_app`.)
+"""
+
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from kiosk import __version__
+from kiosk.hub import api, auth
+from kiosk.hub.auth import Principal
+from kiosk.hub.store import Conflict, Forbidden, NotFound, Store, StreamEntry
+from kiosk.hub.stream import Broadcaster
+
+PREFIX = "/api/v1"
+
+
+def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
+    """The hub for one office, storing in ``db_path``."""
+    broadcaster = Broadcaster()
+    store = Store(db_path, on_commit=broadcaster.publish_threadsafe)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        broadcaster.bind(asyncio.get_running_loop())
+        task = asyncio.create_task(_realert_loop(store, realert_after))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await broadcaster.close()
+            store.close()
+
+    app = FastAPI(title="Guichet Kiosk hub", version=__version__, lifespan=lifespan,
+                  openapi_url=f"{PREFIX}/openapi.json", docs_url=None, redoc_url=None)
+    app.state.store = store
+    app.state.broadcaster = broadcaster
+
+    for error, status in ((Conflict, 409), (NotFound, 404), (Forbidden, 403)):
+        app.add_exception_handler(error, _handler(status))
+
+    def require(*roles: str) -> Callable[[Request], Awaitable[Principal]]:
+        async def dependency(request: Request) -> Principal:
+            header = request.headers.get("authorization", "")
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token:
+                raise HTTPException(401, "a bearer token is required",
+                                    headers={"WWW-Authenticate": "Bearer"})
+            who = await run_in_threadpool(auth.principal_for, store.readers.get(), token.strip())
+            if who is None:
+                raise HTTPException(401, "unknown or revoked token",
+                                    headers={"WWW-Authenticate": "Bearer"})
+            if who.role not in roles:
+                raise HTTPException(403, f"this needs the role {' or '.join(roles)}")
+            return who
+
+        return dependency
+
+    Staff = Annotated[Principal, Depends(require("mediator", "manager"))]
+    KioskOnly = Annotated[Principal, Depends(require("kiosk"))]
+    Anyone = Annotated[Principal, Depends(require("kiosk", "mediator", "manager"))]
+
+    @app.get(f"{PREFIX}/health")
+    async def health() -> dict[str, str]:
+        """Is the hub up, and can it read its database? (no token needed)"""
+        try:
+            await run_in_threadpool(store.last_seq)
+            db = "ok"
+        except Exception as exc:  # reported, not raised: health must answer
+            db = f"error: {exc}"
+        return {"status": "ok" if db == "ok" else "degraded", "version": __version__, "db": db}
+
+    @app.post(f"{PREFIX}/auth/login", openapi_extra=api.body_schema(api.Login))
+    async def login(request: Request) -> dict[str, str]:
+        """Exchange a user name and password for a bearer token."""
+        body = await api.parse(request, api.Login)
+        address = request.client.host if request.client else "?"
+        wait = await run_in_threadpool(auth.locked_out, store.readers.get(), body.username,
+                                       address)
+        if wait > 0:
+            raise HTTPException(429, f"too many failed logins: try again in {wait:.0f} s",
+                                headers={"Retry-After": str(int(wait) + 1)})
+        result = await asyncio.wrap_future(store.writer.submit(
+            lambda db: auth.login(db, body.username, body.password, address)))
+        if result is None:
+            raise HTTPException(401, "wrong user name or password")
+        token, role = result
+        return {"token": token, "role": role}
+
+    @app.post(f"{PREFIX}/help-requests", status_code=201,
+              openapi_extra=api.body_schema(api.HelpCreate))
+    async def create_help(request: Request, who: KioskOnly) -> JSONResponse:
+        """A kiosk asks for a mediator. The same id again answers 200 and changes nothing."""
+        body = await api.parse(request, api.HelpCreate)
+        if body.kiosk_id != who.name:
+            raise HTTPException(403, f"this token belongs to kiosk '{who.name}'")
+        change = await run_in_threadpool(store.create_help, body.model_dump())
+        return JSONResponse(change.request, status_code=201 if change.created else 200)
+
+    @app.get(f"{PREFIX}/help-requests")
+    async def list_help(_who: Staff, status: str = "queued,claimed", limit: int | None = None,
+                        after: str | None = None) -> dict[str, Any]:
+        """Help requests by status, oldest first; ``next`` is a cursor when ``limit`` cuts."""
+        wanted = [s for s in status.split(",") if s]
+        unknown = sorted(set(wanted) - set(("queued", "claimed", "resolved", "cancelled")))
+        if unknown:
+            raise HTTPException(422, f"unknown status: {', '.join(unknown)}")
+        if limit is not None and not 1 <= limit <= 1000:
+            raise HTTPException(422, "limit must be between 1 and 1000")
+        seq = await run_in_threadpool(store.last_seq)
+        items, cursor = await run_in_threadpool(store.list_help, wanted, limit, after)
+        return {"items": items, "next": cursor, "seq": seq}
+
+    @app.get(f"{PREFIX}/help-requests/{{request_id}}")
+    async def get_help(request_id: str, who: Anyone) -> dict[str, Any]:
+        """One help request (a kiosk sees only its own)."""
+        row = await run_in_threadpool(store.get_help, request_id)
+        if who.role == "kiosk" and row["kiosk_id"] != who.name:
+            raise HTTPException(403, "this request belongs to another kiosk")
+        return row
+
+    async def _act(request_id: str, action: str, who: Principal, **extra: Any) -> dict[str, Any]:
+        change = await run_in_threadpool(store.transition, request_id, action, who.name,
+                                         who.role, extra.get("outcome"), extra.get("note"))
+        return change.request
+
+    @app.post(f"{PREFIX}/help-requests/{{request_id}}/claim")
+    async def claim(request_id: str, who: Staff) -> dict[str, Any]:
+        """Take a call. Only one mediator gets it: the others get 409."""
+        return await _act(request_id, "claim", who)
+
+    @app.post(f"{PREFIX}/help-requests/{{request_id}}/release")
+    async def release(request_id: str, who: Staff) -> dict[str, Any]:
+        """Give a claimed call back to the queue."""
+        return await _act(request_id, "release", who)
+
+    @app.post(f"{PREFIX}/help-requests/{{request_id}}/resolve",
+              openapi_extra=api.body_schema(api.Resolve))
+    async def resolve(request_id: str, request: Request,
+                      who: Staff) -> dict[str, Any]:
+        """Close a claimed call with an outcome and an optional note."""
+        body = await api.parse(request, api.Resolve)
+        return await _act(request_id, "resolve", who, outcome=body.outcome, note=body.note)
+
+    @app.post(f"{PREFIX}/help-requests/{{request_id}}/cancel")
+    async def cancel(request_id: str, who: KioskOnly) -> dict[str, Any]:
+        """The customer no longer needs help (only the kiosk that asked)."""
+        return await _act(request_id, "cancel", who)
+
+    @app.post(f"{PREFIX}/events", openapi_extra=api.body_schema(api.EventBatch))
+    async def events(request: Request, who: KioskOnly) -> dict[str, int]:
+        """A batch of kiosk events; events already stored (same id) are skipped."""
+        batch = await api.parse(request, api.EventBatch)
+        if any(e.kiosk_id != who.name for e in batch):
+            raise HTTPException(403, f"this token belongs to kiosk '{who.name}'")
+        rows = [e.model_dump(mode="json") for e in batch]
+        stored = await run_in_threadpool(store.add_events, rows) if rows else 0
+        return {"received": len(rows), "stored": stored}
+
+    @app.post(f"{PREFIX}/kiosks/{{name}}/heartbeat", openapi_extra=api.body_schema(api.Heartbeat))
+    async def heartbeat(name: str, request: Request,
+                        who: KioskOnly) -> dict[str, Any]:
+        """A kiosk says it is alive, with its flow versions, voice state and outbox length."""
+        if name != who.name:
+            raise HTTPException(403, f"this token belongs to kiosk '{who.name}'")
+        body = await api.parse(request, api.Heartbeat)
+        return await run_in_threadpool(store.heartbeat, name, body.model_dump())
+
+    @app.get(f"{PREFIX}/kiosks")
+    async def kiosks(_who: Staff) -> list[dict[str, Any]]:
+        """Every kiosk, online when it sent a heartbeat in the last 30 s."""
+        return await run_in_threadpool(store.kiosks)
+
+    @app.websocket(f"{PREFIX}/stream")
+    async def stream(ws: WebSocket, token: str = "", since: int | None = None) -> None:
+        """Every change as one message ``{"seq", "type", "request"}``; ``?since=N``
+        first sends what came after N."""
+        who = await run_in_threadpool(auth.principal_for, store.readers.get(), token)
+        if who is None:
+            await ws.close(code=4401, reason="unknown or missing token")
+            return
+        await ws.accept()
+        await broadcaster.serve(ws, who, since, store.stream_since)
+
+    return app
+
+
+def _handler(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def handle(_request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc) or exc.__class__.__name__}, status_code=status)
+
+    return handle
+
+
+async def _realert_loop(store: Store, after: float) -> None:
+    """Every few seconds, re-announce calls nobody claimed within ``after`` seconds."""
+    period = max(0.2, min(5.0, after / 4))
+    while True:
+        await asyncio.sleep(period)
+        with contextlib.suppress(Exception):  # a busy database only delays a re-alert
+            await run_in_threadpool(store.realert, after)
+
+
+__all__ = ["create_app", "StreamEntry", "WebSocketDisconnect"]

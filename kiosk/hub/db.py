@@ -1,0 +1,184 @@
+"""The hub's SQLite database: schema migrations and the one writer.
+
+All writes go through :class:`Writer`, one thread that runs queued operations in
+batches: each batch is one transaction (each operation inside it a savepoint, so one
+failing operation does not undo the others), committed with ``synchronous=FULL`` before
+any caller is answered. A 201 from the hub therefore means the row survives a power cut,
+and many concurrent calls share one fsync. Reads use their own connections (WAL lets
+them run beside the writer).
+"""
+
+from __future__ import annotations
+
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+T = TypeVar("T")
+Operation = Callable[[sqlite_utils.Database], Any]
+
+MIGRATIONS: list[str] = [
+    # 1: help requests, events, kiosks, accounts, tokens, the stream log
+    """
+    CREATE TABLE help_requests (
+        id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, flow_id TEXT, step_id TEXT,
+        language TEXT NOT NULL, kind TEXT NOT NULL, level TEXT, status TEXT NOT NULL,
+        seconds_on_step REAL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        claimed_by TEXT, claimed_at TEXT, resolved_at TEXT, outcome TEXT, note TEXT,
+        cancelled_at TEXT, realerted_at TEXT
+    );
+    CREATE INDEX help_requests_status ON help_requests (status, created_at);
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, session_id TEXT, type TEXT NOT NULL,
+        flow_id TEXT, step_id TEXT, at TEXT NOT NULL, data TEXT, received_at TEXT NOT NULL
+    );
+    CREATE INDEX events_at ON events (at);
+    CREATE TABLE kiosks (
+        name TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL,
+        last_heartbeat TEXT, info TEXT
+    );
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE tokens (
+        token_hash TEXT PRIMARY KEY, subject TEXT NOT NULL, role TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE login_failures (username TEXT NOT NULL, address TEXT NOT NULL, at REAL NOT NULL);
+    CREATE TABLE stream (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, payload TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    """,
+]
+
+
+def connect(path: Path) -> sqlite_utils.Database:
+    """A connection with the hub's pragmas (WAL, FULL sync, foreign keys, busy wait)."""
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30,
+                           isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA foreign_keys=ON")
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply the migrations not applied yet; returns the schema version."""
+    version: int = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS, start=1):
+        if number > version:
+            with db.atomic():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+            version = number
+    return version
+
+
+class Writer:
+    """The one thread that writes, in batched transactions."""
+
+    def __init__(self, path: Path, max_batch: int = 256,
+                 after_commit: Callable[[bool], None] | None = None) -> None:
+        self.path = path
+        self.max_batch = max_batch
+        self.after_commit = after_commit
+        self._queue: queue.Queue[tuple[Operation, Future[Any]] | None] = queue.Queue()
+        self._db = connect(path)
+        migrate(self._db)
+        self._thread = threading.Thread(target=self._run, name="hub-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, operation: Callable[[sqlite_utils.Database], T]) -> Future[T]:
+        """Queue ``operation(db)``; the future resolves once its batch is committed."""
+        future: Future[T] = Future()
+        self._queue.put((operation, future))
+        return future
+
+    def run(self, operation: Callable[[sqlite_utils.Database], T]) -> T:
+        """Submit and wait (for callers that are not async)."""
+        return self.submit(operation).result()
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=10)
+        self._db.close()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            batch = [item]
+            while len(batch) < self.max_batch:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self._queue.put(None)
+                    break
+                batch.append(more)
+            self._commit(batch)
+
+    def _commit(self, batch: list[tuple[Operation, Future[Any]]]) -> None:
+        results: list[tuple[Future[Any], Any, BaseException | None]] = []
+        try:
+            with self._db.atomic():
+                for operation, future in batch:
+                    try:
+                        with self._db.atomic():  # a savepoint: one failure stays alone
+                            results.append((future, operation(self._db), None))
+                    except Exception as exc:  # reported to that caller only
+                        results.append((future, None, exc))
+        except Exception as exc:  # the commit itself failed: nobody is told "stored"
+            self._notify(False)
+            for _, future in batch:
+                future.set_exception(exc)
+            return
+        self._notify(True)
+        for future, result, error in results:
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+
+
+    def _notify(self, committed: bool) -> None:
+        if self.after_commit is not None:
+            self.after_commit(committed)
+
+
+class Readers:
+    """One read connection per thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite_utils.Database] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> sqlite_utils.Database:
+        db: sqlite_utils.Database | None = getattr(self._local, "db", None)
+        if db is None:
+            db = connect(self.path)
+            self._local.db = db
+            with self._lock:
+                self._all.append(db)
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._all:
+                db.close()
+            self._all.clear()

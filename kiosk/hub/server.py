@@ -1,0 +1,76 @@
+"""Running the hub: in the foreground (``kiosk hub``) or in a background thread of another
+program (the demo, the tests), always on a socket bound before start so the port is
+known at once."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from pathlib import Path
+
+import uvicorn
+
+from kiosk.hub.app import create_app
+
+
+def bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+def _config(db: Path, realert_after: float) -> uvicorn.Config:
+    return uvicorn.Config(create_app(db, realert_after), log_level="warning", lifespan="on",
+                          ws_ping_interval=20, ws_ping_timeout=20, timeout_graceful_shutdown=2)
+
+
+def serve(db: Path, host: str, port: int, realert_after: float = 90.0) -> None:
+    """Serve until interrupted."""
+    server = uvicorn.Server(_config(db, realert_after))
+    server.run(sockets=[bind(host, port)])
+
+
+class HubServer:
+    """A hub in a background thread: ``start()``, use ``url``, then ``stop()``."""
+
+    def __init__(self, db: Path, host: str = "127.0.0.1", port: int = 0,
+                 realert_after: float = 90.0) -> None:
+        self.db = Path(db)
+        self.sock = bind(host, port)
+        self.host = host
+        self.port: int = self.sock.getsockname()[1]
+        self.server = uvicorn.Server(_config(self.db, realert_after))
+        self.thread = threading.Thread(target=self._run, name=f"hub-{self.port}")
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def _run(self) -> None:
+        asyncio.run(self.server.serve(sockets=[self.sock]))
+
+    def start(self, timeout: float = 10.0) -> HubServer:
+        self.thread.start()
+        started = threading.Event()
+
+        def wait() -> None:
+            while not self.server.started and self.thread.is_alive():
+                started.wait(0.01)
+
+        wait()
+        if not self.server.started:
+            raise RuntimeError("the hub did not start")
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+        # the request worker threads of the stopped event loop wind down on their own
+        for worker in threading.enumerate():
+            if worker.name == "AnyIO worker thread":
+                worker.join(timeout=12)

@@ -1,0 +1,255 @@
+"""The hub's state and its rules: help requests and their states, events, kiosks.
+
+Every change is written with a stream entry (``seq``, ``type``, the request) in the same
+transaction; after the commit the entries are handed, in ``seq`` order, to the
+``on_commit`` callback (the WebSocket stream), so a console that reconnects can ask for
+what it missed with ``?since=N`` and get exactly that.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from kiosk.hub.auth import now_iso
+from kiosk.hub.db import Readers, Writer
+
+STATUSES = ("queued", "claimed", "resolved", "cancelled")
+OUTCOMES = ("helped", "sent-to-counter", "workshop", "left", "other")
+KINDS = ("help", "workshop")
+ONLINE_SECONDS = 30
+StreamEntry = dict[str, Any]
+T = TypeVar("T")
+
+
+class Conflict(Exception):
+    """The request is not in a state that allows this (HTTP 409)."""
+
+
+class NotFound(Exception):
+    """No such request (HTTP 404)."""
+
+
+class Forbidden(Exception):
+    """This caller may not do this to this request (HTTP 403)."""
+
+
+@dataclass
+class Change:
+    request: dict[str, Any]
+    created: bool = False
+
+
+def _row(db: sqlite_utils.Database, request_id: str) -> dict[str, Any]:
+    rows = list(db.query("SELECT * FROM help_requests WHERE id = ?", [request_id]))
+    if not rows:
+        raise NotFound(request_id)
+    return rows[0]
+
+
+class Store:
+    """The hub's operations, each one atomic and durable when it returns."""
+
+    def __init__(self, path: Path, on_commit: Callable[[list[StreamEntry]], None] | None = None,
+                 ) -> None:
+        self.path = path
+        self.on_commit = on_commit
+        self.writer = Writer(path, after_commit=self._after_commit)
+        self.readers = Readers(path)
+        self._pending: list[StreamEntry] = []  # touched only by the writer thread
+
+    def close(self) -> None:
+        self.writer.close()
+        self.readers.close()
+
+    # -- stream --------------------------------------------------------------------
+    def _emit(self, db: sqlite_utils.Database, kind: str, request: dict[str, Any]) -> int:
+        at = now_iso()
+        cursor = db.execute("INSERT INTO stream (type, payload, at) VALUES (?, ?, ?)",
+                            [kind, json.dumps(request), at])
+        seq = int(cursor.lastrowid or 0)
+        self._pending.append({"seq": seq, "type": kind, "request": request})
+        return seq
+
+    def _after_commit(self, committed: bool) -> None:
+        entries, self._pending = self._pending, []
+        if committed and entries and self.on_commit is not None:
+            self.on_commit(sorted(entries, key=lambda e: e["seq"]))
+
+    def _run(self, op: Callable[[sqlite_utils.Database], T]) -> T:
+        """Run ``op`` in the writer; its stream entries vanish with it if it fails."""
+        def guarded(db: sqlite_utils.Database) -> T:
+            mark = len(self._pending)
+            try:
+                return op(db)
+            except BaseException:
+                del self._pending[mark:]
+                raise
+
+        return self.writer.run(guarded)
+
+    def stream_since(self, seq: int, limit: int = 10_000) -> list[StreamEntry]:
+        db = self.readers.get()
+        return [{"seq": r["seq"], "type": r["type"], "request": json.loads(r["payload"])}
+                for r in db.query("SELECT * FROM stream WHERE seq > ? ORDER BY seq LIMIT ?",
+                                  [seq, limit])]
+
+    def last_seq(self) -> int:
+        row = self.readers.get().execute("SELECT MAX(seq) FROM stream").fetchone()
+        return int(row[0] or 0)
+
+    # -- help requests -------------------------------------------------------------
+    def create_help(self, data: dict[str, Any]) -> Change:
+        def op(db: sqlite_utils.Database) -> Change:
+            existing = list(db.query("SELECT * FROM help_requests WHERE id = ?", [data["id"]]))
+            if existing:
+                if existing[0]["kiosk_id"] != data["kiosk_id"]:
+                    raise Conflict("this id belongs to another kiosk's request")
+                return Change(existing[0], created=False)
+            now = now_iso()
+            row = {**data, "status": "queued", "created_at": now, "updated_at": now}
+            db.table("help_requests").insert(row)
+            request = _row(db, data["id"])
+            self._emit(db, "help.created", request)
+            return Change(request, created=True)
+
+        return self._run(op)
+
+    def transition(self, request_id: str, action: str, who: str, role: str,
+                   outcome: str | None = None, note: str | None = None) -> Change:
+        """claim, release, resolve (mediator/manager) or cancel (its kiosk)."""
+        def op(db: sqlite_utils.Database) -> Change:
+            row = _row(db, request_id)
+            changes = _apply(row, action, who, role, outcome, note)
+            if changes is None:  # already in the asked state: an idempotent repeat
+                return Change(row)
+            changes["updated_at"] = now_iso()
+            db.table("help_requests").update(request_id, changes)
+            request = _row(db, request_id)
+            self._emit(db, f"help.{_PAST[action]}", request)
+            return Change(request)
+
+        return self._run(op)
+
+    def realert(self, older_than_s: float) -> list[dict[str, Any]]:
+        """Mark queued requests waiting longer than ``older_than_s`` as re-alerted."""
+        limit = (datetime.now(UTC) - timedelta(seconds=older_than_s)).isoformat(
+            timespec="milliseconds")
+
+        def op(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+            out = []
+            for row in list(db.query(
+                    "SELECT * FROM help_requests WHERE status = 'queued' AND realerted_at IS NULL"
+                    " AND created_at < ?", [limit])):
+                db.table("help_requests").update(row["id"], {"realerted_at": now_iso()})
+                request = _row(db, row["id"])
+                self._emit(db, "help.realerted", request)
+                out.append(request)
+            return out
+
+        return self._run(op)
+
+    def get_help(self, request_id: str) -> dict[str, Any]:
+        return _row(self.readers.get(), request_id)
+
+    def list_help(self, statuses: Iterable[str], limit: int | None = None,
+                  after: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+        wanted = list(statuses) or list(STATUSES)
+        marks = ",".join("?" for _ in wanted)
+        sql = f"SELECT * FROM help_requests WHERE status IN ({marks})"
+        args: list[Any] = list(wanted)
+        if after:
+            created, _, rid = after.partition("|")
+            sql += " AND (created_at, id) > (?, ?)"
+            args += [created, rid]
+        sql += " ORDER BY created_at, id"
+        if limit:
+            sql += " LIMIT ?"
+            args.append(limit + 1)
+        rows = list(self.readers.get().query(sql, args))
+        cursor = None
+        if limit and len(rows) > limit:
+            rows = rows[:limit]
+            cursor = f"{rows[-1]['created_at']}|{rows[-1]['id']}"
+        return rows, cursor
+
+    # -- events and kiosks ---------------------------------------------------------
+    def add_events(self, events: list[dict[str, Any]]) -> int:
+        """Store a batch; events already stored (same id) are skipped. Returns new ones."""
+        def op(db: sqlite_utils.Database) -> int:
+            before = db.execute("SELECT total_changes()").fetchone()[0]
+            received = now_iso()
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO events (id, kiosk_id, session_id, type, flow_id, step_id,"
+                " at, data, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(e["id"], e["kiosk_id"], e.get("session_id"), e["type"], e.get("flow_id"),
+                  e.get("step_id"), e["at"], json.dumps(e.get("data") or {}), received)
+                 for e in events])
+            return int(db.execute("SELECT total_changes()").fetchone()[0] - before)
+
+        return self._run(op)
+
+    def count(self, table: str) -> int:
+        assert table in ("events", "help_requests")
+        return int(self.readers.get().execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    def heartbeat(self, kiosk: str, info: dict[str, Any]) -> dict[str, Any]:
+        def op(db: sqlite_utils.Database) -> dict[str, Any]:
+            db.table("kiosks").update(kiosk, {"last_heartbeat": now_iso(),
+                                              "info": json.dumps(info)})
+            entry = _kiosk(next(db.query("SELECT * FROM kiosks WHERE name = ?", [kiosk])))
+            self._emit(db, "kiosk.heartbeat", entry)
+            return entry
+
+        return self._run(op)
+
+    def kiosks(self) -> list[dict[str, Any]]:
+        return [_kiosk(r) for r in self.readers.get().query("SELECT * FROM kiosks ORDER BY name")]
+
+
+_PAST = {"claim": "claimed", "release": "released", "resolve": "resolved", "cancel": "cancelled"}
+
+
+def _apply(row: dict[str, Any], action: str, who: str, role: str, outcome: str | None,
+           note: str | None) -> dict[str, Any] | None:
+    """The columns an action changes, None for a harmless repeat; raises on a conflict."""
+    status = row["status"]
+    if action == "cancel":
+        if role != "kiosk" or row["kiosk_id"] != who:
+            raise Forbidden("only the kiosk that asked can cancel")
+        if status == "cancelled":
+            return None
+        if status not in ("queued", "claimed"):
+            raise Conflict(f"cannot cancel a {status} request")
+        return {"status": "cancelled", "cancelled_at": now_iso()}
+    if role == "kiosk":
+        raise Forbidden("kiosks cannot claim, release or resolve")
+    if action == "claim":
+        if status == "claimed" and row["claimed_by"] == who:
+            return None
+        if status != "queued":
+            by = f" by {row['claimed_by']}" if status == "claimed" else ""
+            raise Conflict(f"already {status}{by}")
+        return {"status": "claimed", "claimed_by": who, "claimed_at": now_iso()}
+    if status != "claimed":
+        raise Conflict(f"the request is {status}, not claimed")
+    if row["claimed_by"] != who and role != "manager":
+        raise Conflict(f"claimed by {row['claimed_by']}")
+    if action == "release":
+        return {"status": "queued", "claimed_by": None, "claimed_at": None}
+    return {"status": "resolved", "resolved_at": now_iso(), "outcome": outcome, "note": note}
+
+
+def _kiosk(row: dict[str, Any]) -> dict[str, Any]:
+    last = row.get("last_heartbeat")
+    online = False
+    if last:
+        online = datetime.now(UTC) - datetime.fromisoformat(last) < timedelta(seconds=ONLINE_SECONDS)
+    return {"name": row["name"], "last_heartbeat": last, "online": online,
+            "info": json.loads(row["info"]) if row.get("info") else {}}

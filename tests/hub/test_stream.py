@@ -1,0 +1,77 @@
+"""The WebSocket stream: live messages, and a reconnect with ?since=N missing nothing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import websockets.sync.client as ws_client
+
+from tests.hub.conftest import Hub
+from tests.hub.test_help_requests import call
+
+
+def connect(hub: Hub, who: str, since: int | None = None) -> Any:
+    url = hub.url.replace("http", "ws") + f"/api/v1/stream?token={hub.tokens[who]}"
+    if since is not None:
+        url += f"&since={since}"
+    return ws_client.connect(url, open_timeout=5)
+
+
+def receive(ws: Any, n: int) -> list[dict[str, Any]]:
+    return [json.loads(ws.recv(timeout=5)) for _ in range(n)]
+
+
+def test_live_messages_one_event_each(hub: Hub) -> None:
+    with hub.client("k1") as k, hub.client("aicha") as a, connect(hub, "aicha") as ws:
+        body = call()
+        k.post("/help-requests", json=body)
+        a.post(f"/help-requests/{body['id']}/claim")
+        first, second = receive(ws, 2)
+    assert first["type"] == "help.created"
+    assert first["request"]["id"] == body["id"]
+    assert second["type"] == "help.claimed"
+    assert second["seq"] > first["seq"]
+    assert set(first) == {"seq", "type", "request"}
+
+
+def test_reconnect_with_since_gets_exactly_what_was_missed(hub: Hub) -> None:
+    with hub.client("k1") as k, hub.client("aicha") as a:
+        with connect(hub, "aicha") as ws:
+            k.post("/help-requests", json=call())
+            last = receive(ws, 1)[0]["seq"]
+        missed = [k.post("/help-requests", json=call()).json()["id"] for _ in range(3)]
+        with connect(hub, "aicha", since=last) as ws:
+            replayed = receive(ws, 3)
+            a.post(f"/help-requests/{missed[0]}/claim")
+            live = receive(ws, 1)[0]
+    assert [m["request"]["id"] for m in replayed] == missed
+    assert [m["seq"] for m in replayed] == sorted(m["seq"] for m in replayed)
+    assert live["type"] == "help.claimed"
+    assert live["seq"] == replayed[-1]["seq"] + 1
+
+
+def test_list_gives_the_seq_to_resume_from(hub: Hub) -> None:
+    with hub.client("k1") as k, hub.client("aicha") as a:
+        k.post("/help-requests", json=call())
+        listed = a.get("/help-requests").json()
+        with connect(hub, "aicha", since=listed["seq"]) as ws:
+            k.post("/help-requests", json=call())
+            (message,) = receive(ws, 1)
+    assert message["seq"] == listed["seq"] + 1
+
+
+def test_a_kiosk_sees_only_its_own_requests(hub: Hub) -> None:
+    with hub.client("k1") as k1, hub.client("k2") as k2, connect(hub, "k1", since=0) as ws:
+        k2.post("/help-requests", json=call(kiosk="k2"))
+        mine = k1.post("/help-requests", json=call()).json()
+        (message,) = receive(ws, 1)
+    assert message["request"]["id"] == mine["id"]
+
+
+def test_bad_token_is_refused(hub: Hub) -> None:
+    url = hub.url.replace("http", "ws") + "/api/v1/stream?token=nope"
+    with pytest.raises(Exception, match="4401|closed|403"), \
+            ws_client.connect(url, open_timeout=5) as ws:
+        ws.recv(timeout=5)
