@@ -20,6 +20,6 @@ def test_benchmarks_run_and_report() -> None:
     report = json.loads(done.stdout)
     names = {r.get("benchmark") for r in report["results"]}
     assert names == {"start_to_first_paint", "tap_to_next_screen_painted_ms",
-                     "memory_after_sessions"}, report
+                     "memory_after_sessions", "hub_throughput"}, report
     for r in report["results"]:
         assert "ok" in r, r

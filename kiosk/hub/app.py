@@ -7,13 +7,13 @@ routes, which use dependency types defined inside :func:`create_app`.)
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from kiosk import __version__
 from kiosk.hub import api, auth
@@ -50,6 +50,11 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
     for error, status in ((Conflict, 409), (NotFound, 404), (Forbidden, 403)):
         app.add_exception_handler(error, _handler(status))
 
+    tokens = TokenCache(store)
+
+    def principal(token: str) -> Principal | None:
+        return tokens.get(token)
+
     def require(*roles: str) -> Callable[[Request], Awaitable[Principal]]:
         async def dependency(request: Request) -> Principal:
             header = request.headers.get("authorization", "")
@@ -57,7 +62,7 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
             if scheme.lower() != "bearer" or not token:
                 raise HTTPException(401, "a bearer token is required",
                                     headers={"WWW-Authenticate": "Bearer"})
-            who = await run_in_threadpool(auth.principal_for, store.readers.get(), token.strip())
+            who = principal(token.strip())
             if who is None:
                 raise HTTPException(401, "unknown or revoked token",
                                     headers={"WWW-Authenticate": "Bearer"})
@@ -75,7 +80,7 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
     async def health() -> dict[str, str]:
         """Is the hub up, and can it read its database? (no token needed)"""
         try:
-            await run_in_threadpool(store.last_seq)
+            store.last_seq()
             db = "ok"
         except Exception as exc:  # reported, not raised: health must answer
             db = f"error: {exc}"
@@ -86,8 +91,7 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
         """Exchange a user name and password for a bearer token."""
         body = await api.parse(request, api.Login)
         address = request.client.host if request.client else "?"
-        wait = await run_in_threadpool(auth.locked_out, store.readers.get(), body.username,
-                                       address)
+        wait = auth.locked_out(store.readers.get(), body.username, address)
         if wait > 0:
             raise HTTPException(429, f"too many failed logins: try again in {wait:.0f} s",
                                 headers={"Retry-After": str(int(wait) + 1)})
@@ -105,7 +109,7 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
         body = await api.parse(request, api.HelpCreate)
         if body.kiosk_id != who.name:
             raise HTTPException(403, f"this token belongs to kiosk '{who.name}'")
-        change = await run_in_threadpool(store.create_help, body.model_dump())
+        change = await asyncio.wrap_future(store.create_help(body.model_dump()))
         return JSONResponse(change.request, status_code=201 if change.created else 200)
 
     @app.get(f"{PREFIX}/help-requests")
@@ -118,21 +122,21 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
             raise HTTPException(422, f"unknown status: {', '.join(unknown)}")
         if limit is not None and not 1 <= limit <= 1000:
             raise HTTPException(422, "limit must be between 1 and 1000")
-        seq = await run_in_threadpool(store.last_seq)
-        items, cursor = await run_in_threadpool(store.list_help, wanted, limit, after)
+        seq = store.last_seq()
+        items, cursor = store.list_help(wanted, limit, after)
         return {"items": items, "next": cursor, "seq": seq}
 
     @app.get(f"{PREFIX}/help-requests/{{request_id}}")
     async def get_help(request_id: str, who: Anyone) -> dict[str, Any]:
         """One help request (a kiosk sees only its own)."""
-        row = await run_in_threadpool(store.get_help, request_id)
+        row = store.get_help(request_id)
         if who.role == "kiosk" and row["kiosk_id"] != who.name:
             raise HTTPException(403, "this request belongs to another kiosk")
         return row
 
     async def _act(request_id: str, action: str, who: Principal, **extra: Any) -> dict[str, Any]:
-        change = await run_in_threadpool(store.transition, request_id, action, who.name,
-                                         who.role, extra.get("outcome"), extra.get("note"))
+        change = await asyncio.wrap_future(store.transition(
+            request_id, action, who.name, who.role, extra.get("outcome"), extra.get("note")))
         return change.request
 
     @app.post(f"{PREFIX}/help-requests/{{request_id}}/claim")
@@ -165,7 +169,7 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
         if any(e.kiosk_id != who.name for e in batch):
             raise HTTPException(403, f"this token belongs to kiosk '{who.name}'")
         rows = [e.model_dump(mode="json") for e in batch]
-        stored = await run_in_threadpool(store.add_events, rows) if rows else 0
+        stored = await asyncio.wrap_future(store.add_events(rows)) if rows else 0
         return {"received": len(rows), "stored": stored}
 
     @app.post(f"{PREFIX}/kiosks/{{name}}/heartbeat", openapi_extra=api.body_schema(api.Heartbeat))
@@ -175,18 +179,18 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
         if name != who.name:
             raise HTTPException(403, f"this token belongs to kiosk '{who.name}'")
         body = await api.parse(request, api.Heartbeat)
-        return await run_in_threadpool(store.heartbeat, name, body.model_dump())
+        return await asyncio.wrap_future(store.heartbeat(name, body.model_dump()))
 
     @app.get(f"{PREFIX}/kiosks")
     async def kiosks(_who: Staff) -> list[dict[str, Any]]:
         """Every kiosk, online when it sent a heartbeat in the last 30 s."""
-        return await run_in_threadpool(store.kiosks)
+        return store.kiosks()
 
     @app.websocket(f"{PREFIX}/stream")
     async def stream(ws: WebSocket, token: str = "", since: int | None = None) -> None:
         """Every change as one message ``{"seq", "type", "request"}``; ``?since=N``
         first sends what came after N."""
-        who = await run_in_threadpool(auth.principal_for, store.readers.get(), token)
+        who = principal(token)
         if who is None:
             await ws.close(code=4401, reason="unknown or missing token")
             return
@@ -194,6 +198,29 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
         await broadcaster.serve(ws, who, since, store.stream_since)
 
     return app
+
+
+class TokenCache:
+    """Bearer tokens already checked, for a few seconds: most requests skip the lookup.
+    (Reads run on the event loop thread: SQLite answers them in microseconds.)"""
+
+    TTL = 10.0
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._known: dict[str, tuple[Principal, float]] = {}
+
+    def get(self, token: str) -> Principal | None:
+        now = time.monotonic()
+        hit = self._known.get(token)
+        if hit is not None and hit[1] > now:
+            return hit[0]
+        who = auth.principal_for(self.store.readers.get(), token) if token else None
+        if who is not None:
+            if len(self._known) > 10_000:
+                self._known.clear()
+            self._known[token] = (who, now + self.TTL)
+        return who
 
 
 def _handler(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
@@ -209,7 +236,7 @@ async def _realert_loop(store: Store, after: float) -> None:
     while True:
         await asyncio.sleep(period)
         with contextlib.suppress(Exception):  # a busy database only delays a re-alert
-            await run_in_threadpool(store.realert, after)
+            await asyncio.wrap_future(store.realert(after))
 
 
 __all__ = ["create_app", "StreamEntry", "WebSocketDisconnect"]

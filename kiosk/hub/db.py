@@ -10,11 +10,12 @@ them run beside the writer).
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import sqlite3
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -144,19 +145,25 @@ class Writer:
         except Exception as exc:  # the commit itself failed: nobody is told "stored"
             self._notify(False)
             for _, future in batch:
-                future.set_exception(exc)
+                _settle(future, None, exc)
             return
         self._notify(True)
         for future, result, error in results:
-            if error is not None:
-                future.set_exception(error)
-            else:
-                future.set_result(result)
+            _settle(future, result, error)
 
 
     def _notify(self, committed: bool) -> None:
         if self.after_commit is not None:
             self.after_commit(committed)
+
+
+def _settle(future: Future[Any], result: Any, error: BaseException | None) -> None:
+    """Give a caller its answer, unless it stopped waiting (a cancelled request)."""
+    with contextlib.suppress(InvalidStateError):
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
 
 
 class Readers:

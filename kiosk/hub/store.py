@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -54,7 +55,8 @@ def _row(db: sqlite_utils.Database, request_id: str) -> dict[str, Any]:
 
 
 class Store:
-    """The hub's operations, each one atomic and durable when it returns."""
+    """The hub's operations. Writes return a future that resolves once the change is
+    committed (durable); reads answer at once from the calling thread's connection."""
 
     def __init__(self, path: Path, on_commit: Callable[[list[StreamEntry]], None] | None = None,
                  ) -> None:
@@ -82,8 +84,9 @@ class Store:
         if committed and entries and self.on_commit is not None:
             self.on_commit(sorted(entries, key=lambda e: e["seq"]))
 
-    def _run(self, op: Callable[[sqlite_utils.Database], T]) -> T:
-        """Run ``op`` in the writer; its stream entries vanish with it if it fails."""
+    def _run(self, op: Callable[[sqlite_utils.Database], T]) -> Future[T]:
+        """Queue ``op`` for the writer; the future resolves once it is committed. Its
+        stream entries vanish with it if it fails."""
         def guarded(db: sqlite_utils.Database) -> T:
             mark = len(self._pending)
             try:
@@ -92,7 +95,7 @@ class Store:
                 del self._pending[mark:]
                 raise
 
-        return self.writer.run(guarded)
+        return self.writer.submit(guarded)
 
     def stream_since(self, seq: int, limit: int = 10_000) -> list[StreamEntry]:
         db = self.readers.get()
@@ -105,7 +108,7 @@ class Store:
         return int(row[0] or 0)
 
     # -- help requests -------------------------------------------------------------
-    def create_help(self, data: dict[str, Any]) -> Change:
+    def create_help(self, data: dict[str, Any]) -> Future[Change]:
         def op(db: sqlite_utils.Database) -> Change:
             existing = list(db.query("SELECT * FROM help_requests WHERE id = ?", [data["id"]]))
             if existing:
@@ -122,7 +125,7 @@ class Store:
         return self._run(op)
 
     def transition(self, request_id: str, action: str, who: str, role: str,
-                   outcome: str | None = None, note: str | None = None) -> Change:
+                   outcome: str | None = None, note: str | None = None) -> Future[Change]:
         """claim, release, resolve (mediator/manager) or cancel (its kiosk)."""
         def op(db: sqlite_utils.Database) -> Change:
             row = _row(db, request_id)
@@ -137,7 +140,7 @@ class Store:
 
         return self._run(op)
 
-    def realert(self, older_than_s: float) -> list[dict[str, Any]]:
+    def realert(self, older_than_s: float) -> Future[list[dict[str, Any]]]:
         """Mark queued requests waiting longer than ``older_than_s`` as re-alerted."""
         limit = (datetime.now(UTC) - timedelta(seconds=older_than_s)).isoformat(
             timespec="milliseconds")
@@ -180,7 +183,7 @@ class Store:
         return rows, cursor
 
     # -- events and kiosks ---------------------------------------------------------
-    def add_events(self, events: list[dict[str, Any]]) -> int:
+    def add_events(self, events: list[dict[str, Any]]) -> Future[int]:
         """Store a batch; events already stored (same id) are skipped. Returns new ones."""
         def op(db: sqlite_utils.Database) -> int:
             before = db.execute("SELECT total_changes()").fetchone()[0]
@@ -199,7 +202,7 @@ class Store:
         assert table in ("events", "help_requests")
         return int(self.readers.get().execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
-    def heartbeat(self, kiosk: str, info: dict[str, Any]) -> dict[str, Any]:
+    def heartbeat(self, kiosk: str, info: dict[str, Any]) -> Future[dict[str, Any]]:
         def op(db: sqlite_utils.Database) -> dict[str, Any]:
             db.table("kiosks").update(kiosk, {"last_heartbeat": now_iso(),
                                               "info": json.dumps(info)})

@@ -1,0 +1,55 @@
+"""Shared by the hub benchmarks: a hub in its own process with kiosks and mediators."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import httpx
+
+from kiosk.hub import auth
+from kiosk.hub.db import connect, migrate
+
+PASSWORD = "benchmark-pass"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class HubProcess:
+    def __init__(self, kiosks: int, mediators: int) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="kiosk-hub-bench-"))
+        self.db = self.dir / "hub.sqlite3"
+        conn = connect(self.db)
+        migrate(conn)
+        with conn.atomic():
+            self.kiosk_tokens = {f"k{i}": auth.add_kiosk(conn, f"k{i}") for i in range(kiosks)}
+            for i in range(mediators):
+                auth.add_user(conn, f"m{i}", "mediator", PASSWORD)
+        conn.close()
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/api/v1"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kiosk.cli", "hub", "--db", str(self.db), "--port",
+             str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait = threading.Event()
+        for _ in range(400):
+            try:
+                httpx.get(f"{self.url}/health", timeout=1)
+                break
+            except httpx.HTTPError:
+                wait.wait(0.05)
+        self.mediator_tokens = [
+            httpx.post(f"{self.url}/auth/login", json={"username": f"m{i}", "password": PASSWORD}
+                       ).json()["token"] for i in range(mediators)]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
