@@ -32,6 +32,9 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("kiosk_id", str, "kiosk-1", "Name of this kiosk, as registered on the hub."),
     Setting("hub_url", str, "", "Address of the office hub, e.g. http://127.0.0.1:8765."),
+    Setting("hub_token", str, "", "This kiosk's device token (from 'kiosk hub add-kiosk NAME')."),
+    Setting("stuck_after", float, 45.0,
+            "Seconds on one step before the kiosk offers 'Do you want help?' (0: never)."),
     Setting("admin_pin", str, "2468", "PIN that lets staff leave the locked-down kiosk."),
     Setting("languages", str, "fr,en,ar,es,pt", "Languages offered on the home screen, in order."),
     Setting("inactivity_seconds", float, 60.0,

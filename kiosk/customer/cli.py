@@ -22,10 +22,11 @@ LOOK_OPTIONS = [
 @click.command()
 @click.option("--hub", "hub_url", help="Address of the office hub (setting hub_url).")
 @click.option("--kiosk-id", help="Name of this kiosk on the hub (setting kiosk_id).")
+@click.option("--token", "hub_token", help="This kiosk's device token (setting hub_token).")
 @click.option("--windowed", is_flag=True, help="A normal window, no lockdown (development).")
 @click.option("--first-paint-png", type=click.Path(dir_okay=False), hidden=True,
               help="Save the first painted screen to this PNG and exit (start-up benchmark).")
-def run(hub_url: str | None, kiosk_id: str | None, windowed: bool,
+def run(hub_url: str | None, kiosk_id: str | None, hub_token: str | None, windowed: bool,
         first_paint_png: str | None) -> None:
     """Start the customer kiosk, full screen and locked down.
 
@@ -40,7 +41,7 @@ def run(hub_url: str | None, kiosk_id: str | None, windowed: bool,
     if not has_display() and not first_paint_png:
         raise click.ClickException("no screen found (DISPLAY/WAYLAND_DISPLAY unset); "
                                    "try 'kiosk screenshot' or 'kiosk demo'")
-    settings = config.load({"hub_url": hub_url, "kiosk_id": kiosk_id})
+    settings = config.load({"hub_url": hub_url, "kiosk_id": kiosk_id, "hub_token": hub_token})
     app = application(offscreen=bool(first_paint_png))
     from kiosk.customer.app import build, recover_on_error, screen_size, watch_flows
 
@@ -54,6 +55,11 @@ def run(hub_url: str | None, kiosk_id: str | None, windowed: bool,
         return
     watch_flows(ctrl, window)
     recover_on_error(ctrl)
+    from kiosk.customer.network import connect_to_hub
+
+    network = connect_to_hub(ctrl, settings)
+    if network is not None:
+        app.aboutToQuit.connect(network.stop)
     if windowed:
         window.resize(*screen_size(settings))
         window.show()

@@ -41,6 +41,8 @@ class KioskController(QObject):
     speakRequested = Signal(str)  # text to say aloud (the voice layer listens)
     stopSpeech = Signal()
     helpRequested = Signal(dict)  # context of a call for a mediator
+    helpCancelRequested = Signal()
+    helpStatusChanged = Signal()  # the hub said something new about the call
     resetDone = Signal()
 
     def __init__(self, library: FlowLibrary, kiosk_id: str = "kiosk-1",
@@ -56,6 +58,9 @@ class KioskController(QObject):
         self.outcome: Outcome | None = None
         self.visit_id: str | None = None
         self.feedback_given = False
+        self.connected = False  # a hub link exists (else: "go to the counter")
+        self.hub_online: bool | None = None
+        self.help_status: dict[str, Any] = {}
 
     # -- reading -------------------------------------------------------------------
     @property
@@ -145,7 +150,10 @@ class KioskController(QObject):
         if self.session is not None and not self.session.finished:
             self.session.outcome = Outcome("help", self.session.current_id)
         self.outcome = Outcome("help", context.get("step_id") or "")
-        self.helpRequested.emit(context)
+        if not self.help_active:  # one call at a time
+            if self.connected:
+                self.help_status = {"status": "sending"}
+            self.helpRequested.emit(context)
         self._show(OUTCOME)
 
     def help_context(self) -> dict[str, Any]:
@@ -155,6 +163,41 @@ class KioskController(QObject):
             "flow_id": s.flow.id if s else None, "step_id": s.current_id if s else None,
             "seconds_on_step": round(s.time_on_step(), 1) if s else None,
         }
+
+    @property
+    def help_active(self) -> bool:
+        """A call is on its way or a mediator is coming."""
+        return self.help_status.get("status") in ("sending", "queued", "claimed")
+
+    def set_help_status(self, status: dict[str, Any]) -> None:
+        self.help_status = dict(status)
+        self.helpStatusChanged.emit()
+        if status.get("status") == "claimed":
+            self.speakRequested.emit(self.help_text())
+
+    def set_hub_online(self, online: bool) -> None:
+        self.hub_online = online
+        self.helpStatusChanged.emit()
+
+    def cancel_help(self) -> None:
+        if self.help_active:
+            self._log("help.cancel", {"id": self.help_status.get("id")})
+            self.helpCancelRequested.emit()
+            self.set_help_status({"status": "cancelled"})
+
+    def help_text(self) -> str:
+        """What the help screen says about the call, in the customer's language."""
+        t = self.strings.t
+        status = self.help_status.get("status")
+        if not self.connected:
+            return t("outcome.help_text")
+        if status == "claimed":
+            return t("help.claimed", name=str(self.help_status.get("claimed_by", "")).title())
+        if status == "queued":
+            return t("help.queued", position=self.help_status.get("position", 1))
+        if status in ("cancelled", "resolved"):
+            return t(f"help.{status}")
+        return t("help.offline") if self.hub_online is False else t("help.sending")
 
     def give_feedback(self, value: str) -> None:
         self._log("feedback", {"value": value})
@@ -170,6 +213,7 @@ class KioskController(QObject):
         self.visit_id = None
         self.outcome = None
         self.feedback_given = False
+        self.help_status = {}
         changed = self.look != Look()
         self.look = Look()
         self.screen = HOME
@@ -218,8 +262,9 @@ class KioskController(QObject):
             parts = [step.spoken(lang)] + [pick(c.label, lang) for c in step.choices]
             return " ".join(parts)
         if self.screen == OUTCOME and self.outcome is not None:
-            key = "workshop" if self.outcome.kind == "workshop" else "help"
-            return f"{self.strings.t(f'outcome.{key}_title')} {self.strings.t(f'outcome.{key}_text')}"
+            if self.outcome.kind == "workshop":
+                return f"{self.strings.t('outcome.workshop_title')} {self.strings.t('outcome.workshop_text')}"
+            return f"{self.strings.t('outcome.help_title')} {self.help_text()}"
         return self.strings.t("home.welcome")
 
     def _end_session(self, reason: str) -> None:

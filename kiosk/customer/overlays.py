@@ -170,3 +170,31 @@ class PinOverlay(Overlay):
         elif len(self.typed) < 12:
             self.typed += key
         self.dots.setText("●" * len(self.typed) or self.strings.t("admin.hint"))
+
+
+class HelpOfferOverlay(Overlay):
+    """"Do you want help?" for a customer who stays long on one step."""
+
+    accepted = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.question = label("", "overlay")
+        self.yes = BigButton("", "primary", "mediator.svg", icon_px=80)
+        self.yes.setObjectName("offer-yes")
+        self.no = BigButton("", "choice", "no.svg", icon_px=64)
+        self.no.setObjectName("offer-no")
+        self.yes.clicked.connect(self._yes)
+        self.no.clicked.connect(self.hide)
+        for w in (self.question, self.yes, self.no):
+            self.box.addWidget(w)
+
+    def ask(self, strings: Catalog) -> None:
+        self.question.setText(strings.t("help.offer"))
+        self.yes.set_text(strings.t("help.offer_yes"))
+        self.no.set_text(strings.t("help.offer_no"))
+        self.open()
+
+    def _yes(self) -> None:
+        self.hide()
+        self.accepted.emit()

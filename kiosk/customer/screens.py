@@ -242,11 +242,20 @@ class OutcomeScreen(Screen):
         col.setContentsMargins(32, 28, 32, 28)
         col.setSpacing(22)
         col.addWidget(label(t(f"outcome.{key}_title"), "stepText"))
-        col.addWidget(label(t(f"outcome.{key}_text"), "stepText"))
+        text = t("outcome.workshop_text") if workshop else self.ctrl.help_text()
+        self.status = label(text, "stepText")
+        self.status.setObjectName("help-status")
+        col.addWidget(self.status)
         if workshop and outcome is not None and outcome.level:
             level = t(f"workshop_levels.{outcome.level}")
             col.addWidget(label(t("outcome.workshop_level", level=level), "stepText"))
         self.buttons: list[BigButton] = []
+        if not workshop and self.ctrl.help_active:
+            cancel = BigButton(t("help.cancel"), "choice", "no.svg", icon_px=64)
+            cancel.setObjectName("help-cancel")
+            cancel.clicked.connect(self.ctrl.cancel_help)
+            col.addWidget(cancel)
+            self.buttons.append(cancel)
         if self.ctrl.session is not None:
             back = BigButton(t("outcome.back_to_step"), "choice", "back.svg", icon_px=64,
                              mirrored=self.ctrl.strings.rtl)

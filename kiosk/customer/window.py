@@ -12,7 +12,12 @@ from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 from kiosk.customer.bars import BottomBar, TopBar
 from kiosk.customer.controller import OUTCOME, STEP, KioskController
 from kiosk.customer.guard import KioskGuard
-from kiosk.customer.overlays import LanguageOverlay, MoreTimeOverlay, PinOverlay
+from kiosk.customer.overlays import (
+    HelpOfferOverlay,
+    LanguageOverlay,
+    MoreTimeOverlay,
+    PinOverlay,
+)
 from kiosk.customer.screens import HomeScreen, OutcomeScreen, StepScreen
 from kiosk.ui.theme import stylesheet
 
@@ -62,8 +67,15 @@ class KioskWindow(QWidget):
         # installed once the first screen is up: the first paint stays fast
         QTimer.singleShot(0, self, self._install_guard)
 
+        self.stuck = QTimer(self)
+        self.stuck.setSingleShot(True)
+        self.stuck.setInterval(round(float(settings.get("stuck_after", 0)) * 1000))
+        self.stuck.timeout.connect(self._offer_help)
+
         ctrl.lookChanged.connect(self.restyle)
         ctrl.screenChanged.connect(self.render)
+        ctrl.screenChanged.connect(self._watch_stuck)
+        ctrl.helpStatusChanged.connect(self._help_status)
         ctrl.resetDone.connect(self._after_reset)
         self.restyle()
 
@@ -90,6 +102,10 @@ class KioskWindow(QWidget):
             languages = LanguageOverlay(self, ctrl.languages)
             languages.chosen.connect(ctrl.set_language)
             return languages
+        if name == "offer":
+            offer = HelpOfferOverlay(self)
+            offer.accepted.connect(ctrl.call_help)
+            return offer
         if name == "more_time":
             more = MoreTimeOverlay(self, float(settings["more_time_seconds"]))
             more.expired.connect(lambda: ctrl.reset("inactivity"))
@@ -116,11 +132,16 @@ class KioskWindow(QWidget):
         return self._make("more_time")  # type: ignore[return-value]
 
     @property
+    def offer(self) -> HelpOfferOverlay:
+        return self._make("offer")  # type: ignore[return-value]
+
+    @property
     def pin(self) -> PinOverlay:
         return self._make("pin")  # type: ignore[return-value]
 
     def _overlays(self) -> list[QWidget]:
-        return [w for name, w in self._made.items() if name in ("languages", "more_time", "pin")]
+        return [w for name, w in self._made.items()
+                if name in ("languages", "more_time", "pin", "offer")]
 
     # -- drawing -------------------------------------------------------------------
     def restyle(self) -> None:
@@ -162,10 +183,29 @@ class KioskWindow(QWidget):
     def _idle_timeout(self) -> None:
         if self.ctrl.pristine:
             return
+        if self.ctrl.help_active:  # waiting for a mediator is not leaving
+            self.idle.start()
+            return
         for overlay in self._overlays():
             overlay.hide()
         self.ctrl.stopSpeech.emit()
         self.more_time.ask(self.ctrl.strings)
+
+    # -- help --------------------------------------------------------------------------
+    def _help_status(self) -> None:
+        if self.ctrl.screen == OUTCOME:
+            self.outcome.render()
+
+    def _watch_stuck(self) -> None:
+        """Offer help to a customer who stays long on one step (once per step)."""
+        if self.ctrl.screen == STEP and self.stuck.interval() > 0:
+            self.stuck.start()
+        else:
+            self.stuck.stop()
+
+    def _offer_help(self) -> None:
+        if self.ctrl.screen == STEP and not self.ctrl.help_active:
+            self.offer.ask(self.ctrl.strings)
 
     def _after_reset(self) -> None:
         for overlay in self._overlays():
@@ -184,6 +224,7 @@ class KioskWindow(QWidget):
         """Stop every timer and the event filter (before closing or in tests)."""
         self._shut_down = True
         self.idle.stop()
+        self.stuck.stop()
         if "more_time" in self._made:
             self.more_time.stop()
         app = QApplication.instance()

@@ -110,7 +110,8 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
         if body.kiosk_id != who.name:
             raise HTTPException(403, f"this token belongs to kiosk '{who.name}'")
         change = await asyncio.wrap_future(store.create_help(body.model_dump()))
-        return JSONResponse(change.request, status_code=201 if change.created else 200)
+        current = store.get_help(body.id)  # with its position in the queue
+        return JSONResponse(current, status_code=201 if change.created else 200)
 
     @app.get(f"{PREFIX}/help-requests")
     async def list_help(_who: Staff, status: str = "queued,claimed", limit: int | None = None,

@@ -159,7 +159,15 @@ class Store:
         return self._run(op)
 
     def get_help(self, request_id: str) -> dict[str, Any]:
-        return _row(self.readers.get(), request_id)
+        """One request; a queued one also says its ``position`` in the queue (1 = next)."""
+        db = self.readers.get()
+        row = _row(db, request_id)
+        if row["status"] == "queued":
+            ahead = db.execute("SELECT COUNT(*) FROM help_requests WHERE status = 'queued'"
+                               " AND (created_at, id) < (?, ?)",
+                               [row["created_at"], row["id"]]).fetchone()[0]
+            row["position"] = int(ahead) + 1
+        return row
 
     def list_help(self, statuses: Iterable[str], limit: int | None = None,
                   after: str | None = None) -> tuple[list[dict[str, Any]], str | None]:

@@ -137,3 +137,12 @@ def test_unclaimed_calls_are_realerted(tmp_path: Any) -> None:
             assert a.get(f"/help-requests/{body['id']}").json()["realerted_at"]
     finally:
         hub.server.stop()
+
+
+def test_a_queued_request_knows_its_position(hub: Hub) -> None:
+    with hub.client("k1") as k, hub.client("aicha") as a:
+        first, second = (k.post("/help-requests", json=call()).json() for _ in range(2))
+        assert k.get(f"/help-requests/{second['id']}").json()["position"] == 2
+        a.post(f"/help-requests/{first['id']}/claim")
+        assert k.get(f"/help-requests/{second['id']}").json()["position"] == 1
+        assert "position" not in k.get(f"/help-requests/{first['id']}").json()

@@ -1,0 +1,66 @@
+"""Wires a kiosk to its hub: help calls and their live status, events, heartbeats.
+
+Without a hub (no ``hub_url`` or ``hub_token``) the kiosk works alone and its help
+screen sends the customer to the counter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+
+from kiosk import paths
+from kiosk.client.link import HubLink
+from kiosk.client.outbox import Outbox
+from kiosk.customer.controller import KioskController
+
+
+class KioskNetwork(QObject):
+    def __init__(self, ctrl: KioskController, link: HubLink, flush_ms: int = 2000) -> None:
+        super().__init__(ctrl)
+        self.ctrl = ctrl
+        self.link = link
+        ctrl.connected = True
+        ctrl.helpRequested.connect(self._call)
+        ctrl.helpCancelRequested.connect(link.cancel_help)
+        ctrl.resetDone.connect(link.forget_help)
+        link.helpChanged.connect(self._changed)
+        link.onlineChanged.connect(ctrl.set_hub_online)
+        self.flush = QTimer(self)
+        self.flush.setInterval(flush_ms)
+        self.flush.timeout.connect(self.send_events)
+
+    def start(self) -> None:
+        self.link.start()
+        self.flush.start()
+
+    def stop(self) -> None:
+        self.send_events()
+        self.flush.stop()
+        self.link.stop()
+
+    def send_events(self) -> None:
+        events = self.ctrl.events.drain()
+        if events:
+            self.link.send_events([e.as_dict() for e in events])
+
+    def _call(self, context: dict[str, Any]) -> None:
+        self.send_events()  # the steps before the call reach the hub first
+        self.link.call_help(context)
+
+    def _changed(self, request: dict[str, Any]) -> None:
+        if request.get("id") == self.link.help_id and self.ctrl.help_status:
+            self.ctrl.set_help_status(request)
+
+
+def connect_to_hub(ctrl: KioskController, settings: dict[str, Any]) -> KioskNetwork | None:
+    """A started link to the hub named in settings, or None when there is none."""
+    if not settings.get("hub_url") or not settings.get("hub_token"):
+        return None
+    outbox = Outbox(paths.data_dir() / f"outbox-{settings['kiosk_id']}.sqlite3")
+    link = HubLink(str(settings["hub_url"]), str(settings["hub_token"]),
+                   str(settings["kiosk_id"]), outbox)
+    network = KioskNetwork(ctrl, link)
+    network.start()
+    return network

@@ -1,0 +1,131 @@
+"""The kiosk's help screen against a real hub: sent, position, who is coming, cancel;
+honest when offline; and the offer of help to a customer stuck on a step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.client.link import HubLink
+from kiosk.client.outbox import Outbox
+from kiosk.customer.controller import OUTCOME, KioskController
+from kiosk.customer.network import KioskNetwork
+from kiosk.customer.window import KioskWindow
+from tests.customer.conftest import tap
+from tests.hub.conftest import Hub, make_hub
+from tests.hub.test_faults import free_port
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[Hub]:
+    h = make_hub(tmp_path / "hub.sqlite3")
+    yield h
+    h.server.stop()
+
+
+def networked(qtbot: Any, library: Any, settings: dict[str, Any], clock: Any, url: str,
+              token: str, tmp_path: Path) -> tuple[KioskController, KioskWindow, KioskNetwork]:
+    ctrl = KioskController(library, "k1")
+    window = KioskWindow(ctrl, settings, lockdown=False)
+    window.guard.clock = clock
+    window.resize(1920, 1080)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.guard_installed)
+    link = HubLink(url, token, "k1", Outbox(tmp_path / "outbox.sqlite3"), tick_ms=50,
+                   poll_ms=100)
+    network = KioskNetwork(ctrl, link, flush_ms=100)
+    network.start()
+    return ctrl, window, network
+
+
+def status_text(window: KioskWindow) -> str:
+    return window.outcome.status.text()
+
+
+def test_call_then_a_mediator_is_coming_then_cancel(qtbot: Any, hub: Hub, library: Any,
+                                                    settings: Any, clock: Any,
+                                                    tmp_path: Path) -> None:
+    ctrl, window, network = networked(qtbot, library, settings, clock, hub.url,
+                                      hub.tokens["k1"], tmp_path)
+    try:
+        ctrl.start_flow("use-locker")
+        tap(qtbot, window.top.help, clock)
+        assert ctrl.screen == OUTCOME
+        qtbot.waitUntil(lambda: "n° 1" in status_text(window), timeout=10_000)
+        with hub.client("aicha") as a:
+            queued = a.get("/help-requests").json()["items"]
+            assert [(r["flow_id"], r["step_id"]) for r in queued] == [
+                ("use-locker", ctrl.session.current_id)]
+            a.post(f"/help-requests/{queued[0]['id']}/claim")
+        qtbot.waitUntil(lambda: status_text(window) == "Aicha arrive pour vous aider.",
+                        timeout=10_000)
+        cancel = window.outcome.findChild(type(window.top.help), "help-cancel")
+        tap(qtbot, cancel, clock)
+        assert status_text(window) == "Votre appel est annulé."
+        qtbot.waitUntil(lambda: len(network.link.outbox) == 0, timeout=10_000)
+        with hub.client("aicha") as a:
+            assert a.get(f"/help-requests/{queued[0]['id']}").json()["status"] == "cancelled"
+        qtbot.waitUntil(lambda: hub_events(hub) >= 4, timeout=10_000)  # the visit reached it
+    finally:
+        network.stop()
+
+
+def hub_events(hub: Hub) -> int:
+    from kiosk.hub.db import connect
+
+    conn = connect(hub.db)
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_offline_says_so_and_keeps_the_call(qtbot: Any, library: Any, settings: Any,
+                                            clock: Any, tmp_path: Path) -> None:
+    ctrl, window, network = networked(qtbot, library, settings, clock,
+                                      f"http://127.0.0.1:{free_port()}", "token", tmp_path)
+    try:
+        ctrl.start_flow("send-parcel")
+        tap(qtbot, window.top.help, clock)
+        qtbot.waitUntil(lambda: status_text(window).startswith("Pas de connexion"),
+                        timeout=10_000)
+        assert network.link.outbox.count("help") == 1
+    finally:
+        network.stop()
+
+
+def test_waiting_for_a_mediator_is_not_inactivity(qtbot: Any, hub: Hub, library: Any,
+                                                  settings: Any, clock: Any,
+                                                  tmp_path: Path) -> None:
+    ctrl, window, network = networked(qtbot, library, settings, clock, hub.url,
+                                      hub.tokens["k1"], tmp_path)
+    try:
+        ctrl.start_flow("send-parcel")
+        ctrl.call_help()
+        window._idle_timeout()
+        assert not window.more_time.isVisible()
+        assert ctrl.screen == OUTCOME
+    finally:
+        network.stop()
+        window.idle.stop()
+
+
+def test_stuck_on_a_step_is_offered_help(qtbot: Any, library: Any, clock: Any) -> None:
+    from kiosk import config
+
+    ctrl = KioskController(library, "k1")
+    window = KioskWindow(ctrl, config.load({"stuck_after": 0.2}), lockdown=False)
+    window.guard.clock = clock
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.guard_installed)
+    ctrl.start_flow("buy-stamps")
+    qtbot.waitUntil(lambda: window.offer.isVisible(), timeout=5000)
+    assert window.offer.question.text() == "Voulez-vous de l'aide ?"
+    tap(qtbot, window.offer.yes, clock)
+    assert ctrl.screen == OUTCOME
+    assert "help" in ctrl.events.types()
