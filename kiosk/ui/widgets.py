@@ -77,14 +77,9 @@ def text_width(texts: list[str], role: str, scale: float) -> int:
 
 
 def is_rtl(text: str) -> bool:
-    """True when the first strong character of ``text`` is right-to-left."""
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
+    """True when ``text`` has right-to-left letters (an Arabic sentence may well start
+    with a Latin name: "Aicha قادم لمساعدتك")."""
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
 class Text(QLabel):
