@@ -19,6 +19,7 @@ COMMANDS = {
     "demo": "kiosk.customer.cli:demo",
     "flows": "kiosk.flows.cli:flows",
     "hub": "kiosk.hub.cli:hub",
+    "mediator": "kiosk.mediator.cli:mediator",
 }
 
 

@@ -46,3 +46,10 @@ def test_arabic_is_right_to_left_and_named_in_arabic() -> None:
 def test_missing_key_is_an_error_not_a_blank() -> None:
     with pytest.raises(KeyError, match="no UI string"):
         i18n.catalog("en").t("nope.nothing")
+
+
+def test_mediator_console_catalogs_match() -> None:
+    fr = i18n.Catalog("fr", "mediator")
+    en = i18n.Catalog("en", "mediator")
+    assert fr.keys() == en.keys()
+    assert en.t("queue.waiting", minutes=2, seconds=5) == "waiting for 2 min 05 s"

@@ -20,13 +20,19 @@ def _cache_file(path: Path) -> Path:
     from kiosk import paths
 
     st = path.stat()
-    return paths.cache_dir() / "i18n" / f"{path.stem}-{st.st_mtime_ns}-{st.st_size}.json"
+    name = f"{path.parent.name}-{path.stem}-{st.st_mtime_ns}-{st.st_size}.json"
+    return paths.cache_dir() / "i18n" / name
+
+
+def catalog_path(lang: str, domain: str = "kiosk") -> Path:
+    """The customer kiosk's catalogs are in this folder; other apps' in a subfolder."""
+    return HERE / f"{lang}.yaml" if domain == "kiosk" else HERE / domain / f"{lang}.yaml"
 
 
 @cache
-def _raw(lang: str) -> dict[str, Any]:
+def _raw(lang: str, domain: str = "kiosk") -> dict[str, Any]:
     """The catalog as nested dicts; parsed YAML is cached as JSON (start-up speed)."""
-    path = HERE / f"{lang}.yaml"
+    path = catalog_path(lang, domain)
     cached = _cache_file(path)
     try:
         data = json.loads(cached.read_text(encoding="utf-8"))
@@ -65,12 +71,13 @@ def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 class Catalog:
-    """The strings of one language."""
+    """The strings of one language (of one app: ``kiosk`` or ``mediator``)."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, domain: str = "kiosk") -> None:
         self.lang = lang
-        self._strings = flatten(_raw(lang))
-        self._fallback = flatten(_raw(REFERENCE)) if lang != REFERENCE else self._strings
+        self._strings = flatten(_raw(lang, domain))
+        self._fallback = (flatten(_raw(REFERENCE, domain)) if lang != REFERENCE
+                          else self._strings)
 
     @property
     def name(self) -> str:
@@ -92,6 +99,6 @@ class Catalog:
 
 
 @cache
-def catalog(lang: str) -> Catalog:
+def catalog(lang: str, domain: str = "kiosk") -> Catalog:
     """The shared catalog of ``lang``."""
-    return Catalog(lang)
+    return Catalog(lang, domain)

@@ -1,0 +1,152 @@
+"""StaffClient: what the mediator console (and later the manager app) needs from the hub:
+log in, read the open calls, follow the stream, claim, release, resolve.
+
+Everything is asynchronous (QNetworkAccessManager, QWebSocket). When the stream drops,
+the client reconnects with ``?since=`` the last sequence number it saw, so nothing is
+missed and nothing is repeated.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QObject, QTimer, QUrl, Signal
+from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
+from PySide6.QtWebSockets import QWebSocket
+
+Done = Callable[[int | None, Any], None]
+
+
+class StaffClient(QObject):
+    loggedIn = Signal(str, str)  # user name, role
+    loginFailed = Signal(str)
+    synced = Signal(list)  # every open call, after a (re)connection
+    changed = Signal(str, dict)  # stream message type, request
+    connectionChanged = Signal(bool)
+    actionFailed = Signal(str)
+
+    def __init__(self, hub_url: str, parent: QObject | None = None,
+                 reconnect_ms: int = 2000) -> None:
+        super().__init__(parent)
+        self.base = hub_url.rstrip("/") + "/api/v1"
+        self.token = ""
+        self.user = ""
+        self.seq = 0
+        self.connected = False
+        self.nam = QNetworkAccessManager(self)
+        self.ws = QWebSocket(parent=self)
+        self.ws.textMessageReceived.connect(self._message)
+        self.ws.connected.connect(lambda: self._set_connected(True))
+        self.ws.disconnected.connect(self._dropped)
+        self.retry = QTimer(self)
+        self.retry.setSingleShot(True)
+        self.retry.setInterval(reconnect_ms)
+        self.retry.timeout.connect(self.sync)
+        self._closing = False
+
+    # -- HTTP --------------------------------------------------------------------------
+    def _send(self, method: str, path: str, body: Any, done: Done) -> None:
+        req = QNetworkRequest(QUrl(self.base + path))
+        req.setHeader(QNetworkRequest.KnownHeaders.ContentTypeHeader, "application/json")
+        req.setTransferTimeout(8000)
+        if self.token:
+            req.setRawHeader(b"Authorization", f"Bearer {self.token}".encode())
+        data = QByteArray(json.dumps(body).encode()) if body is not None else QByteArray()
+        reply = self.nam.get(req) if method == "GET" else self.nam.post(req, data)
+        reply.finished.connect(lambda r=reply: self._finished(r, done))
+
+    def _finished(self, reply: QNetworkReply, done: Done) -> None:
+        value = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
+        status = int(value) if value else None
+        raw = bytes(reply.readAll().data()) if reply.isOpen() else b""
+        reply.deleteLater()
+        try:
+            payload = json.loads(raw) if raw else None
+        except ValueError:
+            payload = None
+        if status is None:
+            payload = reply.errorString()
+        done(status, payload)
+
+    def login(self, username: str, password: str) -> None:
+        def done(status: int | None, payload: Any) -> None:
+            if status == 200 and isinstance(payload, dict):
+                self.token, self.user = payload["token"], username
+                self.loggedIn.emit(username, payload["role"])
+                self.sync()
+            else:
+                self.loginFailed.emit(_detail(status, payload))
+
+        self._send("POST", "/auth/login", {"username": username, "password": password}, done)
+
+    def sync(self) -> None:
+        """Read every open call, then follow the stream from that point on."""
+        def done(status: int | None, payload: Any) -> None:
+            if status == 200 and isinstance(payload, dict):
+                self.seq = int(payload.get("seq") or 0)
+                self.synced.emit(payload["items"])
+                self._open_stream()
+            else:
+                self._set_connected(False)
+                self.retry.start()
+
+        self._send("GET", "/help-requests?status=queued,claimed", None, done)
+
+    def _act(self, request_id: str, action: str, body: Any = None) -> None:
+        def done(status: int | None, payload: Any) -> None:
+            if status != 200:
+                self.actionFailed.emit(_detail(status, payload))
+
+        self._send("POST", f"/help-requests/{request_id}/{action}", body, done)
+
+    def claim(self, request_id: str) -> None:
+        self._act(request_id, "claim")
+
+    def release(self, request_id: str) -> None:
+        self._act(request_id, "release")
+
+    def resolve(self, request_id: str, outcome: str, note: str = "") -> None:
+        self._act(request_id, "resolve", {"outcome": outcome, "note": note or None})
+
+    # -- stream ----------------------------------------------------------------------------
+    def _open_stream(self) -> None:
+        url = self.base.replace("http", "ws", 1) + f"/stream?token={self.token}&since={self.seq}"
+        self.ws.abort()
+        self.ws.open(QUrl(url))
+
+    def _message(self, text: str) -> None:
+        try:
+            message = json.loads(text)
+        except ValueError:
+            return
+        seq = int(message.get("seq") or 0)
+        if seq <= self.seq:
+            return  # already seen
+        self.seq = seq
+        if str(message.get("type", "")).startswith("help."):
+            self.changed.emit(message["type"], message.get("request") or {})
+
+    def _dropped(self) -> None:
+        self._set_connected(False)
+        if not self._closing:
+            self.retry.start()
+
+    def _set_connected(self, connected: bool) -> None:
+        if connected != self.connected:
+            self.connected = connected
+            self.connectionChanged.emit(connected)
+
+    def close(self) -> None:
+        self._closing = True
+        self.retry.stop()
+        self.ws.close()
+
+
+def _detail(status: int | None, payload: Any) -> str:
+    if status is None:
+        return f"hub unreachable: {payload}"
+    if isinstance(payload, dict) and "detail" in payload:
+        return str(payload["detail"])
+    return f"HTTP {status}"

@@ -1,0 +1,172 @@
+"""The mediator console: log in, then a live queue of help calls with sound, one card
+each, claim / give back / finish with an outcome. Calls nobody answered turn red and
+sound louder. The connection state is always shown; on reconnect the queue resyncs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk import paths
+from kiosk.client.staff import StaffClient
+from kiosk.flows.library import FlowLibrary
+from kiosk.i18n import catalog
+from kiosk.mediator.cards import RequestCard, card_style
+from kiosk.ui.audio import AudioPlayer
+from kiosk.ui.theme import stylesheet
+from kiosk.ui.widgets import BigButton, label
+
+
+class ConsoleWindow(QWidget):
+    def __init__(self, hub_url: str, language: str = "fr") -> None:
+        super().__init__()
+        self.setObjectName("KioskRoot")
+        self.setWindowTitle("Guichet Kiosk — médiateurs")
+        self.strings = catalog(language, "mediator")
+        self.setStyleSheet(stylesheet("default", 1.0) + "\n" + card_style())
+        self.library = FlowLibrary([paths.builtin_flows_dir()])
+        self.library.load()
+        self.client = StaffClient(hub_url, self)
+        self.audio = AudioPlayer(self)
+        self.cards: dict[str, RequestCard] = {}
+        self.me = ""
+        self.pages = QStackedWidget()
+        QVBoxLayout(self).addWidget(self.pages)
+        self.pages.addWidget(self._login_page())
+        self.pages.addWidget(self._queue_page())
+        self.clock = QTimer(self)
+        self.clock.setInterval(1000)
+        self.clock.timeout.connect(self._tick)
+        c = self.client
+        c.loggedIn.connect(self._logged_in)
+        c.loginFailed.connect(self.login_error.setText)
+        c.synced.connect(self._synced)
+        c.changed.connect(self._changed)
+        c.connectionChanged.connect(self._connection)
+        c.actionFailed.connect(self.message.setText)
+
+    # -- pages -------------------------------------------------------------------------
+    def _login_page(self) -> QWidget:
+        t = self.strings.t
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addStretch(1)
+        box.addWidget(label(t("login.title"), "title"))
+        self.user = QLineEdit()
+        self.user.setPlaceholderText(t("login.user"))
+        self.password = QLineEdit()
+        self.password.setPlaceholderText(t("login.password"))
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.returnPressed.connect(self.log_in)
+        self.submit = BigButton(t("login.submit"), "primary")
+        self.submit.clicked.connect(self.log_in)
+        self.login_error = label("", "consoleText")
+        for w in (self.user, self.password, self.submit, self.login_error):
+            box.addWidget(w)
+        box.addStretch(2)
+        return page
+
+    def _queue_page(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        header = QFrame()
+        header.setProperty("role", "bar")
+        row = QHBoxLayout(header)
+        self.count = label("", "barTitle")
+        self.connection = label("", "barText")
+        row.addWidget(self.count, 1)
+        row.addWidget(self.connection)
+        box.addWidget(header)
+        self.message = label("", "consoleText")
+        box.addWidget(self.message)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget()
+        self.list = QVBoxLayout(inner)
+        self.list.setSpacing(16)
+        self.empty = label(self.strings.t("queue.empty"), "consoleText")
+        self.list.addWidget(self.empty)
+        self.list.addStretch(1)
+        scroll.setWidget(inner)
+        box.addWidget(scroll, 1)
+        return page
+
+    # -- actions -----------------------------------------------------------------------
+    def log_in(self) -> None:
+        self.login_error.setText("")
+        self.client.login(self.user.text().strip(), self.password.text())
+
+    def _logged_in(self, user: str, _role: str) -> None:
+        self.me = user
+        self.password.clear()
+        self.pages.setCurrentIndex(1)
+        self.clock.start()
+
+    def _synced(self, items: list[dict[str, Any]]) -> None:
+        for card in list(self.cards.values()):
+            self._remove(card.request["id"])
+        for request in items:
+            self._add(request, announce=False)
+        self._refresh()
+
+    def _changed(self, kind: str, request: dict[str, Any]) -> None:
+        rid = request.get("id", "")
+        if request.get("status") in ("resolved", "cancelled"):
+            self._remove(rid)
+        elif rid in self.cards:
+            self.cards[rid].update_request(request)
+            if kind == "help.realerted":
+                self.cards[rid].mark_urgent()
+                self.audio.play(paths.asset("sounds", "alert.wav"), volume=1.0)
+        else:
+            self._add(request, announce=True)
+        self._refresh()
+
+    def _add(self, request: dict[str, Any], announce: bool) -> None:
+        card = RequestCard(request, self.me, self.strings, self.library)
+        card.claimRequested.connect(self.client.claim)
+        card.releaseRequested.connect(self.client.release)
+        card.resolveRequested.connect(self.client.resolve)
+        if request.get("realerted_at"):
+            card.mark_urgent()
+        self.cards[request["id"]] = card
+        self.list.insertWidget(self.list.count() - 1, card)
+        if announce:
+            self.audio.play(paths.asset("sounds", "chime.wav"))
+            self.raise_()
+
+    def _remove(self, request_id: str) -> None:
+        card = self.cards.pop(request_id, None)
+        if card is not None:
+            card.hide()
+            card.deleteLater()
+
+    def _refresh(self) -> None:
+        waiting = sum(1 for c in self.cards.values() if c.request.get("status") == "queued")
+        self.count.setText(self.strings.t("queue.title", count=waiting))
+        self.empty.setVisible(not self.cards)
+
+    def _connection(self, online: bool) -> None:
+        self.connection.setText(self.strings.t("queue.online" if online else "queue.offline"))
+
+    def _tick(self) -> None:
+        for card in self.cards.values():
+            card.tick()
+
+    def shutdown(self) -> None:
+        self.clock.stop()
+        self.client.close()
+
+
+__all__ = ["ConsoleWindow", "Qt"]
