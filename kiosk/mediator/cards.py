@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBox
 
 from kiosk.flows.library import FlowLibrary
 from kiosk.flows.model import pick
-from kiosk.i18n import Catalog, catalog
+from kiosk.i18n import Catalog
 from kiosk.ui.widgets import BigButton, label, svg_pixmap
 
 OUTCOMES = ("helped", "sent-to-counter", "workshop", "left", "other")
@@ -79,14 +79,17 @@ class RequestCard(QFrame):
         t = self.strings.t
         kind = (t("queue.kind_workshop", level=request.get("level") or "?")
                 if request.get("kind") == "workshop" else t("queue.kind_help"))
-        self.title.setText(f"{kind} · {t('queue.kiosk', kiosk=request['kiosk_id'])} · "
-                           f"{catalog(request.get('language') or 'fr').name}")
+        lang = request.get("language") or "fr"
+        known = self.strings.keys()
+        lang_name = t(f"languages.{lang}") if f"languages.{lang}" in known else lang
+        self.title.setText(f"{kind} · {t('queue.kiosk', kiosk=request['kiosk_id'])} · {lang_name}")
         self.flag.setPixmap(svg_pixmap("flags", f"{request.get('language') or 'fr'}.svg", 48))
         self.where.setText(self._where())
         claimed = request.get("status") == "claimed"
         mine = claimed and request.get("claimed_by") == self.me
         self.status.setText(t("queue.claimed_by", name=request.get("claimed_by", "")) if claimed
                             else (t("queue.urgent") if self.urgent else ""))
+        self.status.setVisible(bool(self.status.text()))
         self.claim.setVisible(not claimed)
         self.release.setVisible(mine)
         self.finish.setVisible(mine)
@@ -108,11 +111,12 @@ class RequestCard(QFrame):
             return self.strings.t("queue.nowhere")
         flow = self.library.flows[flow_id]
         lang = self.strings.lang
+        title = pick(flow.title, lang)
         try:
             step_text = pick(flow.step(step_id).text, "fr") if step_id else ""
         except KeyError:
             step_text = step_id or ""
-        return self.strings.t("queue.where", flow=pick(flow.title, lang), step=step_text)
+        return self.strings.t("queue.where", flow=title, step=step_text) if step_text else title
 
     def tick(self) -> None:
         """Refresh the waiting time."""
