@@ -16,7 +16,7 @@ from kiosk import __version__
 COMMANDS = {
     "run": "kiosk.customer.cli:run",
     "screenshot": "kiosk.customer.cli:screenshot",
-    "demo": "kiosk.customer.cli:demo",
+    "demo": "kiosk.demo:demo_command",
     "flows": "kiosk.flows.cli:flows",
     "hub": "kiosk.hub.cli:hub",
     "mediator": "kiosk.mediator.cli:mediator",

@@ -105,38 +105,3 @@ def screenshot(flow_id: str | None, step_id: str | None, outcome: str | None,
     except KeyError as exc:
         raise click.ClickException(f"unknown flow or step: {exc}") from None
     click.echo(out)
-
-
-@click.command()
-@click.option("--headless", is_flag=True, help="No window: write screenshots instead.")
-@click.option("--out", "out", default="demo-out", show_default=True,
-              type=click.Path(file_okay=False), help="Folder for --headless screenshots.")
-def demo(headless: bool, out: str) -> None:
-    """Show the kiosk in a window, ready to try (no lockdown).
-
-    On a machine with no screen it says so and writes screenshots instead.
-
-    \b
-    Example:
-        kiosk demo
-    """
-    from kiosk.ui.qt import has_display
-
-    if headless or not has_display():
-        if not headless:
-            click.echo("No screen found: writing the kiosk's screens as PNG files instead.")
-        from kiosk.customer.shots import demo_shots, render_shots
-
-        settings = config.load()
-        files = render_shots(settings, demo_shots(Path(out)))
-        click.echo(f"{len(files)} screenshots written to {Path(out).resolve()}")
-        return
-    from kiosk.customer.app import build, screen_size
-    from kiosk.ui.qt import application
-
-    settings = config.load()
-    app = application()
-    _, window = build(settings, lockdown=False)
-    window.resize(*screen_size(settings))
-    window.show()
-    sys.exit(app.exec())

@@ -71,14 +71,3 @@ def docs_shots(folder: Path, library_flows: list[tuple[str, list[str]]]) -> list
         Shot(folder / "send-parcel-ar-x2-contrast.png", "send-parcel", None, "ar", 2.0, True),
     ]
     return shots
-
-
-def demo_shots(folder: Path) -> list[Shot]:
-    """The headless demo's tour: home in three languages, a flow, the help screen."""
-    return [
-        Shot(folder / "1-home-fr.png"),
-        Shot(folder / "2-home-ar.png", language="ar"),
-        Shot(folder / "3-frank-letter-fr.png", "frank-letter"),
-        Shot(folder / "4-frank-letter-en-x2.png", "frank-letter", None, "en", 2.0),
-        Shot(folder / "5-help-fr.png", "frank-letter", None, outcome="help"),
-    ]

@@ -1,0 +1,149 @@
+"""``kiosk demo``: the whole product on one machine. An embedded hub (its own database
+in the user data folder), a windowed kiosk and a mediator console already logged in.
+Without a screen, a robot customer walks a flow and calls a mediator, an offscreen
+console answers, and every screen is written as a PNG while each step is printed."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kiosk import config, paths
+
+DEMO_KIOSK = "demo-kiosk"
+DEMO_USER = "aicha"
+DEMO_PASSWORD = "demo-mediatrice"
+
+
+@dataclass
+class DemoHub:
+    server: Any  # kiosk.hub.server.HubServer
+    kiosk_token: str
+
+
+def start_hub(folder: Path) -> DemoHub:
+    """The embedded hub, with a demo kiosk and a demo mediator made on first run."""
+    from kiosk.hub import auth
+    from kiosk.hub.db import connect, migrate
+    from kiosk.hub.server import HubServer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    db_path = folder / "hub.sqlite3"
+    token_file = folder / "kiosk.token"
+    db = connect(db_path)
+    migrate(db)
+    if not token_file.exists():
+        with db.atomic():
+            token_file.write_text(auth.add_kiosk(db, DEMO_KIOSK), encoding="utf-8")
+            auth.add_user(db, DEMO_USER, "mediator", DEMO_PASSWORD)
+    db.close()
+    port = 8765 if _free(8765) else 0
+    server = HubServer(db_path, port=port, realert_after=90.0).start()
+    return DemoHub(server, token_file.read_text(encoding="utf-8").strip())
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def kiosk_settings(hub: DemoHub) -> dict[str, Any]:
+    return config.load({"hub_url": hub.server.url, "hub_token": hub.kiosk_token,
+                        "kiosk_id": DEMO_KIOSK})
+
+
+def QuitOnClose(app: Any) -> Any:  # noqa: N802 - reads like the class it makes
+    """An event filter that quits the demo when either of its windows is closed."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Filter(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Close:
+                app.quit()
+            return False
+
+    return Filter(app)
+
+
+def run_windowed(echo: Callable[[str], None]) -> int:
+    from kiosk.customer.app import build, screen_size
+    from kiosk.customer.network import connect_to_hub
+    from kiosk.mediator.console import ConsoleWindow
+    from kiosk.ui.qt import application
+
+    app = application()
+    hub = start_hub(paths.data_dir() / "demo")
+    echo(f"hub: {hub.server.url}  (database {hub.server.db})")
+    echo(f"mediator: {DEMO_USER} / {DEMO_PASSWORD}")
+    settings = kiosk_settings(hub)
+    ctrl, kiosk = build(settings, lockdown=False)
+    network = connect_to_hub(ctrl, settings)
+    w, h = screen_size(settings)
+    kiosk.resize(min(w, 1600), min(h, 900))
+    kiosk.show()
+    console = ConsoleWindow(hub.server.url)
+    console.resize(900, 800)
+    console.show()
+    console.user.setText(DEMO_USER)
+    console.password.setText(DEMO_PASSWORD)
+    console.log_in()
+
+    def stop() -> None:
+        if network is not None:
+            network.stop()
+        console.shutdown()
+        kiosk.shutdown()
+        hub.server.stop()
+
+    closing = QuitOnClose(app)
+    kiosk.installEventFilter(closing)
+    console.installEventFilter(closing)
+    app.aboutToQuit.connect(stop)
+    return app.exec()
+
+
+def run_headless(out: Path, echo: Callable[[str], None]) -> list[Path]:
+    """The robot demo; returns the PNG files written, in order."""
+    from kiosk.demo_robot import Robot
+
+    return Robot(out, echo).run()
+
+
+@click.command()
+@click.option("--headless", is_flag=True, help="No window: a robot customer and an offscreen "
+              "console, with every screen saved as a PNG.")
+@click.option("--out", "out", default="demo-out", show_default=True,
+              type=click.Path(file_okay=False), help="Folder for --headless screenshots.")
+def demo_command(headless: bool, out: str) -> None:
+    """Try everything on one machine: an embedded hub, a kiosk and a mediator console.
+
+    On a machine with no screen it says so and runs the headless demo instead.
+
+    \b
+    Example:
+        kiosk demo
+    """
+    from kiosk.ui.qt import has_display
+
+    if headless or not has_display():
+        if not headless:
+            click.echo("No screen found: running the headless demo (robot customer, "
+                       "offscreen console) and saving every screen as a PNG.")
+        from kiosk.demo import run_headless
+
+        files = run_headless(Path(out), click.echo)
+        click.echo(f"{len(files)} screenshots written to {Path(out).resolve()}")
+        return
+    from kiosk.demo import run_windowed
+
+    sys.exit(run_windowed(click.echo))
