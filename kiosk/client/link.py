@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QTimer, QUrl, Signal
@@ -40,6 +41,10 @@ class HubLink(QObject):
         self.help: dict[str, Any] = {}
         self.heartbeat_info: dict[str, Any] = {}
         self.nam = QNetworkAccessManager(self)
+        # one slot for every answer; each reply's handler is looked up here (no lambda
+        # per reply: their lifetimes and Qt's do not always agree)
+        self._handlers: dict[QNetworkReply, Callable[[QNetworkReply], None]] = {}
+        self.nam.finished.connect(self._finished)
         self._in_flight: QNetworkReply | None = None
         self._poll_reply: QNetworkReply | None = None
         self.tick = self._timer(tick_ms, self.pump)
@@ -61,9 +66,8 @@ class HubLink(QObject):
     def stop(self) -> None:
         for timer in (self.tick, self.poll, self.beat):
             timer.stop()
-        for reply in (self._in_flight, self._poll_reply):
-            if reply is not None:
-                reply.abort()
+        for reply in list(self._handlers):
+            reply.abort()
 
     # -- what the kiosk asks -----------------------------------------------------------
     def call_help(self, context: dict[str, Any]) -> str:
@@ -123,7 +127,13 @@ class HubLink(QObject):
             else QByteArray(b"")
         reply = self.nam.post(self._request(request.path), body)
         self._in_flight = reply
-        reply.finished.connect(lambda r=reply, q=request: self._sent(r, q))
+        self._handlers[reply] = lambda r: self._sent(r, request)
+
+    def _finished(self, reply: QNetworkReply) -> None:
+        handler = self._handlers.pop(reply, None)
+        if handler is not None:
+            handler(reply)
+        reply.deleteLater()
 
     def _sent(self, reply: QNetworkReply, request: Request) -> None:
         self._in_flight = None
@@ -135,7 +145,6 @@ class HubLink(QObject):
             delivered = settle(self.outbox, request, status, text[:300])
             if delivered and request.path == "/help-requests" and status < 300:
                 self._update_help(json.loads(text))
-        reply.deleteLater()
         self._set_online(status is not None)
         self.deliveredChanged.emit(len(self.outbox))
         if status is not None:
@@ -148,7 +157,7 @@ class HubLink(QObject):
             return  # not delivered yet: nothing to ask
         reply = self.nam.get(self._request(f"/help-requests/{self.help_id}"))
         self._poll_reply = reply
-        reply.finished.connect(lambda r=reply: self._polled(r))
+        self._handlers[reply] = self._polled
 
     def _polled(self, reply: QNetworkReply) -> None:
         self._poll_reply = None
@@ -156,7 +165,6 @@ class HubLink(QObject):
         if status == 200:
             self._update_help(json.loads(_read(reply)))
         self._set_online(status is not None)
-        reply.deleteLater()
 
     def _update_help(self, request: dict[str, Any]) -> None:
         if request.get("id") != self.help_id:
@@ -170,11 +178,10 @@ class HubLink(QObject):
         body = {"outbox": len(self.outbox), **self.heartbeat_info}
         reply = self.nam.post(self._request(f"/kiosks/{self.kiosk_id}/heartbeat"),
                               QByteArray(json.dumps(body).encode()))
-        reply.finished.connect(lambda r=reply: self._beat_done(r))
+        self._handlers[reply] = self._beat_done
 
     def _beat_done(self, reply: QNetworkReply) -> None:
         self._set_online(_status(reply) is not None)
-        reply.deleteLater()
 
     def _set_online(self, online: bool) -> None:
         if online != self.online:

@@ -36,6 +36,8 @@ class StaffClient(QObject):
         self.seq = 0
         self.connected = False
         self.nam = QNetworkAccessManager(self)
+        self._handlers: dict[QNetworkReply, Done] = {}
+        self.nam.finished.connect(self._finished)
         self.ws = QWebSocket(parent=self)
         self.ws.textMessageReceived.connect(self._message)
         self.ws.connected.connect(lambda: self._set_connected(True))
@@ -55,9 +57,13 @@ class StaffClient(QObject):
             req.setRawHeader(b"Authorization", f"Bearer {self.token}".encode())
         data = QByteArray(json.dumps(body).encode()) if body is not None else QByteArray()
         reply = self.nam.get(req) if method == "GET" else self.nam.post(req, data)
-        reply.finished.connect(lambda r=reply: self._finished(r, done))
+        self._handlers[reply] = done
 
-    def _finished(self, reply: QNetworkReply, done: Done) -> None:
+    def _finished(self, reply: QNetworkReply) -> None:
+        done = self._handlers.pop(reply, None)
+        if done is None:
+            reply.deleteLater()
+            return
         value = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
         status = int(value) if value else None
         raw = bytes(reply.readAll().data()) if reply.isOpen() else b""
@@ -142,6 +148,8 @@ class StaffClient(QObject):
         self._closing = True
         self.retry.stop()
         self.ws.close()
+        for reply in list(self._handlers):
+            reply.abort()
 
 
 def _detail(status: int | None, payload: Any) -> str:
