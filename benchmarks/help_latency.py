@@ -27,6 +27,24 @@ from hubkit import HubProcess, free_port  # noqa: E402
 
 CONSOLES = 10
 KIOSKS = 100
+NOISE = """
+import http.client, json, sys, threading, time, uuid
+port, seconds, tokens = int(sys.argv[1]), float(sys.argv[2]), json.loads(sys.argv[3])
+def kiosk(name, token):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    end = time.time() + seconds
+    while time.time() < end:
+        batch = [{"id": str(uuid.uuid4()), "kiosk_id": name, "type": "step",
+                  "at": "2026-11-23T10:00:00+00:00"} for _ in range(10)]
+        conn.request("POST", "/api/v1/events", body=json.dumps(batch),
+                     headers={"Authorization": "Bearer " + token,
+                              "Content-Type": "application/json"})
+        conn.getresponse().read()
+        threading.Event().wait(1.0)
+threads = [threading.Thread(target=kiosk, args=kv) for kv in tokens.items()]
+[t.start() for t in threads]
+[t.join() for t in threads]
+"""
 RAW_SERVER = """
 import asyncio, sys, websockets
 clients = set()
@@ -78,15 +96,10 @@ async def hub_run(calls: int) -> list[float]:
     kiosks = list(hub.kiosk_tokens.items())
     async with httpx.AsyncClient(base_url=hub.url, timeout=30,
                                  limits=httpx.Limits(max_connections=200)) as client:
-        async def background(name: str, token: str) -> None:
-            headers = {"Authorization": f"Bearer {token}"}
-            while not stop.is_set():
-                batch = [{"id": str(uuid.uuid4()), "kiosk_id": name, "type": "step",
-                          "at": "2026-11-23T10:00:00+00:00"} for _ in range(10)]
-                await client.post("/events", json=batch, headers=headers)
-                await asyncio.sleep(1.0)
-
-        noise = [asyncio.create_task(background(n, t)) for n, t in kiosks]
+        # 100 kiosks posting events, from their own process (as they would: elsewhere)
+        noise = subprocess.Popen([sys.executable, "-c", NOISE, str(hub.port),
+                                  str(calls * 0.01 + 5), json.dumps(hub.kiosk_tokens)])
+        await asyncio.sleep(1.0)
 
         async def one_call(i: int) -> None:
             name, token = kiosks[i % KIOSKS]
@@ -104,7 +117,8 @@ async def hub_run(calls: int) -> list[float]:
         while len(seen) < calls * CONSOLES and time.perf_counter() < deadline:
             await asyncio.sleep(0.05)
         stop.set()
-        await asyncio.gather(*noise, *listeners, return_exceptions=True)
+        await asyncio.gather(*listeners, return_exceptions=True)
+    noise.wait(timeout=60)
     hub.stop()
     return seen
 

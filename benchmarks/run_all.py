@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["start_time.py", "tap_to_paint.py", "memory.py", "hub_throughput.py"]
+SCRIPTS = ["start_time.py", "tap_to_paint.py", "memory.py", "hub_throughput.py",
+           "help_latency.py"]
 
 
 def main() -> int:

@@ -27,7 +27,7 @@ PREFIX = "/api/v1"
 def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
     """The hub for one office, storing in ``db_path``."""
     broadcaster = Broadcaster()
-    store = Store(db_path, on_commit=broadcaster.publish_threadsafe)
+    store = Store(db_path, on_written=broadcaster.publish_threadsafe)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -1,9 +1,11 @@
 """The hub's state and its rules: help requests and their states, events, kiosks.
 
 Every change is written with a stream entry (``seq``, ``type``, the request) in the same
-transaction; after the commit the entries are handed, in ``seq`` order, to the
-``on_commit`` callback (the WebSocket stream), so a console that reconnects can ask for
-what it missed with ``?since=N`` and get exactly that.
+transaction. As DESIGN.md allows, consoles are told as soon as the row is written: the
+entries go to the ``on_written`` callback (the WebSocket stream) right after the
+operation runs, while the caller (a kiosk) is answered only after the commit is durable.
+A console that reconnects asks for what it missed with ``?since=N`` and gets exactly
+that.
 """
 
 from __future__ import annotations
@@ -58,11 +60,11 @@ class Store:
     """The hub's operations. Writes return a future that resolves once the change is
     committed (durable); reads answer at once from the calling thread's connection."""
 
-    def __init__(self, path: Path, on_commit: Callable[[list[StreamEntry]], None] | None = None,
+    def __init__(self, path: Path, on_written: Callable[[list[StreamEntry]], None] | None = None,
                  ) -> None:
         self.path = path
-        self.on_commit = on_commit
-        self.writer = Writer(path, after_commit=self._after_commit)
+        self.on_written = on_written
+        self.writer = Writer(path)
         self.readers = Readers(path)
         self._pending: list[StreamEntry] = []  # touched only by the writer thread
 
@@ -79,21 +81,17 @@ class Store:
         self._pending.append({"seq": seq, "type": kind, "request": request})
         return seq
 
-    def _after_commit(self, committed: bool) -> None:
-        entries, self._pending = self._pending, []
-        if committed and entries and self.on_commit is not None:
-            self.on_commit(sorted(entries, key=lambda e: e["seq"]))
-
     def _run(self, op: Callable[[sqlite_utils.Database], T]) -> Future[T]:
         """Queue ``op`` for the writer; the future resolves once it is committed. Its
         stream entries vanish with it if it fails."""
         def guarded(db: sqlite_utils.Database) -> T:
-            mark = len(self._pending)
             try:
-                return op(db)
-            except BaseException:
-                del self._pending[mark:]
-                raise
+                result = op(db)
+            finally:
+                entries, self._pending = self._pending, []
+            if entries and self.on_written is not None:  # the op succeeded: tell consoles
+                self.on_written(entries)
+            return result
 
         return self.writer.submit(guarded)
 
