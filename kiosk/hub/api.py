@@ -77,7 +77,14 @@ class Heartbeat(_Body):
 
 
 def _messages(exc: ValidationError) -> list[dict[str, Any]]:
-    return [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+    return [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}
+            for e in exc.errors()]
+
+
+def unprocessable(message: str, *loc: str | int) -> HTTPException:
+    """A 422 shaped like FastAPI's own (``detail`` is a list of problems)."""
+    return HTTPException(422, [{"loc": list(loc) or ["body"], "msg": message,
+                                "type": "value_error"}])
 
 
 async def read_json(request: Request) -> Any:
@@ -89,11 +96,11 @@ async def read_json(request: Request) -> Any:
     if len(raw) > MAX_BODY:
         raise HTTPException(413, "the body is larger than 1 MiB")
     if not raw:
-        raise HTTPException(422, "a JSON body is required")
+        raise unprocessable("a JSON body is required")
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise HTTPException(422, f"malformed JSON: {exc}") from None
+        raise unprocessable(f"malformed JSON: {exc}") from None
 
 
 async def parse(request: Request, model: type[M] | TypeAdapter[M]) -> M:

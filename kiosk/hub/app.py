@@ -120,9 +120,9 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
         wanted = [s for s in status.split(",") if s]
         unknown = sorted(set(wanted) - set(("queued", "claimed", "resolved", "cancelled")))
         if unknown:
-            raise HTTPException(422, f"unknown status: {', '.join(unknown)}")
+            raise api.unprocessable(f"unknown status: {', '.join(unknown)}", "query", "status")
         if limit is not None and not 1 <= limit <= 1000:
-            raise HTTPException(422, "limit must be between 1 and 1000")
+            raise api.unprocessable("limit must be between 1 and 1000", "query", "limit")
         seq = store.last_seq()
         items, cursor = store.list_help(wanted, limit, after)
         return {"items": items, "next": cursor, "seq": seq}
