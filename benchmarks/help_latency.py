@@ -11,14 +11,15 @@ clients (no HTTP, no database).
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
 
-import httpx
 import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,11 +29,12 @@ from hubkit import HubProcess, free_port  # noqa: E402
 CONSOLES = 10
 KIOSKS = 100
 NOISE = """
-import http.client, json, sys, threading, time, uuid
+import http.client, json, random, sys, threading, time, uuid
 port, seconds, tokens = int(sys.argv[1]), float(sys.argv[2]), json.loads(sys.argv[3])
 def kiosk(name, token):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     end = time.time() + seconds
+    threading.Event().wait(random.random())  # kiosks are not in step with each other
     while time.time() < end:
         batch = [{"id": str(uuid.uuid4()), "kiosk_id": name, "type": "step",
                   "at": "2026-11-23T10:00:00+00:00"} for _ in range(10)]
@@ -94,30 +96,32 @@ async def hub_run(calls: int) -> list[float]:
                  for tok in hub.mediator_tokens]
     await asyncio.wait_for(ready.wait(), 20)
     kiosks = list(hub.kiosk_tokens.items())
-    async with httpx.AsyncClient(base_url=hub.url, timeout=30,
-                                 limits=httpx.Limits(max_connections=200)) as client:
-        # 100 kiosks posting events, from their own process (as they would: elsewhere)
-        noise = subprocess.Popen([sys.executable, "-c", NOISE, str(hub.port),
-                                  str(calls * 0.01 + 5), json.dumps(hub.kiosk_tokens)])
-        await asyncio.sleep(1.0)
+    # 100 kiosks posting events, from their own process (as they would: elsewhere)
+    noise = subprocess.Popen([sys.executable, "-c", NOISE, str(hub.port),
+                              str(calls * 0.01 + 5), json.dumps(hub.kiosk_tokens)])
+    await asyncio.sleep(1.0)
 
-        async def one_call(i: int) -> None:
+    def send_calls() -> None:
+        """From a thread with a thin client, so the consoles' loop stays free."""
+        conn = http.client.HTTPConnection("127.0.0.1", hub.port, timeout=30)
+        pace = threading.Event()
+        for i in range(calls):
             name, token = kiosks[i % KIOSKS]
             rid = str(uuid.uuid4())
+            body = json.dumps({"id": rid, "kiosk_id": name, "language": "fr"})
             sent[rid] = time.perf_counter()
-            await client.post("/help-requests", headers={"Authorization": f"Bearer {token}"},
-                              json={"id": rid, "kiosk_id": name, "language": "fr"})
+            conn.request("POST", "/api/v1/help-requests", body=body,
+                         headers={"Authorization": f"Bearer {token}",
+                                  "Content-Type": "application/json"})
+            conn.getresponse().read()
+            pace.wait(0.01)
 
-        pending = []
-        for i in range(calls):
-            pending.append(asyncio.create_task(one_call(i)))
-            await asyncio.sleep(0.01)
-        await asyncio.gather(*pending)
-        deadline = time.perf_counter() + 10
-        while len(seen) < calls * CONSOLES and time.perf_counter() < deadline:
-            await asyncio.sleep(0.05)
-        stop.set()
-        await asyncio.gather(*listeners, return_exceptions=True)
+    await asyncio.to_thread(send_calls)
+    deadline = time.perf_counter() + 10
+    while len(seen) < calls * CONSOLES and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+    stop.set()
+    await asyncio.gather(*listeners, return_exceptions=True)
     noise.wait(timeout=60)
     hub.stop()
     return seen

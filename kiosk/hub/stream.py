@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,8 @@ class Broadcaster:
             self.loop.call_soon_threadsafe(self._publish, entries)
 
     def _publish(self, entries: list[Entry]) -> None:
+        for entry in entries:  # serialized once for every console
+            entry["_text"] = json.dumps({k: v for k, v in entry.items() if k != "_text"})
         for q in list(self.queues):
             for entry in entries:
                 if q.qsize() >= QUEUE_LIMIT:  # a stuck client: drop it, it will resync
@@ -74,7 +77,7 @@ class Broadcaster:
                     await ws.close(code=1012)
                     return
                 if entry["seq"] > last and _visible(entry, who):
-                    await ws.send_json(entry)
+                    await ws.send_text(entry["_text"])
         except (WebSocketDisconnect, RuntimeError):
             return
         finally:
