@@ -31,8 +31,83 @@ def main() -> int:
         old.unlink()
     settings = config.load({"screen_size": "1920x1080"})
     files = render_shots(settings, docs_shots(OUT, flows))
+    files += help_status_shots()
+    files += console_shots()
     print(f"{len(files)} screenshots in {OUT}")
     return 0
+
+
+def help_status_shots() -> list[Path]:
+    """The kiosk's help screen while a call is followed on the hub."""
+    from kiosk.customer.app import build
+    from kiosk.customer.controller import Look
+    from kiosk.ui.qt import application, settle
+
+    application(offscreen=True)
+    ctrl, window = build(config.load(), lockdown=False)
+    window.resize(1920, 1080)
+    window.show()
+    ctrl.connected = True
+    out = []
+    for lang, status, name in (
+            ("fr", {"status": "queued", "position": 2}, "help-queued-fr.png"),
+            ("ar", {"status": "claimed", "claimed_by": "aicha"}, "help-claimed-ar.png"),
+            ("en", {"status": "sending"}, "help-offline-en.png")):
+        ctrl.reset("screenshot")
+        ctrl.look = Look(lang, 1.0, False)
+        window.restyle()
+        ctrl.start_flow("send-parcel")
+        ctrl.call_help()
+        ctrl.set_help_status(status)
+        if status["status"] == "sending":
+            ctrl.set_hub_online(False)
+        settle()
+        window.grab().save(str(OUT / name))
+        out.append(OUT / name)
+    window.shutdown()
+    return out
+
+
+def console_shots() -> list[Path]:
+    """The mediator console with a few calls, from an embedded hub with demo data."""
+    import tempfile
+    import uuid
+
+    import httpx
+
+    from kiosk.demo import DEMO_KIOSK, DEMO_PASSWORD, DEMO_USER, start_hub
+    from kiosk.demo_robot import wait_until
+    from kiosk.mediator.console import ConsoleWindow
+    from kiosk.ui.qt import settle
+
+    hub = start_hub(Path(tempfile.mkdtemp(prefix="kiosk-shots-")))
+    base = f"{hub.server.url}/api/v1"
+    headers = {"Authorization": f"Bearer {hub.kiosk_token}"}
+    calls = [("send-parcel", "weigh", "fr", "help", None), ("use-locker", "code-how", "ar",
+             "help", None), ("digital-skills", None, "pt", "workshop", "initiation")]
+    for flow, step, lang, kind, level in calls:
+        httpx.post(f"{base}/help-requests", headers=headers, json={
+            "id": str(uuid.uuid4()), "kiosk_id": DEMO_KIOSK, "flow_id": flow, "step_id": step,
+            "language": lang, "kind": kind, "level": level})
+    out = []
+    for lang in ("fr", "en"):
+        console = ConsoleWindow(hub.server.url, lang)
+        console.resize(1280, 900)
+        console.show()
+        console.user.setText(DEMO_USER)
+        console.password.setText(DEMO_PASSWORD)
+        console.log_in()
+        wait_until(lambda c=console: len(c.cards) == 3)
+        if lang == "fr":
+            next(iter(console.cards.values())).claim.click()
+            wait_until(lambda c=console: any(k.finish.isVisible() for k in c.cards.values()))
+        settle()
+        path = OUT / f"mediator-console-{lang}.png"
+        console.grab().save(str(path))
+        out.append(path)
+        console.shutdown()
+    hub.server.stop()
+    return out
 
 
 if __name__ == "__main__":

@@ -61,6 +61,10 @@ def connect_to_hub(ctrl: KioskController, settings: dict[str, Any]) -> KioskNetw
     outbox = Outbox(paths.data_dir() / f"outbox-{settings['kiosk_id']}.sqlite3")
     link = HubLink(str(settings["hub_url"]), str(settings["hub_token"]),
                    str(settings["kiosk_id"]), outbox)
+    from kiosk import __version__
+
+    link.heartbeat_info = {"flows": {f.id: 1 for f in ctrl.flows()}, "voice": "not installed",
+                           "version": __version__}
     network = KioskNetwork(ctrl, link)
     network.start()
     return network
