@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.flows.library import FlowLibrary
@@ -95,11 +95,23 @@ class RequestCard(QFrame):
         self.finish.setVisible(mine)
         if not mine:
             self.outcomes.hide()
-        self.setProperty("state", "urgent" if self.urgent and not claimed else
-                         ("claimed" if claimed else "new"))
+        state = "urgent" if self.urgent and not claimed else ("claimed" if claimed else "new")
+        self.setProperty("state", state)
+        self.setProperty("base_state", state)
         self.style().unpolish(self)
         self.style().polish(self)
         self.tick()
+
+    def flash(self, times: int = 3) -> None:
+        """Blink a few times to catch the eye (a new call)."""
+        for i in range(times * 2):
+            QTimer.singleShot(250 * (i + 1), self, lambda on=(i % 2 == 0): self._blink(on))
+
+    def _blink(self, on: bool) -> None:
+        self.setProperty("state", "flash" if on else
+                         ("urgent" if self.urgent else self.property("base_state") or "new"))
+        self.style().unpolish(self)
+        self.style().polish(self)
 
     def mark_urgent(self) -> None:
         self.urgent = True
@@ -140,6 +152,7 @@ def card_style() -> str:
         'QLabel[role="consoleTitle"] { font-size: 26px; font-weight: bold; }',
         'QLabel[role="consoleText"] { font-size: 22px; }',
         'QFrame[role="card"][state="new"] { background: #FFF6CC; border-color: #B37B00; }',
+        'QFrame[role="card"][state="flash"] { background: #FFC800; border: 6px solid #1A1A1A; }',
         'QFrame[role="card"][state="urgent"] { background: #FFD6D6; border: 6px solid #C62828; }',
         'QFrame[role="card"][state="claimed"] { background: #E8F4EA; border-color: #1B7F3B; }',
         'QLineEdit { font-size: 22px; padding: 10px; min-height: 48px; }',

@@ -144,6 +144,7 @@ class ConsoleWindow(QWidget):
         self.list.insertWidget(self.list.count() - 1, card)
         if announce:
             self.audio.play(paths.asset("sounds", "chime.wav"))
+            card.flash()
             self.raise_()
 
     def _remove(self, request_id: str) -> None:
