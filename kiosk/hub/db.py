@@ -135,20 +135,7 @@ class Writer:
         self._db.close()
 
     def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            batch = [item]
-            while len(batch) < self.max_batch:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    self._queue.put(None)
-                    break
-                batch.append(more)
+        while (batch := _take(self._queue, self.max_batch)) is not None:
             self._commit(batch)
 
     def _commit(self, batch: list[tuple[Operation, Future[Any]]]) -> None:
@@ -168,20 +155,8 @@ class Writer:
         self._synced.put(results)
 
     def _sync(self) -> None:
-        while True:
-            item = self._synced.get()
-            if item is None:
-                return
-            waiting = [item]
-            while True:  # one fsync answers every batch committed so far
-                try:
-                    more = self._synced.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    self._synced.put(None)
-                    break
-                waiting.append(more)
+        # one fsync answers every batch committed so far
+        while (waiting := _take(self._synced, 10_000)) is not None:
             error = self._fsync()
             for results in waiting:
                 for future, result, failure in results:
@@ -195,6 +170,25 @@ class Writer:
         except OSError as exc:  # not durable: the caller must not be told "stored"
             return exc
         return None
+
+
+def _take(q: queue.Queue[Any], most: int) -> list[Any] | None:
+    """Wait for one item, then take whatever else is already queued (up to ``most``);
+    None once the queue has been closed (a None was put in it)."""
+    first = q.get()
+    if first is None:
+        return None
+    items = [first]
+    while len(items) < most:
+        try:
+            more = q.get_nowait()
+        except queue.Empty:
+            break
+        if more is None:
+            q.put(None)  # seen again by the next call, which stops
+            break
+        items.append(more)
+    return items
 
 
 def _settle(future: Future[Any], result: Any, error: BaseException | None) -> None:

@@ -5,14 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.client.outbox import EVENT_BATCH, Outbox, Request, plan, settle
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clock import FakeClock
 
 
 def test_items_survive_a_restart_and_repeat_ids_are_kept_once(tmp_path: Path) -> None:
@@ -38,7 +31,7 @@ def test_events_are_batched_and_calls_go_alone(tmp_path: Path) -> None:
 
 
 def test_failures_back_off_and_answers_settle(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock()
     box = Outbox(tmp_path / "o.sqlite3", clock=clock)
     box.put("h", "help", "POST", "/help-requests", {"id": "h"})
     request = Request(["h"], "POST", "/help-requests", {"id": "h"})

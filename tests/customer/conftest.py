@@ -9,19 +9,10 @@ from kiosk import config, paths
 from kiosk.customer.controller import KioskController
 from kiosk.customer.window import KioskWindow
 from kiosk.flows.library import FlowLibrary
+from tests.clock import FakeClock
 
 _LIBRARY = FlowLibrary([paths.builtin_flows_dir()])
 _LIBRARY.load()
-
-
-class FakeClock:
-    """A clock the test moves by hand (for the double-tap rule)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -39,10 +30,10 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture
-def kiosk(qtbot: Any, library: FlowLibrary, settings: dict[str, Any],
-          clock: FakeClock) -> Iterator[tuple[KioskController, KioskWindow]]:
-    ctrl = KioskController(library, "test-kiosk")
+def open_kiosk(qtbot: Any, library: FlowLibrary, settings: dict[str, Any], clock: FakeClock,
+               kiosk_id: str = "test-kiosk") -> tuple[KioskController, KioskWindow]:
+    """A windowed kiosk, shown offscreen, its guard installed and on the test's clock."""
+    ctrl = KioskController(library, kiosk_id)
     window = KioskWindow(ctrl, settings, lockdown=False)
     window.guard.clock = clock
     window.resize(1920, 1080)
@@ -50,6 +41,13 @@ def kiosk(qtbot: Any, library: FlowLibrary, settings: dict[str, Any],
     window.show()
     qtbot.waitExposed(window)
     qtbot.waitUntil(lambda: window.guard_installed)
+    return ctrl, window
+
+
+@pytest.fixture
+def kiosk(qtbot: Any, library: FlowLibrary, settings: dict[str, Any],
+          clock: FakeClock) -> Iterator[tuple[KioskController, KioskWindow]]:
+    ctrl, window = open_kiosk(qtbot, library, settings, clock)
     yield ctrl, window
     window.shutdown()
 

@@ -14,7 +14,7 @@ from kiosk.client.outbox import Outbox
 from kiosk.customer.controller import OUTCOME, KioskController
 from kiosk.customer.network import KioskNetwork
 from kiosk.customer.window import KioskWindow
-from tests.customer.conftest import tap
+from tests.customer.conftest import open_kiosk, tap
 from tests.hub.conftest import Hub, make_hub
 from tests.hub.test_faults import free_port
 
@@ -28,13 +28,7 @@ def hub(tmp_path: Path) -> Iterator[Hub]:
 
 def networked(qtbot: Any, library: Any, settings: dict[str, Any], clock: Any, url: str,
               token: str, tmp_path: Path) -> tuple[KioskController, KioskWindow, KioskNetwork]:
-    ctrl = KioskController(library, "k1")
-    window = KioskWindow(ctrl, settings, lockdown=False)
-    window.guard.clock = clock
-    window.resize(1920, 1080)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.guard_installed)
+    ctrl, window = open_kiosk(qtbot, library, settings, clock, "k1")
     link = HubLink(url, token, "k1", Outbox(tmp_path / "outbox.sqlite3"), tick_ms=50,
                    poll_ms=100)
     network = KioskNetwork(ctrl, link, flush_ms=100)
@@ -117,12 +111,7 @@ def test_waiting_for_a_mediator_is_not_inactivity(qtbot: Any, hub: Hub, library:
 def test_stuck_on_a_step_is_offered_help(qtbot: Any, library: Any, clock: Any) -> None:
     from kiosk import config
 
-    ctrl = KioskController(library, "k1")
-    window = KioskWindow(ctrl, config.load({"stuck_after": 0.2}), lockdown=False)
-    window.guard.clock = clock
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.guard_installed)
+    ctrl, window = open_kiosk(qtbot, library, config.load({"stuck_after": 0.2}), clock, "k1")
     ctrl.start_flow("buy-stamps")
     qtbot.waitUntil(lambda: window.offer.isVisible(), timeout=5000)
     assert window.offer.question.text() == "Voulez-vous de l'aide ?"

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.customer.controller import HOME, OUTCOME, STEP
 from kiosk.i18n import catalog
-from tests.customer.conftest import FakeClock, tap
+from tests.clock import FakeClock
+from tests.customer.conftest import tap
 
 
 def test_home_shows_every_flow_and_language(kiosk: Any) -> None:

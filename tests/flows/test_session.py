@@ -7,6 +7,7 @@ import pytest
 
 from kiosk.flows.session import FlowSession, Outcome, shortest_path
 from kiosk.flows.validator import validate_text
+from tests.clock import FakeClock
 
 
 @pytest.fixture
@@ -16,16 +17,8 @@ def flow(valid_text: str, assets: Path) -> Any:
     return report.flow
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_walk_to_the_end_with_history_and_times(flow: Any) -> None:
-    clock = Clock()
+    clock = FakeClock()
     seen: list[tuple[str, str, str]] = []
     s = FlowSession(flow, "fr", on_event=lambda k, f, st, d: seen.append((k, f, st)),
                     clock=clock)
