@@ -21,11 +21,11 @@ Done = Callable[[int | None, Any], None]
 
 class StaffClient(QObject):
     loggedIn = Signal(str, str)  # user name, role
-    loginFailed = Signal(str)
+    loginFailed = Signal(object, str)  # HTTP status (None: unreachable), the hub's words
     synced = Signal(list)  # every open call, after a (re)connection
     changed = Signal(str, dict)  # stream message type, request
     connectionChanged = Signal(bool)
-    actionFailed = Signal(str)
+    actionFailed = Signal(object, str)  # HTTP status (None: unreachable), the hub's words
 
     def __init__(self, hub_url: str, parent: QObject | None = None,
                  reconnect_ms: int = 2000) -> None:
@@ -83,7 +83,7 @@ class StaffClient(QObject):
                 self.loggedIn.emit(username, payload["role"])
                 self.sync()
             else:
-                self.loginFailed.emit(_detail(status, payload))
+                self.loginFailed.emit(status, _detail(status, payload))
 
         self._send("POST", "/auth/login", {"username": username, "password": password}, done)
 
@@ -103,7 +103,7 @@ class StaffClient(QObject):
     def _act(self, request_id: str, action: str, body: Any = None) -> None:
         def done(status: int | None, payload: Any) -> None:
             if status != 200:
-                self.actionFailed.emit(_detail(status, payload))
+                self.actionFailed.emit(status, _detail(status, payload))
 
         self._send("POST", f"/help-requests/{request_id}/{action}", body, done)
 

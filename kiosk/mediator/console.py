@@ -31,8 +31,8 @@ class ConsoleWindow(QWidget):
     def __init__(self, hub_url: str, language: str = "fr") -> None:
         super().__init__()
         self.setObjectName("KioskRoot")
-        self.setWindowTitle("Guichet Kiosk — médiateurs")
         self.strings = catalog(language, "mediator")
+        self.setWindowTitle(self.strings.t("login.title"))
         self.setStyleSheet(stylesheet("default", 1.0) + "\n" + card_style())
         self.library = FlowLibrary([paths.builtin_flows_dir()])
         self.library.load()
@@ -49,11 +49,11 @@ class ConsoleWindow(QWidget):
         self.clock.timeout.connect(self._tick)
         c = self.client
         c.loggedIn.connect(self._logged_in)
-        c.loginFailed.connect(self.login_error.setText)
+        c.loginFailed.connect(self._login_failed)
         c.synced.connect(self._synced)
         c.changed.connect(self._changed)
         c.connectionChanged.connect(self._connection)
-        c.actionFailed.connect(self.message.setText)
+        c.actionFailed.connect(self._action_failed)
 
     # -- pages -------------------------------------------------------------------------
     def _login_page(self) -> QWidget:
@@ -106,6 +106,14 @@ class ConsoleWindow(QWidget):
     def log_in(self) -> None:
         self.login_error.setText("")
         self.client.login(self.user.text().strip(), self.password.text())
+
+    def _login_failed(self, status: int | None, detail: str) -> None:
+        key = {None: "login.unreachable", 401: "login.wrong", 429: "login.locked"}.get(status)
+        self.login_error.setText(self.strings.t(key) if key else detail)
+
+    def _action_failed(self, status: int | None, detail: str) -> None:
+        key = {None: "queue.unreachable", 409: "queue.conflict", 404: "queue.gone"}.get(status)
+        self.message.setText(self.strings.t(key) if key else detail)
 
     def _logged_in(self, user: str, _role: str) -> None:
         self.me = user

@@ -77,8 +77,8 @@ def test_the_second_claimer_is_told(qtbot: Any, hub: Hub) -> None:
             qtbot.waitUntil(lambda: body["id"] in bruno.cards, timeout=10_000)
             a.post(f"/help-requests/{body['id']}/claim")
         bruno.client.claim(body["id"])  # as if the tap crossed the update
-        qtbot.waitUntil(lambda: "already claimed by aicha" in bruno.message.text(),
-                        timeout=10_000)
+        qtbot.waitUntil(lambda: bruno.message.text()
+                        == "Cet appel a déjà été pris par un autre médiateur.", timeout=10_000)
     finally:
         bruno.shutdown()
 
@@ -121,5 +121,5 @@ def test_wrong_password_is_said(qtbot: Any, hub: Hub) -> None:
     window.password.setText("nope")
     with qtbot.waitSignal(window.client.loginFailed, timeout=10_000):
         window.log_in()
-    assert window.login_error.text() == "wrong user name or password"
+    assert window.login_error.text() == "Identifiant ou mot de passe incorrect."
     window.shutdown()
