@@ -89,10 +89,15 @@ def run_windowed(echo: Callable[[str], None]) -> int:
     ctrl, kiosk = build(settings, lockdown=False)
     network = connect_to_hub(ctrl, settings)
     w, h = screen_size(settings)
-    kiosk.resize(min(w, 1600), min(h, 900))
+    area = app.primaryScreen().availableGeometry()
+    console_w = 880
+    kiosk.setGeometry(area.x(), area.y(), max(1024, min(w, area.width() - console_w)),
+                      min(h, area.height()))
     kiosk.show()
     console = ConsoleWindow(hub.server.url)
-    console.resize(900, 800)
+    # side by side when the screen allows, else the console on the right edge, on top
+    console.setGeometry(area.x() + area.width() - console_w, area.y(), console_w,
+                        min(800, area.height()))
     console.show()
     console.user.setText(DEMO_USER)
     console.password.setText(DEMO_PASSWORD)

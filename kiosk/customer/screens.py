@@ -6,7 +6,7 @@ touch-scrollable area so that large text is never cut, only scrolled.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -59,11 +59,12 @@ class Screen(QScrollArea):
         """Rebuild the content from the controller (each screen draws its own)."""
 
     def available_width(self) -> int:
-        """Width the content can use (the window's, before the first layout pass)."""
-        width = self.viewport().width()
+        """Width the content can use: the screen's width less a scroll bar, whether or not
+        one shows (so that a scroll bar appearing never changes the layout it caused)."""
+        width = self.width()
         if width < 200 and self.window() is not None:
             width = self.window().width()
-        return max(width, 320)
+        return max(width - 24, 320)
 
     def portrait(self) -> bool:
         """A tall screen: pictures go above the text instead of beside it."""
@@ -89,13 +90,13 @@ class HomeScreen(Screen):
         wide enough for its icon and the longest word of any title."""
         lang, scale = self.ctrl.look.language, self.ctrl.look.scale
         words = [w for f in self.ctrl.flows() for w in pick(f.title, lang).split()]
-        tile = max(500, 96 + 16 + 56 + text_width(words, "tile", scale)) + 20
+        tile = max(460, 96 + 16 + 56 + text_width(words, "tile", scale)) + 20
         return max(1, min(3, self.available_width() // tile))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         if self._drawn is not None and self._drawn[-1] != self.columns():
-            self.render()
+            QTimer.singleShot(0, self, self.render)  # not from inside a resize
 
     def render(self) -> None:
         key = (self.ctrl.look, self.ctrl.feedback_given, tuple(self.ctrl.flows()), self.columns())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
@@ -244,3 +245,37 @@ def test_an_unexpected_error_brings_back_a_clean_home(kiosk: Any, monkeypatch: A
     assert ctrl.screen == HOME
     assert ctrl.look.language == "fr"
     assert "boom" in caplog.text
+
+
+@pytest.mark.parametrize("size", [(1040, 1080), (1080, 1920), (1280, 800)])
+def test_home_tiles_show_whatever_the_first_size(qtbot: Any, library: Any, settings: Any,
+                                                 size: tuple[int, int]) -> None:
+    """Sized before it is shown (as `kiosk run` and the demo do), every tile shows."""
+    from kiosk.customer.controller import KioskController
+    from kiosk.customer.window import KioskWindow
+
+    ctrl = KioskController(library)
+    window = KioskWindow(ctrl, settings, lockdown=False)
+    qtbot.addWidget(window)
+    window.setGeometry(0, 0, *size)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: all(b.isVisible() for b in window.home.flow_buttons))
+    assert len(window.home.flow_buttons) == 9
+    window.shutdown()
+
+
+def test_columns_do_not_depend_on_the_scroll_bar(kiosk: Any) -> None:
+    """A scroll bar appearing must not change the number of columns it was caused by
+    (that loop once left the home screen empty)."""
+    from PySide6.QtCore import Qt as QtNs
+
+    _ctrl, window = kiosk
+    home = window.home
+    for width in range(900, 1300, 7):
+        window.resize(width, 1080)
+        home.setVerticalScrollBarPolicy(QtNs.ScrollBarPolicy.ScrollBarAlwaysOff)
+        without = home.columns()
+        home.setVerticalScrollBarPolicy(QtNs.ScrollBarPolicy.ScrollBarAlwaysOn)
+        assert home.columns() == without, width
+    home.setVerticalScrollBarPolicy(QtNs.ScrollBarPolicy.ScrollBarAsNeeded)
