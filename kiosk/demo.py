@@ -62,8 +62,9 @@ def kiosk_settings(hub: DemoHub) -> dict[str, Any]:
                         "kiosk_id": DEMO_KIOSK})
 
 
-def QuitOnClose(app: Any) -> Any:  # noqa: N802 - reads like the class it makes
-    """An event filter that quits the demo when either of its windows is closed."""
+def quit_on_close(app: Any) -> Any:
+    """An event filter that quits the demo when either of its windows is closed (made
+    here, not at import: this module also serves the command line, which needs no Qt)."""
     from PySide6.QtCore import QEvent, QObject
 
     class Filter(QObject):
@@ -110,7 +111,7 @@ def run_windowed(echo: Callable[[str], None]) -> int:
         kiosk.shutdown()
         hub.server.stop()
 
-    closing = QuitOnClose(app)
+    closing = quit_on_close(app)
     kiosk.installEventFilter(closing)
     console.installEventFilter(closing)
     app.aboutToQuit.connect(stop)

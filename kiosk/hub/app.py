@@ -12,13 +12,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
+from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket
 from fastapi.responses import JSONResponse
 
 from kiosk import __version__
 from kiosk.hub import api, auth
 from kiosk.hub.auth import Principal
-from kiosk.hub.store import Conflict, Forbidden, NotFound, Store, StreamEntry
+from kiosk.hub.store import Conflict, Forbidden, NotFound, Store
 from kiosk.hub.stream import Broadcaster
 
 PREFIX = "/api/v1"
@@ -239,5 +239,3 @@ async def _realert_loop(store: Store, after: float) -> None:
         with contextlib.suppress(Exception):  # a busy database only delays a re-alert
             await asyncio.wrap_future(store.realert(after))
 
-
-__all__ = ["create_app", "StreamEntry", "WebSocketDisconnect"]

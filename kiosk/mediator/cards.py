@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.flows.library import FlowLibrary
@@ -159,5 +159,3 @@ def card_style() -> str:
         'QWidget[role="header"] QLabel { color: #FFFFFF; }',
     ])
 
-
-__all__ = ["RequestCard", "card_style", "Qt"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -177,5 +177,3 @@ class ConsoleWindow(QWidget):
         self.clock.stop()
         self.client.close()
 
-
-__all__ = ["ConsoleWindow", "Qt"]
