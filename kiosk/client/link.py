@@ -104,8 +104,7 @@ class HubLink(QObject):
         self.poll.stop()
 
     def send_events(self, events: list[dict[str, Any]]) -> None:
-        for event in events:
-            self.outbox.put(event["id"], "event", "POST", "/events", event)
+        self.outbox.put_many([(e["id"], "event", "POST", "/events", e) for e in events])
 
     # -- sending -------------------------------------------------------------------
     def _request(self, path: str) -> QNetworkRequest:

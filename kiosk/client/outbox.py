@@ -61,11 +61,18 @@ class Outbox:
 
     def put(self, item_id: str, kind: str, method: str, path: str, body: Any) -> None:
         """Queue a request; the same id twice keeps the first."""
+        self.put_many([(item_id, kind, method, path, body)])
+
+    def put_many(self, items: list[tuple[str, str, str, str, Any]]) -> None:
+        """Queue several requests in one transaction (one disk sync, not one per item)."""
+        now = self.clock()
         with self._lock:
-            self._db.execute(
+            self._db.execute("BEGIN")
+            self._db.executemany(
                 "INSERT OR IGNORE INTO items (id, kind, method, path, body, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                [item_id, kind, method, path, json.dumps(body), self.clock()])
+                [(i, k, m, p, json.dumps(b), now) for i, k, m, p, b in items])
+            self._db.execute("COMMIT")
 
     def __len__(self) -> int:
         with self._lock:

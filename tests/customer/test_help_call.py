@@ -4,6 +4,7 @@ honest when offline; and the offer of help to a customer stuck on a step."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +27,20 @@ def hub(tmp_path: Path) -> Iterator[Hub]:
     h.server.stop()
 
 
+@contextmanager
 def networked(qtbot: Any, library: Any, settings: dict[str, Any], clock: Any, url: str,
-              token: str, tmp_path: Path) -> tuple[KioskController, KioskWindow, KioskNetwork]:
+              token: str, tmp_path: Path
+              ) -> Iterator[tuple[KioskController, KioskWindow, KioskNetwork]]:
+    """A kiosk linked to a hub (fast timers); the link is stopped on the way out."""
     ctrl, window = open_kiosk(qtbot, library, settings, clock, "k1")
     link = HubLink(url, token, "k1", Outbox(tmp_path / "outbox.sqlite3"), tick_ms=50,
                    poll_ms=100)
     network = KioskNetwork(ctrl, link, flush_ms=100)
     network.start()
-    return ctrl, window, network
+    try:
+        yield ctrl, window, network
+    finally:
+        network.stop()
 
 
 def status_text(window: KioskWindow) -> str:
@@ -43,9 +50,8 @@ def status_text(window: KioskWindow) -> str:
 def test_call_then_a_mediator_is_coming_then_cancel(qtbot: Any, hub: Hub, library: Any,
                                                     settings: Any, clock: Any,
                                                     tmp_path: Path) -> None:
-    ctrl, window, network = networked(qtbot, library, settings, clock, hub.url,
-                                      hub.tokens["k1"], tmp_path)
-    try:
+    with networked(qtbot, library, settings, clock, hub.url, hub.tokens["k1"],
+                   tmp_path) as (ctrl, window, network):
         ctrl.start_flow("use-locker")
         tap(qtbot, window.top.help, clock)
         assert ctrl.screen == OUTCOME
@@ -64,8 +70,6 @@ def test_call_then_a_mediator_is_coming_then_cancel(qtbot: Any, hub: Hub, librar
         with hub.client("aicha") as a:
             assert a.get(f"/help-requests/{queued[0]['id']}").json()["status"] == "cancelled"
         qtbot.waitUntil(lambda: hub_events(hub) >= 4, timeout=10_000)  # the visit reached it
-    finally:
-        network.stop()
 
 
 def hub_events(hub: Hub) -> int:
@@ -80,32 +84,27 @@ def hub_events(hub: Hub) -> int:
 
 def test_offline_says_so_and_keeps_the_call(qtbot: Any, library: Any, settings: Any,
                                             clock: Any, tmp_path: Path) -> None:
-    ctrl, window, network = networked(qtbot, library, settings, clock,
-                                      f"http://127.0.0.1:{free_port()}", "token", tmp_path)
-    try:
+    dead = f"http://127.0.0.1:{free_port()}"
+    with networked(qtbot, library, settings, clock, dead, "token",
+                   tmp_path) as (ctrl, window, network):
         ctrl.start_flow("send-parcel")
         tap(qtbot, window.top.help, clock)
         qtbot.waitUntil(lambda: status_text(window).startswith("Pas de connexion"),
                         timeout=10_000)
         assert network.link.outbox.count("help") == 1
-    finally:
-        network.stop()
 
 
 def test_waiting_for_a_mediator_is_not_inactivity(qtbot: Any, hub: Hub, library: Any,
                                                   settings: Any, clock: Any,
                                                   tmp_path: Path) -> None:
-    ctrl, window, network = networked(qtbot, library, settings, clock, hub.url,
-                                      hub.tokens["k1"], tmp_path)
-    try:
+    with networked(qtbot, library, settings, clock, hub.url, hub.tokens["k1"],
+                   tmp_path) as (ctrl, window, network):
         ctrl.start_flow("send-parcel")
         ctrl.call_help()
         window._idle_timeout()
         assert not window.more_time.isVisible()
         assert ctrl.screen == OUTCOME
-    finally:
-        network.stop()
-        window.idle.stop()
+    window.idle.stop()
 
 
 def test_stuck_on_a_step_is_offered_help(qtbot: Any, library: Any, clock: Any) -> None:
