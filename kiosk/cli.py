@@ -20,6 +20,8 @@ COMMANDS = {
     "flows": "kiosk.flows.cli:flows",
     "hub": "kiosk.hub.cli:hub",
     "mediator": "kiosk.mediator.cli:mediator",
+    "voice": "kiosk.voice.cli:voice",
+    "doctor": "kiosk.doctor:doctor",
 }
 
 

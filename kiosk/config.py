@@ -52,6 +52,21 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a help call may wait unclaimed before every console is re-alerted."),
     Setting("screen_size", str, "1920x1080",
             "Window size for --windowed runs and screenshots (WIDTHxHEIGHT)."),
+    Setting("speech", bool, True,
+            "Say each screen aloud (pyttsx3 with espeak-ng); false keeps the kiosk silent."),
+    Setting("speech_cache_mb", float, 64.0,
+            "Size limit of the cache of rendered speech (WAV files), in megabytes."),
+    *(Setting(f"vosk_model_{lang}", str, "",
+              f"Folder of the vosk model for voice commands in {name} (empty: no voice commands).")
+      for lang, name in (("fr", "French"), ("en", "English"), ("ar", "Arabic"), ("es", "Spanish"),
+                         ("pt", "Portuguese"))),
+    Setting("listen_min_confidence", float, 0.6,
+            "Voice commands heard with less confidence than this (0 to 1) are not acted on."),
+    Setting("listen_max_seconds", float, 6.0,
+            "Longest a voice command may last before the kiosk stops listening."),
+    Setting("listen_renew_after", int, 0,
+            "Utterances after which the vosk model is loaded afresh (0: never; the recognizer "
+            "is made afresh for every utterance, which keeps memory flat)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

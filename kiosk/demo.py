@@ -77,6 +77,8 @@ def quit_on_close(app: Any) -> Any:
 
 
 def run_windowed(echo: Callable[[str], None]) -> int:
+    from PySide6.QtCore import QTimer
+
     from kiosk.customer.app import build, screen_size
     from kiosk.customer.network import connect_to_hub
     from kiosk.mediator.console import ConsoleWindow
@@ -95,6 +97,9 @@ def run_windowed(echo: Callable[[str], None]) -> int:
     kiosk.setGeometry(area.x(), area.y(), max(1024, min(w, area.width() - console_w)),
                       min(h, area.height()))
     kiosk.show()
+    from kiosk.customer.speech import attach_voice
+
+    QTimer.singleShot(0, kiosk, lambda: attach_voice(ctrl, kiosk, settings))
     console = ConsoleWindow(hub.server.url)
     # side by side when the screen allows, else the console on the right edge, on top
     console.setGeometry(area.x() + area.width() - console_w, area.y(), console_w,

@@ -19,6 +19,11 @@ for name in list(os.environ):
                                                   "KIOSK_CONFIG_DIR"):
         del os.environ[name]
 
+from tests.audio import start_null_sink  # noqa: E402
+
+#: Qt finds its audio devices once per process: the null sink must exist before Qt starts
+AUDIO = start_null_sink(Path(_HOME) / "pulse")
+
 import pytest  # noqa: E402
 
 

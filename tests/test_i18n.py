@@ -25,6 +25,7 @@ def test_same_keys_as_french(lang: str) -> None:
     assert set(data) == set(REFERENCE)
     # a YAML word such as yes/no/on/off as a key turns into a boolean
     assert all(re.fullmatch(r"[A-Za-z_][\w.-]*", k) for k in data), list(data)
+    assert not [k for k in data if {"True", "False", "None"} & set(k.split("."))]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -56,7 +56,8 @@ class TopBar(QWidget):
 
 
 class BottomBar(QWidget):
-    def __init__(self, ctrl: KioskController, on_language: object) -> None:
+    def __init__(self, ctrl: KioskController, on_language: object, on_sound: object,
+                 on_speak: object) -> None:
         super().__init__()
         self.ctrl = ctrl
         self.setProperty("role", "bar")
@@ -76,9 +77,11 @@ class BottomBar(QWidget):
         self.repeat = tool("repeat", "repeat.svg", ctrl.repeat)
         self.size = tool("text-size", "text-size.svg", ctrl.cycle_text_size)
         self.contrast = tool("contrast", "contrast.svg", ctrl.toggle_contrast)
+        self.speak = tool("speak", "microphone.svg", on_speak)  # voice commands, when installed
+        self.sound = tool("sound", "volume.svg", on_sound)  # volume and speed; shows voice off
         self.language = tool("language", "speaker.svg", on_language)  # icon: the current flag
-        self.left = (self.back, self.repeat)
-        self.right = (self.size, self.contrast, self.language)
+        self.left = (self.back, self.repeat, self.speak)
+        self.right = (self.sound, self.size, self.contrast, self.language)
 
     def arrange(self) -> None:
         """One row of buttons when their labels fit on one line each, else two rows."""
@@ -91,23 +94,26 @@ class BottomBar(QWidget):
         self._rows = rows
         for b in (*self.left, *self.right):
             self.grid.removeWidget(b)
-        for column in range(6):
+        gap = len(self.left)
+        for column in range(len(self.left) + len(self.right) + 1):
             self.grid.setColumnStretch(column, 0)
-        if rows == 1:  # back, repeat, a gap, then size, contrast, language
-            for column, b in enumerate(self.left):
+            self.grid.setColumnMinimumWidth(column, 0)
+        left = [b for b in self.left if not b.isHidden()]
+        right = [b for b in self.right if not b.isHidden()]
+        if rows == 1:  # back, repeat, speak, a gap, then sound, size, contrast, language
+            for column, b in enumerate(left):
                 self.grid.addWidget(b, 0, column)
-            for column, b in enumerate(self.right, start=3):
-                self.grid.addWidget(b, 0, column)
-            for column in (0, 1, 3, 4, 5):
                 self.grid.setColumnStretch(column, 1)
-            self.grid.setColumnMinimumWidth(2, 40)
-        else:
-            self.grid.setColumnMinimumWidth(2, 0)
-            for column, b in enumerate(self.left):
+            for column, b in enumerate(right, start=gap + 1):
                 self.grid.addWidget(b, 0, column)
-            for column, b in enumerate(self.right):
+                self.grid.setColumnStretch(column, 1)
+            self.grid.setColumnMinimumWidth(gap, 40)
+        else:
+            for column, b in enumerate(left):
+                self.grid.addWidget(b, 0, column)
+            for column, b in enumerate(right):
                 self.grid.addWidget(b, 1, column)
-            for column in range(3):
+            for column in range(max(len(left), len(right))):
                 self.grid.setColumnStretch(column, 1)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
@@ -121,7 +127,14 @@ class BottomBar(QWidget):
         self.back.set_text(t("bar.back"))
         if self.back.icon_label is not None:
             self.back.icon_label.setPixmap(svg_pixmap("icons", "back.svg", 52, rtl))
-        self.repeat.set_text(t("home.listen") if c.screen == HOME else t("bar.repeat"))
+        self.repeat.set_text(t("bar.repeat"))
+        self.repeat.setVisible(c.screen != HOME)  # home has its own, larger Listen button
+        self.speak.set_text(t("voice.speak"))
+        self.speak.setVisible(c.can_listen and c.screen != HOME)
+        self.sound.set_text(t("voice.sound") if c.voice_ok else t("voice.unavailable"))
+        if self.sound.icon_label is not None:
+            self.sound.icon_label.setPixmap(
+                svg_pixmap("icons", "volume.svg" if c.voice_ok else "speaker-off.svg", 52))
         self.size.set_text(f"{t('bar.text_size')} ×{c.look.scale:g}")
         self.size.setAccessibleName(t("bar.text_size_value", size=f"×{c.look.scale:g}"))
         self.contrast.set_text(t("bar.contrast"))

@@ -69,6 +69,11 @@ def run(hub_url: str | None, kiosk_id: str | None, hub_token: str | None, window
         window.setGeometry(app.primaryScreen().geometry())
         window.showFullScreen()
     window.exitRequested.connect(app.quit)
+    from PySide6.QtCore import QTimer
+
+    from kiosk.customer.speech import attach_voice
+
+    QTimer.singleShot(0, window, lambda: attach_voice(ctrl, window, settings))
     sys.exit(app.exec())
 
 

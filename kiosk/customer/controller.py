@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from kiosk.flows.events import Event, EventLog
 from kiosk.flows.library import FlowLibrary
-from kiosk.flows.model import Flow, pick
+from kiosk.flows.model import Flow, Step, pick
 from kiosk.flows.session import FlowSession, Outcome
 from kiosk.i18n import Catalog, catalog
 from kiosk.ui.theme import SCALES
@@ -43,6 +43,8 @@ class KioskController(QObject):
     helpRequested = Signal(dict)  # context of a call for a mediator
     helpCancelRequested = Signal()
     helpStatusChanged = Signal()  # the hub said something new about the call
+    voiceAdjustRequested = Signal(str, int)  # "volume" or "rate", and a step (-1 or +1)
+    voiceChanged = Signal()  # speech or voice commands became (un)available
     resetDone = Signal()
 
     def __init__(self, library: FlowLibrary, kiosk_id: str = "kiosk-1",
@@ -61,6 +63,9 @@ class KioskController(QObject):
         self.connected = False  # a hub link exists (else: "go to the counter")
         self.hub_online: bool | None = None
         self.help_status: dict[str, Any] = {}
+        self.voice_ok = True  # speech works in the current language (else an icon says so)
+        self.can_listen = False  # voice commands are installed for the current language
+        self.voice_state = "off"  # for the hub: "ok", "off" or "unavailable: why"
 
     # -- reading -------------------------------------------------------------------
     @property
@@ -140,8 +145,18 @@ class KioskController(QObject):
         self._show(HOME)
 
     def repeat(self) -> None:
+        """Say the screen again; on the home screen, the list of tasks and how to choose."""
         self._log("repeat", {})
-        self._speak_current()
+        self.stopSpeech.emit()
+        if self.screen == HOME:
+            self.speakRequested.emit(self.home_guide())
+        else:
+            self._speak_current()
+
+    def adjust_voice(self, kind: str, step: int) -> None:
+        """Louder / quieter (``volume``) or faster / slower (``rate``)."""
+        self._log("voice", {"setting": kind, "step": step})
+        self.voiceAdjustRequested.emit(kind, step)
 
     def call_help(self) -> None:
         """The customer asks for a mediator (the button, or a ``@help`` target)."""
@@ -198,6 +213,16 @@ class KioskController(QObject):
         if status in ("cancelled", "resolved"):
             return t(f"help.{status}")
         return t("help.offline") if self.hub_online is False else t("help.sending")
+
+    def set_voice(self, ok: bool, state: str, can_listen: bool) -> None:
+        """The voice layer says what works; the bars show it, the heartbeat reports it."""
+        if (ok, state, can_listen) != (self.voice_ok, self.voice_state, self.can_listen):
+            self.voice_ok, self.voice_state, self.can_listen = ok, state, can_listen
+            self.voiceChanged.emit()
+
+    def log_voice_command(self, data: dict[str, Any]) -> None:
+        """What the voice-command helper heard and did (for the manager's statistics)."""
+        self._log("voice.command", data)
 
     def give_feedback(self, value: str) -> None:
         self._log("feedback", {"value": value})
@@ -256,16 +281,42 @@ class KioskController(QObject):
 
     def current_speech(self) -> str:
         """What the current screen says aloud: step text, then its choices."""
-        lang = self.look.language
         if self.screen == STEP and self.session is not None:
-            step = self.session.current
-            parts = [step.spoken(lang)] + [pick(c.label, lang) for c in step.choices]
-            return " ".join(parts)
+            return self.step_speech(self.session.current)
         if self.screen == OUTCOME and self.outcome is not None:
             if self.outcome.kind == "workshop":
                 return f"{self.strings.t('outcome.workshop_title')} {self.strings.t('outcome.workshop_text')}"
             return f"{self.strings.t('outcome.help_title')} {self.help_text()}"
         return self.strings.t("home.welcome")
+
+    def step_speech(self, step: Step, lang: str | None = None) -> str:
+        """A step said aloud: its text, then each choice, or how to go on."""
+        lang = lang or self.look.language
+        strings = catalog(lang)
+        parts = [_sentence(step.spoken(lang))]
+        if step.choices:
+            parts.append(strings.t("step.spoken_choices"))
+            parts += [_sentence(pick(c.label, lang)) for c in step.choices]
+        elif step.next:
+            parts.append(strings.t("step.spoken_next"))
+        return " ".join(parts)
+
+    def home_guide(self, lang: str | None = None) -> str:
+        """The home screen said aloud (the Listen button): every task, then how to choose."""
+        strings = catalog(lang or self.look.language)
+        titles = [_sentence(pick(f.title, lang or self.look.language)) for f in self.flows()]
+        return " ".join([strings.t("home.welcome"), strings.t("home.spoken_choices"), *titles,
+                         strings.t("home.spoken_how")])
+
+    def upcoming_speech(self) -> list[str]:
+        """What the customer may hear next: the steps one move away first, then the rest
+        of the flow (rendered ahead so speech starts from the cache)."""
+        if self.session is None:
+            return []
+        flow, current = self.session.flow, self.session.current
+        near = [t for t in current.targets() if not t.startswith("@")]
+        ordered = near + [s.id for s in flow.steps if s.id not in near and s.id != current.id]
+        return [self.step_speech(flow.step(sid)) for sid in dict.fromkeys(ordered)]
 
     def _end_session(self, reason: str) -> None:
         if self.session is not None:
@@ -286,3 +337,9 @@ class KioskController(QObject):
         s = self.session
         self.events.add(Event(kind, self.kiosk_id, self._ensure_visit(),
                               s.flow.id if s else None, s.current_id if s else None, data))
+
+
+def _sentence(text: str) -> str:
+    """Text ending like a sentence, so that speech pauses between choices."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?:;…。؟" else text + "."

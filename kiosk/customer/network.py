@@ -27,6 +27,7 @@ class KioskNetwork(QObject):
         ctrl.resetDone.connect(link.forget_help)
         link.helpChanged.connect(self._changed)
         link.onlineChanged.connect(ctrl.set_hub_online)
+        ctrl.voiceChanged.connect(self._voice_changed)
         self.flush = QTimer(self)
         self.flush.setInterval(flush_ms)
         self.flush.timeout.connect(self.send_events)
@@ -44,6 +45,9 @@ class KioskNetwork(QObject):
         events = self.ctrl.events.drain()
         if events:
             self.link.send_events([e.as_dict() for e in events])
+
+    def _voice_changed(self) -> None:
+        self.link.heartbeat_info["voice"] = self.ctrl.voice_state[:64]
 
     def _call(self, context: dict[str, Any]) -> None:
         self.send_events()  # the steps before the call reach the hub first
@@ -63,7 +67,7 @@ def connect_to_hub(ctrl: KioskController, settings: dict[str, Any]) -> KioskNetw
                    str(settings["kiosk_id"]), outbox)
     from kiosk import __version__
 
-    link.heartbeat_info = {"flows": {f.id: 1 for f in ctrl.flows()}, "voice": "not installed",
+    link.heartbeat_info = {"flows": {f.id: 1 for f in ctrl.flows()}, "voice": ctrl.voice_state[:64],
                            "version": __version__}
     network = KioskNetwork(ctrl, link)
     network.start()

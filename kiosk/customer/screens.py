@@ -106,8 +106,18 @@ class HomeScreen(Screen):
         clear(self.body)
         t = self.ctrl.strings.t
         lang = self.ctrl.look.language
-        hint = label(t("end.thanks") if self.ctrl.feedback_given else t("home.hint"), "hint")
-        self.body.addWidget(hint)
+        self.hint = hint = label(t("end.thanks") if self.ctrl.feedback_given else t("home.hint"),
+                                 "hint")
+        # read aloud for those who read little: every task, then how to choose
+        self.listen = BigButton(t("home.listen_hint"), "primary", "speaker.svg", icon_px=72)
+        self.listen.setObjectName("listen")
+        self.listen.clicked.connect(self.ctrl.repeat)
+        top = QBoxLayout(QBoxLayout.Direction.TopToBottom if self.portrait()
+                         else QBoxLayout.Direction.LeftToRight)
+        top.setSpacing(24)
+        top.addWidget(self.listen, 0)
+        top.addWidget(hint, 1)
+        self.body.addLayout(top)
         grid = QGridLayout()
         grid.setSpacing(20)
         cols = self.columns()

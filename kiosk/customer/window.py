@@ -19,6 +19,7 @@ from kiosk.customer.overlays import (
     PinOverlay,
 )
 from kiosk.customer.screens import HomeScreen, OutcomeScreen, StepScreen
+from kiosk.customer.voice_overlays import ListenOverlay, SoundOverlay
 from kiosk.ui.theme import stylesheet
 
 
@@ -26,6 +27,9 @@ class KioskWindow(QWidget):
     """The customer's whole screen."""
 
     exitRequested = Signal()
+    soundRequested = Signal()  # the sound button: volume, speed, or why the voice is off
+    listenRequested = Signal()  # the speak button: a voice command
+    shuttingDown = Signal()  # timers stop; helpers (speech, listening) stop too
 
     def __init__(self, ctrl: KioskController, settings: dict[str, Any],
                  lockdown: bool = True) -> None:
@@ -51,7 +55,8 @@ class KioskWindow(QWidget):
         self.stack.addWidget(self.home)
         self._settings = settings
         self._made: dict[str, QWidget] = {}  # screens and overlays, made on first use
-        self.bottom = BottomBar(ctrl, self.pick_language)
+        self.bottom = BottomBar(ctrl, self.pick_language, self.soundRequested.emit,
+                                self.listenRequested.emit)
         layout.addWidget(self.top)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.bottom)
@@ -77,6 +82,7 @@ class KioskWindow(QWidget):
         ctrl.screenChanged.connect(self._watch_stuck)
         ctrl.helpStatusChanged.connect(self._help_status)
         ctrl.resetDone.connect(self._after_reset)
+        ctrl.voiceChanged.connect(self.bottom.render)
         self.restyle()
 
     def _install_guard(self) -> None:
@@ -111,6 +117,12 @@ class KioskWindow(QWidget):
             more.expired.connect(lambda: ctrl.reset("inactivity"))
             more.answered.connect(self._restart_idle)
             return more
+        if name == "sound":
+            sound = SoundOverlay(self)
+            sound.adjust.connect(ctrl.adjust_voice)
+            return sound
+        if name == "listen":
+            return ListenOverlay(self)
         pin = PinOverlay(self, str(settings["admin_pin"]))
         pin.accepted.connect(self._admin_exit)
         return pin
@@ -136,12 +148,20 @@ class KioskWindow(QWidget):
         return self._make("offer")  # type: ignore[return-value]
 
     @property
+    def sound_panel(self) -> SoundOverlay:
+        return self._make("sound")  # type: ignore[return-value]
+
+    @property
+    def listen_panel(self) -> ListenOverlay:
+        return self._make("listen")  # type: ignore[return-value]
+
+    @property
     def pin(self) -> PinOverlay:
         return self._make("pin")  # type: ignore[return-value]
 
     def _overlays(self) -> list[QWidget]:
         return [w for name, w in self._made.items()
-                if name in ("languages", "more_time", "pin", "offer")]
+                if name in ("languages", "more_time", "pin", "offer", "sound", "listen")]
 
     # -- drawing -------------------------------------------------------------------
     def restyle(self) -> None:
@@ -223,6 +243,7 @@ class KioskWindow(QWidget):
     def shutdown(self) -> None:
         """Stop every timer and the event filter (before closing or in tests)."""
         self._shut_down = True
+        self.shuttingDown.emit()
         self.idle.stop()
         self.stuck.stop()
         if "more_time" in self._made:

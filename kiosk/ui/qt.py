@@ -19,11 +19,12 @@ def has_display() -> bool:
 
 
 # harmless notes of the offscreen platform, not worth a line on the console
-QUIET = ("This plugin does not support propagateSizeHints()",)
+QUIET = ("This plugin does not support propagateSizeHints()", "Couldn't load pipewire",
+         "Couldn't resolve pipewire", "Using Qt multimedia with FFmpeg")
 
 
 def _messages(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-    if message not in QUIET:
+    if not message.startswith(QUIET):
         sys.stderr.write(message + "\n")
 
 

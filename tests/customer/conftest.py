@@ -49,7 +49,10 @@ def kiosk(qtbot: Any, library: FlowLibrary, settings: dict[str, Any],
           clock: FakeClock) -> Iterator[tuple[KioskController, KioskWindow]]:
     ctrl, window = open_kiosk(qtbot, library, settings, clock)
     yield ctrl, window
-    window.shutdown()
+    import shiboken6
+
+    if shiboken6.isValid(window):  # else pytest-qt closed it already (closing shuts it down)
+        window.shutdown()
 
 
 def tap(qtbot: Any, widget: Any, clock: FakeClock) -> None:

@@ -48,7 +48,7 @@ def test_walk_a_flow_to_the_end_and_give_feedback(qtbot: Any, kiosk: Any, clock:
     assert "flow.start" in kinds
     assert "choice" in kinds
     assert "feedback" in kinds
-    assert window.home.body.itemAt(0).widget().text() == "Merci pour votre avis !"
+    assert window.home.hint.text() == "Merci pour votre avis !"
 
 
 def test_back_goes_to_the_previous_step(qtbot: Any, kiosk: Any, clock: Any) -> None:

@@ -1,0 +1,107 @@
+"""KioskSpeech: the kiosk's voice. Says each screen in the language shown, stops at once on
+any touch, step change, new speech or help call, renders the flow's next steps ahead, and
+runs the sound panel (volume and speed, reset for the next customer). When the voice
+fails, the bottom bar shows it is off and the heartbeat reports why.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from kiosk.customer.controller import KioskController
+from kiosk.ui.speech import RATES, VOLUMES, SpeechOutput
+
+if TYPE_CHECKING:
+    from kiosk.customer.window import KioskWindow
+
+
+class KioskSpeech(QObject):
+    def __init__(self, ctrl: KioskController, window: KioskWindow, output: SpeechOutput) -> None:
+        super().__init__(window)
+        self.ctrl = ctrl
+        self.window = window
+        self.output = output
+        self.commands: QObject | None = None  # voice commands, when attached
+        ctrl.speakRequested.connect(self.say)
+        ctrl.stopSpeech.connect(output.stop)
+        ctrl.voiceAdjustRequested.connect(self.adjust)
+        ctrl.resetDone.connect(output.reset)
+        ctrl.screenChanged.connect(self.prefetch)
+        ctrl.lookChanged.connect(self._update_state)
+        window.guard.activity.connect(output.stop)  # any touch silences the kiosk
+        window.soundRequested.connect(self.open_panel)
+        window.shuttingDown.connect(output.shutdown)
+        output.stateChanged.connect(self._update_state)
+        self._update_state()
+
+    def say(self, text: str) -> None:
+        self.output.say(text, self.ctrl.look.language)
+
+    def prefetch(self) -> None:
+        """Render what may be said next, in the current language."""
+        lang = self.ctrl.look.language
+        self.output.prefetch((text, lang) for text in self.ctrl.upcoming_speech())
+
+    def warm_up(self) -> None:
+        """Render the home screen's words and each task's first step ahead, in every
+        language (a fresh kiosk then answers its first customers from the cache)."""
+        items: list[tuple[str, str]] = []
+        for lang in self.ctrl.languages:
+            items.append((self.ctrl.home_guide(lang), lang))
+            items += [(self.ctrl.step_speech(f.step(f.start), lang), lang) for f in self.ctrl.flows()]
+        self.output.prefetch(items)
+
+    # -- sound panel -------------------------------------------------------------------
+    def open_panel(self) -> None:
+        self.output.stop()
+        self._fill_panel()
+        self.window.sound_panel.open()
+        lang = self.ctrl.look.language
+        text = self.ctrl.strings.t("voice.off_text") if not self.output.available(lang) else ""
+        if not text:
+            self.say(self.ctrl.strings.t("voice.title"))
+
+    def adjust(self, kind: str, step: int) -> None:
+        """One step louder/quieter or faster/slower, then say the new value at it."""
+        t = self.ctrl.strings.t
+        if kind == "volume":
+            n = self.output.louder(step) + 1
+            text = t("voice.volume_value", n=n, total=len(VOLUMES))
+        else:
+            n = self.output.faster(step) + 1
+            text = t("voice.rate_value", n=n, total=len(RATES))
+        self._fill_panel()
+        self.say(text)
+
+    def _fill_panel(self) -> None:
+        self.window.sound_panel.show_levels(
+            self.ctrl.strings, (self.output.volume_index + 1, len(VOLUMES)),
+            (self.output.rate_index + 1, len(RATES)),
+            self.output.problem(self.ctrl.look.language))
+
+    # -- state -------------------------------------------------------------------------
+    def _update_state(self) -> None:
+        lang = self.ctrl.look.language
+        self.ctrl.set_voice(self.output.available(lang), self.output.state(), self.ctrl.can_listen)
+
+
+def attach_voice(ctrl: KioskController, window: KioskWindow,
+                 settings: dict[str, object]) -> KioskSpeech:
+    """Give a kiosk its voice, and voice commands where a model is installed (after the
+    first paint: Qt audio takes a moment to load)."""
+    from kiosk import paths
+    from kiosk.ui.audio import AudioPlayer
+    from kiosk.voice.speaker import Speaker
+
+    speaker = None
+    if settings.get("speech", True):
+        speaker = Speaker(paths.cache_dir() / "speech",
+                          cache_limit_mb=float(settings.get("speech_cache_mb", 64.0)))  # type: ignore[arg-type]
+    speech = KioskSpeech(ctrl, window, SpeechOutput(speaker, AudioPlayer(window)))
+    speech.warm_up()
+    from kiosk.customer.commands import VoiceCommands
+
+    speech.commands = VoiceCommands(ctrl, window, settings, speech.say)  # type: ignore[arg-type]
+    return speech

@@ -1,0 +1,211 @@
+"""Speaker: text to WAV with pyttsx3 (espeak-ng on Linux), cached on disk. No Qt.
+
+One speech engine per process (pyttsx3 keeps one per driver), so every render holds one
+lock: call ``render`` from any worker thread, never from the UI thread. WAVs are cached
+by (voice, rate, text) in a folder with a size limit (oldest used files go first).
+A missing espeak-ng, a language without a voice or a crash in the driver becomes a
+``SpeechError`` with a sentence saying what is wrong; the caller keeps working in text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import threading
+import wave
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+#: The espeak-ng voice each kiosk language uses (a voice list is searched for others).
+PREFERRED_VOICES = {"fr": "roa/fr", "en": "gmw/en", "ar": "sem/ar", "es": "roa/es", "pt": "roa/pt",
+                    "ko": "ko"}
+DEFAULT_RATE = 160  # words per minute: a little slower than espeak's 175, for seniors
+RATES = (110, 135, 160, 185, 210)
+WAV_RATE = 22050
+
+
+class SpeechError(Exception):
+    """Speech cannot be made; the message says why, in plain words."""
+
+
+class Engine(Protocol):
+    """What the Speaker needs from a pyttsx3 engine (fakes in tests implement it too)."""
+
+    def getProperty(self, name: str) -> Any: ...  # noqa: N802 - pyttsx3 API
+    def setProperty(self, name: str, value: Any) -> None: ...  # noqa: N802 - pyttsx3 API
+    def save_to_file(self, text: str, filename: str) -> None: ...
+    def runAndWait(self) -> None: ...  # noqa: N802 - pyttsx3 API
+
+
+@dataclass(frozen=True)
+class Voice:
+    """The voice chosen for a language; ``exact`` is False for a neighbouring variant."""
+
+    language: str
+    id: str
+    exact: bool = True
+
+
+def pyttsx3_engine() -> Engine:
+    """The process's pyttsx3 engine, or a SpeechError saying what is missing."""
+    try:
+        import pyttsx3
+    except ImportError as exc:  # pragma: no cover - a dependency of the package
+        raise SpeechError(f"pyttsx3 is not installed ({exc})") from exc
+    with contextlib.redirect_stdout(io.StringIO()):
+        engine: Engine = pyttsx3.init()
+    return engine
+
+
+class Speaker:
+    """Renders speech to WAV files; thread-safe; one engine, one lock."""
+
+    def __init__(self, cache_dir: Path, *, cache_limit_mb: float = 64.0,
+                 engine_factory: Callable[[], Engine] = pyttsx3_engine) -> None:
+        self.cache_dir = Path(cache_dir)
+        self.cache_limit = int(cache_limit_mb * 1024 * 1024)
+        self._factory = engine_factory
+        self._engine: Engine | None = None
+        self._voices: dict[str, list[str]] | None = None  # voice id -> its language codes
+        self._lock = threading.Lock()
+        self._renders = 0
+
+    # -- voices ----------------------------------------------------------------------
+    def _ensure_engine(self) -> Engine:
+        if self._engine is None:
+            try:
+                engine = self._factory()
+            except SpeechError:
+                raise
+            except Exception as exc:  # the driver raises many kinds: OSError, RuntimeError...
+                raise SpeechError(f"no speech engine: is espeak-ng installed? ({exc})") from exc
+            voices: dict[str, list[str]] = {}
+            for v in engine.getProperty("voices") or []:
+                voices[str(v.id)] = [_code(x) for x in (getattr(v, "languages", None) or [])]
+            self._engine, self._voices = engine, voices
+        return self._engine
+
+    def voices(self) -> dict[str, list[str]]:
+        """Every installed voice id with its language codes (loads the engine)."""
+        with self._lock:
+            self._ensure_engine()
+            return dict(self._voices or {})
+
+    def voice_for(self, language: str) -> Voice:
+        """The voice for a language: the preferred one, else any voice of that language
+        (``pt-br`` for ``pt``); SpeechError when there is none (never a foreign voice
+        reading words it cannot pronounce)."""
+        voices = self.voices()
+        preferred = PREFERRED_VOICES.get(language)
+        if preferred in voices:
+            return Voice(language, preferred)
+        for vid, codes in voices.items():
+            if any(c == language for c in codes):
+                return Voice(language, vid)
+        for vid, codes in sorted(voices.items()):
+            if any(c.split("-")[0] == language for c in codes):
+                return Voice(language, vid, exact=False)
+        raise SpeechError(f"no voice for the language '{language}'")
+
+    # -- rendering -------------------------------------------------------------------
+    def path_for(self, text: str, voice_id: str, rate: int) -> Path:
+        key = hashlib.sha1(f"{voice_id}\0{rate}\0{text}".encode()).hexdigest()[:24]
+        return self.cache_dir / f"{key}.wav"
+
+    def cached(self, text: str, language: str, rate: int = DEFAULT_RATE) -> Path | None:
+        """The cached WAV for this text, if it was rendered before (no engine needed
+        when the preferred voice is known)."""
+        voice_id = PREFERRED_VOICES.get(language)
+        if voice_id is None:
+            return None
+        path = self.path_for(_clean(text), voice_id, rate)
+        return path if path.is_file() else None
+
+    def render(self, text: str, language: str, rate: int = DEFAULT_RATE,
+               volume: float = 1.0, out: Path | None = None) -> Path:
+        """Speech for ``text`` as a WAV file (from the cache when possible). ``out``
+        writes a copy elsewhere with ``volume`` applied (the cache is always at full
+        volume: the player sets the volume)."""
+        text = _clean(text)
+        if not text:
+            raise SpeechError("nothing to say")
+        voice = self.voice_for(language)
+        path = self.path_for(text, voice.id, rate)
+        if out is None and path.is_file():
+            with contextlib.suppress(OSError):
+                os.utime(path)  # recently used: kept when the cache is trimmed
+            return path
+        target = Path(out) if out is not None else path
+        self._synthesize(text, voice.id, rate, volume if out is not None else 1.0, target)
+        if out is None:
+            self._renders += 1
+            if self._renders % 50 == 1:
+                self.trim()
+        return target
+
+    def _synthesize(self, text: str, voice_id: str, rate: int, volume: float, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{threading.get_ident()}.part")
+        with self._lock:
+            engine = self._ensure_engine()
+            try:
+                engine.setProperty("voice", voice_id)
+                # rate and volume as espeak's embedded commands (speed S, amplitude A): its
+                # parameters set through pyttsx3 are reset, at times, by the voice change
+                amplitude = round(max(0.0, min(1.0, float(volume))) * 100)
+                text = f"\x01{int(rate)}S\x01{amplitude}A{text}"
+                with contextlib.redirect_stdout(io.StringIO()):  # the driver prints a line
+                    engine.save_to_file(text, str(partial))
+                    engine.runAndWait()
+            except Exception as exc:  # a crash inside the driver: say it, keep going
+                partial.unlink(missing_ok=True)
+                raise SpeechError(f"the speech engine failed: {exc}") from exc
+        if not _is_speech(partial):
+            partial.unlink(missing_ok=True)
+            raise SpeechError("the speech engine produced no sound")
+        os.replace(partial, target)  # readers never see half a file
+
+    def trim(self) -> int:
+        """Delete the least recently used WAVs above the size limit; returns how many."""
+        try:
+            files = [(p.stat(), p) for p in self.cache_dir.glob("*.wav")]
+        except OSError:
+            return 0
+        total = sum(st.st_size for st, _ in files)
+        removed = 0
+        for st, p in sorted(files, key=lambda f: f[0].st_mtime):
+            if total <= self.cache_limit:
+                break
+            with contextlib.suppress(OSError):
+                p.unlink()
+                total -= st.st_size
+                removed += 1
+        return removed
+
+
+def wav_seconds(path: Path) -> float:
+    """Length of a WAV file in seconds."""
+    with wave.open(str(path), "rb") as w:
+        return w.getnframes() / float(w.getframerate())
+
+
+def _is_speech(path: Path) -> bool:
+    try:
+        return path.is_file() and wav_seconds(path) > 0.05
+    except (OSError, EOFError, wave.Error):
+        return False
+
+
+def _clean(text: str) -> str:
+    """One line of plain words: no control characters (espeak reads \\x01 as a command)."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def _code(raw: Any) -> str:
+    if isinstance(raw, bytes):  # some drivers give b'\x05fr'
+        raw = raw.decode("utf-8", "ignore").lstrip("\x00\x01\x02\x03\x04\x05\x06\x07\x08")
+    return str(raw).strip().lower().replace("_", "-")
