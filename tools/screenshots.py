@@ -32,6 +32,7 @@ def main() -> int:
     settings = config.load({"screen_size": "1920x1080"})
     files = render_shots(settings, docs_shots(OUT, flows))
     files += help_status_shots()
+    files += voice_shots()
     files += console_shots()
     print(f"{len(files)} screenshots in {OUT}")
     return 0
@@ -64,6 +65,51 @@ def help_status_shots() -> list[Path]:
         settle()
         window.grab().save(str(OUT / name))
         out.append(OUT / name)
+    window.shutdown()
+    return out
+
+
+def voice_shots() -> list[Path]:
+    """The sound panel, a voice command being confirmed, and the voice-off state, in
+    French, English and Arabic, at text size x1 and x2."""
+    from kiosk.customer.app import build
+    from kiosk.customer.controller import Look
+    from kiosk.ui.qt import application, settle
+
+    application(offscreen=True)
+    ctrl, window = build(config.load(), lockdown=False)
+    window.resize(1920, 1080)
+    window.show()
+    out = []
+
+    def shot(name: str) -> None:
+        settle()
+        window.grab().save(str(OUT / name))
+        out.append(OUT / name)
+
+    for lang, scale in (("fr", 1.0), ("en", 1.0), ("ar", 1.0), ("fr", 2.0), ("ar", 2.0)):
+        suffix = f"{lang}" + ("-x2" if scale == 2.0 else "")
+        ctrl.reset("screenshot")
+        ctrl.look = Look(lang, scale, False)
+        window.restyle()
+        ctrl.set_voice(True, "ok", True)
+        ctrl.start_flow("send-parcel", "weigh")
+        t = ctrl.strings.t
+        window.sound_panel.show_levels(ctrl.strings, (4, 5), (3, 5), "")
+        window.sound_panel.open()
+        shot(f"voice-sound-{suffix}.png")
+        window.sound_panel.hide()
+        label = ctrl.session.current.choices[0].label[lang] if ctrl.session else ""
+        window.listen_panel.show_state(ctrl.strings, "confirm", t("voice.heard", text=label))
+        shot(f"voice-confirm-{suffix}.png")
+        window.listen_panel.hide()
+    ctrl.reset("screenshot")
+    ctrl.set_voice(False, "unavailable: no audio output", False)
+    ctrl.start_flow("send-parcel", "weigh")
+    shot("voice-off-fr.png")
+    window.sound_panel.show_levels(ctrl.strings, (4, 5), (3, 5), "no audio output")
+    window.sound_panel.open()
+    shot("voice-off-panel-fr.png")
     window.shutdown()
     return out
 

@@ -66,6 +66,7 @@ class BottomBar(QWidget):
         self.grid.setContentsMargins(16, 12, 16, 12)
         self.grid.setSpacing(12)
         self._rows = 0
+        self._wanted: dict[BigButton, bool] = {}  # shown or not, as render decided
 
         def tool(name: str, icon_name: str, slot: object) -> BigButton:
             b = BigButton("", "tool", icon_name, icon_px=52, vertical=True, margin=6)
@@ -85,7 +86,8 @@ class BottomBar(QWidget):
 
     def arrange(self) -> None:
         """One row of buttons when their labels fit on one line each, else two rows."""
-        shown = [b for b in (*self.left, *self.right) if not b.isHidden()]
+        # (not isHidden(): a widget put back into a layout is hidden until events run)
+        shown = [b for b in (*self.left, *self.right) if self._wanted.get(b, True)]
         scale = self.ctrl.look.scale
         need = sum(b.fit_width(scale) + 12 for b in shown)
         rows = 1 if need + 32 + 120 <= max(self.width(), self.window().width()) else 2
@@ -98,8 +100,8 @@ class BottomBar(QWidget):
         for column in range(len(self.left) + len(self.right) + 1):
             self.grid.setColumnStretch(column, 0)
             self.grid.setColumnMinimumWidth(column, 0)
-        left = [b for b in self.left if not b.isHidden()]
-        right = [b for b in self.right if not b.isHidden()]
+        left = [b for b in self.left if self._wanted.get(b, True)]
+        right = [b for b in self.right if self._wanted.get(b, True)]
         if rows == 1:  # back, repeat, speak, a gap, then sound, size, contrast, language
             for column, b in enumerate(left):
                 self.grid.addWidget(b, 0, column)
@@ -128,9 +130,7 @@ class BottomBar(QWidget):
         if self.back.icon_label is not None:
             self.back.icon_label.setPixmap(svg_pixmap("icons", "back.svg", 52, rtl))
         self.repeat.set_text(t("bar.repeat"))
-        self.repeat.setVisible(c.screen != HOME)  # home has its own, larger Listen button
         self.speak.set_text(t("voice.speak"))
-        self.speak.setVisible(c.can_listen and c.screen != HOME)
         self.sound.set_text(t("voice.sound") if c.voice_ok else t("voice.unavailable"))
         if self.sound.icon_label is not None:
             self.sound.icon_label.setPixmap(
@@ -144,8 +144,11 @@ class BottomBar(QWidget):
                 svg_pixmap("flags", f"{c.look.language}.svg", 52))
         can_back = c.screen == OUTCOME or (c.session is not None and c.session.can_go_back
                                            and c.screen == STEP)
-        self.back.setVisible(c.screen != HOME)
         self.back.setEnabled(can_back)
-        self.language.setVisible(c.screen != HOME)
+        self._wanted = {self.back: c.screen != HOME, self.language: c.screen != HOME,
+                        self.repeat: c.screen != HOME,  # home has its own, larger Listen button
+                        self.speak: c.can_listen and c.screen != HOME}
+        for button, wanted in self._wanted.items():
+            button.setVisible(wanted)
         self._rows = 0
         self.arrange()

@@ -125,3 +125,27 @@ def test_overlays_at_double_size(kiosk: Any) -> None:
     settle()
     assert _problems(window.more_time, True) == []
     window.more_time.stop()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_voice_panels_at_double_size(kiosk: Any, lang: str) -> None:
+    """The sound panel (and its voice-off note) and the voice-command panel in every state."""
+    ctrl, window = kiosk
+    ctrl.look = Look(lang, 2.0, False)
+    window.restyle()
+    ctrl.set_voice(True, "ok", True)
+    ctrl.start_flow("send-parcel", "weigh")
+    for problem in ("", "no audio output"):
+        window.sound_panel.show_levels(ctrl.strings, (4, 5), (3, 5), problem)
+        window.sound_panel.open()
+        settle()
+        assert _problems(window.sound_panel, lang == "ar") == []
+        window.sound_panel.hide()
+    t = ctrl.strings.t
+    for state, text in (("loading", t("voice.loading")), ("listening", t("voice.listening")),
+                        ("confirm", t("voice.heard", text="x")),
+                        ("failed", t("voice.not_understood"))):
+        window.listen_panel.show_state(ctrl.strings, state, text)
+        settle()
+        assert _problems(window.listen_panel, lang == "ar") == [], state
+    window.listen_panel.hide()
