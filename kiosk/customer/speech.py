@@ -42,7 +42,7 @@ class KioskSpeech(QObject):
     def prefetch(self) -> None:
         """Render what may be said next, in the current language."""
         lang = self.ctrl.look.language
-        self.output.prefetch((text, lang) for text in self.ctrl.upcoming_speech())
+        self.output.prefetch(((text, lang) for text in self.ctrl.upcoming_speech()), urgent=True)
 
     def warm_up(self) -> None:
         """Render the home screen's words and each task's first step ahead, in every

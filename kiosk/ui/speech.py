@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 VOLUMES = (0.25, 0.45, 0.65, 0.85, 1.0)
 DEFAULT_VOLUME = 3  # index in VOLUMES
 DEFAULT_RATE_INDEX = RATES.index(DEFAULT_RATE)
-PREFETCH_MAX = 24  # texts kept waiting to be rendered ahead
+PREFETCH_MAX = 120  # texts kept waiting to be rendered ahead (the least urgent go first)
 
 
 class SpeechOutput(QObject):
@@ -109,18 +109,21 @@ class SpeechOutput(QObject):
         self.speaker = None
         self._problem = "speech is turned off"
 
-    def prefetch(self, items: Iterable[tuple[str, str]]) -> None:
+    def prefetch(self, items: Iterable[tuple[str, str]], urgent: bool = False) -> None:
         """Render these (text, language) pairs ahead, one after another, so that saying
-        them later starts from the cache."""
+        them later starts from the cache. ``urgent`` ones (the steps a customer may see
+        next) go before those already waiting (e.g. the start-up warm-up)."""
         if self.speaker is None or self._problem:
             return
+        fresh: list[tuple[str, str]] = []
         for text, language in items:
-            text = " ".join(text.split())
-            item = (text, language)
-            if (text and language not in self._missing and item not in self._queue
-                    and self.speaker.cached(text, language, self.rate) is None):
-                self._queue.append(item)
-        del self._queue[:-PREFETCH_MAX]
+            item = (" ".join(text.split()), language)
+            if (item[0] and language not in self._missing and item not in fresh
+                    and self.speaker.cached(item[0], language, self.rate) is None):
+                fresh.append(item)
+        rest = [i for i in self._queue if i not in fresh]
+        self._queue = fresh + rest if urgent else rest + fresh
+        del self._queue[PREFETCH_MAX:]
         self._next_prefetch()
 
     def _next_prefetch(self) -> None:

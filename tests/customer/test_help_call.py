@@ -117,3 +117,19 @@ def test_stuck_on_a_step_is_offered_help(qtbot: Any, library: Any, clock: Any) -
     tap(qtbot, window.offer.yes, clock)
     assert ctrl.screen == OUTCOME
     assert "help" in ctrl.events.types()
+
+
+def test_voice_state_reaches_the_hub_with_the_heartbeat(qtbot: Any, hub: Hub, library: Any,
+                                                        settings: Any, clock: Any,
+                                                        tmp_path: Path) -> None:
+    with networked(qtbot, library, settings, clock, hub.url, hub.tokens["k1"],
+                   tmp_path) as (ctrl, _window, network):
+        ctrl.set_voice(False, "unavailable: no audio output", False)
+        network.link.send_heartbeat()
+
+        def voice_on_hub() -> str:
+            with hub.client("aicha") as a:
+                kiosk = next(k for k in a.get("/kiosks").json() if k["name"] == "k1")
+            return str(kiosk["info"].get("voice"))
+
+        qtbot.waitUntil(lambda: voice_on_hub() == "unavailable: no audio output", timeout=10_000)

@@ -163,3 +163,14 @@ def test_no_audio_device_at_all_turns_the_voice_off(tmp_path: Path) -> None:
                           text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().startswith("unavailable: the audio output cannot play"), done.stdout
+
+
+def test_urgent_prefetch_goes_first(qtbot: Any, tmp_path: Path) -> None:
+    engine = FakeEngine()
+    out = output(qtbot, tmp_path, engine)
+    out.prefetch([(f"bienvenue {i}", "fr") for i in range(5)])
+    out.prefetch([("la prochaine étape", "fr")], urgent=True)
+    settle(qtbot, out)
+    texts = [t for _, t in engine.rendered]
+    assert texts.index("la prochaine étape") <= 1  # only the render already running was before
+    assert len(texts) == 6
