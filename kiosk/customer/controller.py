@@ -139,6 +139,12 @@ class KioskController(QObject):
             self.outcome = None
             self._show(STEP)
 
+    def show_outcome(self, outcome: Outcome) -> None:
+        """Put a help or workshop screen up for the current step, as is (no call is made:
+        screenshots and previews)."""
+        self.outcome = outcome
+        self._show(OUTCOME)
+
     def go_home(self) -> None:
         self._end_session("home")
         self.outcome = None

@@ -39,9 +39,9 @@ def render_shots(settings: dict[str, Any], shots: list[Shot]) -> list[Path]:
             if shot.flow_id:
                 ctrl.start_flow(shot.flow_id, shot.step_id)
                 if shot.outcome and ctrl.session is not None:
-                    ctrl.outcome = Outcome(shot.outcome, ctrl.session.current_id,  # type: ignore[arg-type]
-                                           "initiation" if shot.outcome == "workshop" else None)
-                    ctrl._show("outcome")
+                    ctrl.show_outcome(Outcome(
+                        shot.outcome, ctrl.session.current_id,  # type: ignore[arg-type]
+                        "initiation" if shot.outcome == "workshop" else None))
             window.restyle()
             settle()
             shot.out.parent.mkdir(parents=True, exist_ok=True)

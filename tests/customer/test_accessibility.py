@@ -106,8 +106,7 @@ def test_outcome_screens_at_double_size(kiosk: Any, outcome: str, lang: str) -> 
     ctrl.look = Look(lang, 2.0, True)
     window.restyle()
     ctrl.start_flow("digital-skills")
-    ctrl.outcome = Outcome(outcome, ctrl.session.current_id, "initiation")  # type: ignore[arg-type]
-    ctrl._show("outcome")
+    ctrl.show_outcome(Outcome(outcome, ctrl.session.current_id, "initiation"))  # type: ignore[arg-type]
     settle()
     assert _problems(window, lang == "ar") == []
 
