@@ -28,6 +28,15 @@ class FakeEngine:
     props: dict[str, Any] = field(default_factory=dict)
     rendered: list[tuple[str, str]] = field(default_factory=list)  # (voice, text)
     _pending: tuple[str, str] | None = None
+    _listeners: dict[int, Any] = field(default_factory=dict)
+
+    def connect(self, topic: str, cb: Any) -> object:
+        token = len(self._listeners) + 1
+        self._listeners[token] = (topic, cb)
+        return token
+
+    def disconnect(self, token: object) -> None:
+        self._listeners.pop(token, None)  # type: ignore[call-overload]
 
     def getProperty(self, name: str) -> Any:  # noqa: N802 - pyttsx3 API
         return self.voices if name == "voices" else self.props.get(name)
@@ -53,6 +62,9 @@ class FakeEngine:
             w.setframerate(22050)
             w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(i / 8)))
                                    for i in range(frames)))
+        for topic, cb in list(self._listeners.values()):
+            if topic == "finished-utterance":
+                cb(name=None, completed=True)
 
 
 def broken_engine() -> FakeEngine:

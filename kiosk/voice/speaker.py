@@ -39,6 +39,8 @@ class Engine(Protocol):
     def setProperty(self, name: str, value: Any) -> None: ...  # noqa: N802 - pyttsx3 API
     def save_to_file(self, text: str, filename: str) -> None: ...
     def runAndWait(self) -> None: ...  # noqa: N802 - pyttsx3 API
+    def connect(self, topic: str, cb: Callable[..., object]) -> object: ...
+    def disconnect(self, token: object) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -158,9 +160,17 @@ class Speaker:
                 # parameters set through pyttsx3 are reset, at times, by the voice change
                 amplitude = round(max(0.0, min(1.0, float(volume))) * 100)
                 text = f"\x01{int(rate)}S\x01{amplitude}A{text}"
-                with contextlib.redirect_stdout(io.StringIO()):  # the driver prints a line
-                    engine.save_to_file(text, str(partial))
-                    engine.runAndWait()
+                # espeak synthesizes in its own thread and runAndWait() may return before
+                # it is done (long texts): wait for the engine's end-of-utterance event
+                finished = threading.Event()
+                token = engine.connect("finished-utterance", lambda **_kw: finished.set())
+                try:
+                    with contextlib.redirect_stdout(io.StringIO()):  # the driver prints a line
+                        engine.save_to_file(text, str(partial))
+                        engine.runAndWait()
+                        finished.wait(timeout=10 + len(text) / 20)
+                finally:
+                    engine.disconnect(token)
             except Exception as exc:  # a crash inside the driver: say it, keep going
                 partial.unlink(missing_ok=True)
                 raise SpeechError(f"the speech engine failed: {exc}") from exc

@@ -125,3 +125,10 @@ def test_driver_crash_and_missing_engine_are_clear_errors(tmp_path: Path) -> Non
         missing.render("Bonjour", "fr")
     with pytest.raises(SpeechError, match="nothing to say"):
         fake_speaker(tmp_path).render("   ", "fr")
+
+
+def test_long_texts_are_rendered_whole(real_speaker: Speaker) -> None:
+    """espeak synthesizes in its own thread: the render waits for the end of the utterance
+    (a minute of speech, not the first few seconds or nothing)."""
+    path = real_speaker.render("Bonjour, voici un texte assez long. " * 20, "fr")
+    assert seconds(path) > 30
