@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["start_time.py", "tap_to_paint.py", "memory.py", "hub_throughput.py",
-           "help_latency.py"]
+           "help_latency.py", "voice_start.py", "voice_command.py"]
 
 
 def main() -> int:

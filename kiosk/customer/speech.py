@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from kiosk.customer.controller import KioskController
 from kiosk.ui.speech import RATES, VOLUMES, SpeechOutput
@@ -24,11 +24,12 @@ class KioskSpeech(QObject):
         self.window = window
         self.output = output
         self.commands: QObject | None = None  # voice commands, when attached
+        self.prefetch_pending = False
         ctrl.speakRequested.connect(self.say)
         ctrl.stopSpeech.connect(output.stop)
         ctrl.voiceAdjustRequested.connect(self.adjust)
         ctrl.resetDone.connect(output.reset)
-        ctrl.screenChanged.connect(self.prefetch)
+        ctrl.screenChanged.connect(self._prefetch_soon)
         ctrl.lookChanged.connect(self._update_state)
         window.guard.activity.connect(output.stop)  # any touch silences the kiosk
         window.soundRequested.connect(self.open_panel)
@@ -39,8 +40,14 @@ class KioskSpeech(QObject):
     def say(self, text: str) -> None:
         self.output.say(text, self.ctrl.look.language)
 
+    def _prefetch_soon(self) -> None:
+        # after the screen's own speech has asked for the engine (the next turn of the loop)
+        self.prefetch_pending = True
+        QTimer.singleShot(0, self, self.prefetch)
+
     def prefetch(self) -> None:
         """Render what may be said next, in the current language."""
+        self.prefetch_pending = False
         lang = self.ctrl.look.language
         self.output.prefetch(((text, lang) for text in self.ctrl.upcoming_speech()), urgent=True)
 
@@ -98,7 +105,7 @@ def attach_voice(ctrl: KioskController, window: KioskWindow,
     speaker = None
     if settings.get("speech", True):
         speaker = Speaker(paths.cache_dir() / "speech",
-                          cache_limit_mb=float(settings.get("speech_cache_mb", 64.0)))  # type: ignore[arg-type]
+                          cache_limit_mb=float(settings.get("speech_cache_mb", 256.0)))  # type: ignore[arg-type]
     speech = KioskSpeech(ctrl, window, SpeechOutput(speaker, AudioPlayer(window)))
     speech.warm_up()
     from kiosk.customer.commands import VoiceCommands

@@ -66,7 +66,7 @@ def pyttsx3_engine() -> Engine:
 class Speaker:
     """Renders speech to WAV files; thread-safe; one engine, one lock."""
 
-    def __init__(self, cache_dir: Path, *, cache_limit_mb: float = 64.0,
+    def __init__(self, cache_dir: Path, *, cache_limit_mb: float = 256.0,
                  engine_factory: Callable[[], Engine] = pyttsx3_engine) -> None:
         self.cache_dir = Path(cache_dir)
         self.cache_limit = int(cache_limit_mb * 1024 * 1024)
@@ -180,9 +180,15 @@ class Speaker:
         os.replace(partial, target)  # readers never see half a file
 
     def trim(self) -> int:
-        """Delete the least recently used WAVs above the size limit; returns how many."""
+        """Delete the least recently used WAVs above the size limit, and pieces left by
+        a failed render; returns how many WAVs went."""
+        import time
+
         try:
             files = [(p.stat(), p) for p in self.cache_dir.glob("*.wav")]
+            for part in self.cache_dir.glob(".*.part"):
+                if part.stat().st_mtime < time.time() - 600:
+                    part.unlink(missing_ok=True)
         except OSError:
             return 0
         total = sum(st.st_size for st, _ in files)

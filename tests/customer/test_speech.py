@@ -34,7 +34,7 @@ class Voiced:
 
     def idle(self, qtbot: Any) -> None:
         qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0
-                        and not self.out.busy)
+                        and not self.out.busy and not self.speech.prefetch_pending)
 
 
 @pytest.fixture
