@@ -50,12 +50,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("hub_port", int, 8765, "Port the hub listens on."),
     Setting("help_realert_after", float, 90.0,
             "Seconds a help call may wait unclaimed before every console is re-alerted."),
+    Setting("hub_timezone", str, "Europe/Paris",
+            "Time zone of the office (IANA name, e.g. America/Cayenne): days and hours in "
+            "statistics, exports and workshop lists."),
+    Setting("workshop_retention_days", int, 90,
+            "Days after a workshop starts before the hub erases its registrations' first "
+            "names, phones and e-mails (the counts stay)."),
     Setting("screen_size", str, "1920x1080",
             "Window size for --windowed runs and screenshots (WIDTHxHEIGHT)."),
     Setting("speech", bool, True,
             "Say each screen aloud (pyttsx3 with espeak-ng); false keeps the kiosk silent."),
-    Setting("speech_cache_mb", float, 64.0,
-            "Size limit of the cache of rendered speech (WAV files), in megabytes."),
+    Setting("speech_cache_mb", float, 256.0,
+            "Size limit of the cache of rendered speech (WAV files), in megabytes (every "
+            "built-in step in five languages takes about 130)."),
     *(Setting(f"vosk_model_{lang}", str, "",
               f"Folder of the vosk model for voice commands in {name} (empty: no voice commands).")
       for lang, name in (("fr", "French"), ("en", "English"), ("ar", "Arabic"), ("es", "Spanish"),

@@ -69,6 +69,83 @@ class Login(_Body):
     password: str = Field(min_length=1, max_length=256)
 
 
+class Publish(_Body):
+    note: str | None = Field(default=None, max_length=2000,
+                             description="What changed, shown in the list of versions")
+
+
+Level = Literal["initiation", "perfectionnement", "outils-budgetaires"]
+
+
+def _aware(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("start must be an ISO 8601 date and time, e.g. "
+                         "2026-11-23T14:00:00+01:00") from None
+    if moment.tzinfo is None:
+        raise ValueError("start needs a UTC offset, e.g. 2026-11-23T14:00:00+01:00")
+    if not 2000 <= moment.year <= 2999:
+        raise ValueError("start must be between the years 2000 and 2999")
+    return moment
+
+
+class WorkshopCreate(_Body):
+    title: str = Field(min_length=1, max_length=200)
+    level: Level
+    start: str = Field(max_length=40, description="ISO 8601 with a UTC offset, e.g. "
+                                                  "2026-11-23T14:00:00+01:00")
+    duration_minutes: int = Field(default=120, ge=15, le=720)
+    capacity: int = Field(default=8, ge=1, le=200)
+    place: str | None = Field(default=None, max_length=200)
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, value: str) -> str:
+        _aware(value)
+        return value
+
+    def row(self) -> dict[str, Any]:
+        """The columns to store, ``start`` as an aware datetime."""
+        return {**self.model_dump(), "start": _aware(self.start)}
+
+
+class Registration(_Body):
+    first_name: str = Field(min_length=1, max_length=100)
+    phone: str | None = Field(default=None, max_length=32, pattern=r"^[0-9+() .-]*$")
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    consent: bool = Field(description="The person agreed that these details are kept until "
+                                      "the workshop (must be true)")
+    help_request_id: str | None = Field(default=None, description="The call it came from")
+
+    @field_validator("consent")
+    @classmethod
+    def _consented(cls, value: bool) -> bool:
+        if value is not True:
+            raise ValueError("the person must agree to their details being kept (consent: true)")
+        return value
+
+    @field_validator("help_request_id")
+    @classmethod
+    def _request_id(cls, value: str | None) -> str | None:
+        return None if value is None else _uuid(value)
+
+
+class Attendance(_Body):
+    registration_id: int = Field(ge=1, le=2**53)
+    attended: bool
+
+
+class UserCreate(_Body):
+    name: str = Slug
+    role: Literal["mediator", "manager"]
+    password: str = Field(min_length=8, max_length=256)
+
+
+class Password(_Body):
+    password: str = Field(min_length=8, max_length=256)
+
+
 class Heartbeat(_Body):
     flows: dict[str, int] = Field(default_factory=dict, description="flow id -> version")
     voice: str | None = Field(default=None, max_length=64)
@@ -89,23 +166,35 @@ def unprocessable(message: str, *loc: str | int) -> HTTPException:
 
 async def read_json(request: Request) -> Any:
     """The JSON body, or 413 (over 1 MiB) / 422 (not JSON) with a message."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY:
-        raise HTTPException(413, "the body is larger than 1 MiB")
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise HTTPException(413, "the body is larger than 1 MiB")
+    raw = await read_raw(request)
     if not raw:
         raise unprocessable("a JSON body is required")
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise unprocessable(f"malformed JSON: {exc}") from None
+    except RecursionError:
+        raise unprocessable("malformed JSON: nested too deeply") from None
 
 
-async def parse(request: Request, model: type[M] | TypeAdapter[M]) -> M:
-    """The body validated against ``model``, or 413/422 with every problem listed."""
-    data = await read_json(request)
+async def read_raw(request: Request) -> bytes:
+    """The body as bytes, or 413 when over 1 MiB."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY:
+        raise HTTPException(413, "the body is larger than 1 MiB")
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise HTTPException(413, "the body is larger than 1 MiB")
+    return raw
+
+
+async def parse(request: Request, model: type[M] | TypeAdapter[M], empty_ok: bool = False) -> M:
+    """The body validated against ``model``, or 413/422 with every problem listed. With
+    ``empty_ok``, no body at all reads as ``{}``."""
+    if empty_ok and not await read_raw(request):
+        data: Any = {}
+    else:
+        data = await read_json(request)
     try:
         if isinstance(model, TypeAdapter):
             return model.validate_python(data)
@@ -115,8 +204,9 @@ async def parse(request: Request, model: type[M] | TypeAdapter[M]) -> M:
         raise HTTPException(422, _messages(exc)) from None
 
 
-def body_schema(model: type[BaseModel] | TypeAdapter[Any]) -> dict[str, Any]:
+def body_schema(model: type[BaseModel] | TypeAdapter[Any], required: bool = True,
+                ) -> dict[str, Any]:
     """``openapi_extra`` describing a JSON body parsed by hand."""
     schema = model.json_schema() if isinstance(model, TypeAdapter) else model.model_json_schema()
-    return {"requestBody": {"required": True,
+    return {"requestBody": {"required": required,
                             "content": {"application/json": {"schema": schema}}}}

@@ -1,5 +1,9 @@
 """The hub's FastAPI application: REST under ``/api/v1`` and the WebSocket stream.
 
+Help requests, events, kiosks and the stream are here; flows, statistics, workshops and
+accounts are in the ``routes_*`` modules. Background tasks: re-alerting unclaimed calls,
+and erasing workshop registrations' personal data once they are old enough.
+
 (No ``from __future__ import annotations`` here: FastAPI reads the annotations of the
 routes, which use dependency types defined inside :func:`create_app`.)
 """
@@ -7,7 +11,7 @@ routes, which use dependency types defined inside :func:`create_app`.)
 
 import asyncio
 import contextlib
-import time
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,30 +19,60 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket
 from fastapi.responses import JSONResponse
 
-from kiosk import __version__
-from kiosk.hub import api, auth
+from kiosk import __version__, config, paths
+from kiosk.hub import api, auth, routes_flows, routes_office, routes_stats
+from kiosk.hub.accounts import Accounts
 from kiosk.hub.auth import Principal
+from kiosk.hub.context import PREFIX, Context
+from kiosk.hub.flows import Flows
+from kiosk.hub.guard import Guard
 from kiosk.hub.store import Conflict, Forbidden, NotFound, Store
 from kiosk.hub.stream import Broadcaster
+from kiosk.hub.times import office_tz, utc_iso
+from kiosk.hub.workshops import Full, Workshops
 
-PREFIX = "/api/v1"
+log = logging.getLogger(__name__)
+PURGE_EVERY = 3600.0  # seconds between two erasures of old personal data
 
 
-def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
-    """The hub for one office, storing in ``db_path``."""
+def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | None = None,
+               retention_days: float | None = None, builtin_flows: Path | None = None,
+               ) -> FastAPI:
+    """The hub for one office, storing in ``db_path``.
+
+    ``timezone`` (IANA name) and ``retention_days`` default to the settings
+    ``hub_timezone`` and ``workshop_retention_days``; ``builtin_flows`` (the package's
+    flows by default) are published as version 1 of any flow id without a version.
+    """
+    tz = office_tz(config.get("hub_timezone") if timezone is None else timezone)
+    retention = float(config.get("workshop_retention_days") if retention_days is None
+                      else retention_days)
     broadcaster = Broadcaster()
     store = Store(db_path, on_written=broadcaster.publish_threadsafe)
+    guard = Guard(store)
+    ctx = Context(store, guard, Flows(store), Workshops(store), Accounts(store), tz, retention)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         broadcaster.bind(asyncio.get_running_loop())
-        task = asyncio.create_task(_realert_loop(store, realert_after))
+        try:
+            folder = builtin_flows or paths.builtin_flows_dir()
+            imported = await asyncio.wrap_future(
+                await asyncio.to_thread(ctx.flows.import_builtin, folder))
+            if imported:
+                log.info("built-in flows published as version 1: %s", ", ".join(imported))
+            await asyncio.wrap_future(ctx.workshops.purge(retention))
+        except Exception:  # the help queue must run even so
+            log.exception("starting the hub: importing built-in flows or erasing old data failed")
+        tasks = [asyncio.create_task(_realert_loop(store, realert_after)),
+                 asyncio.create_task(_purge_loop(ctx.workshops, retention))]
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await broadcaster.close()
             store.close()
 
@@ -46,32 +80,16 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
                   openapi_url=f"{PREFIX}/openapi.json", docs_url=None, redoc_url=None)
     app.state.store = store
     app.state.broadcaster = broadcaster
+    app.state.context = ctx
 
     for error, status in ((Conflict, 409), (NotFound, 404), (Forbidden, 403)):
         app.add_exception_handler(error, _handler(status))
-
-    tokens = TokenCache(store)
+    app.add_exception_handler(Full, _full)
 
     def principal(token: str) -> Principal | None:
-        return tokens.get(token)
+        return guard.principal(token)
 
-    def require(*roles: str) -> Callable[[Request], Awaitable[Principal]]:
-        async def dependency(request: Request) -> Principal:
-            header = request.headers.get("authorization", "")
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token:
-                raise HTTPException(401, "a bearer token is required",
-                                    headers={"WWW-Authenticate": "Bearer"})
-            who = principal(token.strip())
-            if who is None:
-                raise HTTPException(401, "unknown or revoked token",
-                                    headers={"WWW-Authenticate": "Bearer"})
-            if who.role not in roles:
-                raise HTTPException(403, f"this needs the role {' or '.join(roles)}")
-            return who
-
-        return dependency
-
+    require = guard.require
     Staff = Annotated[Principal, Depends(require("mediator", "manager"))]
     KioskOnly = Annotated[Principal, Depends(require("kiosk"))]
     Anyone = Annotated[Principal, Depends(require("kiosk", "mediator", "manager"))]
@@ -169,7 +187,7 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
         batch = await api.parse(request, api.EventBatch)
         if any(e.kiosk_id != who.name for e in batch):
             raise HTTPException(403, f"this token belongs to kiosk '{who.name}'")
-        rows = [e.model_dump(mode="json") for e in batch]
+        rows = [{**e.model_dump(mode="json"), "at": utc_iso(e.at)} for e in batch]
         stored = await asyncio.wrap_future(store.add_events(rows)) if rows else 0
         return {"received": len(rows), "stored": stored}
 
@@ -187,10 +205,14 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
         """Every kiosk, online when it sent a heartbeat in the last 30 s."""
         return store.kiosks()
 
+    for module in (routes_flows, routes_office, routes_stats):
+        app.include_router(module.router(ctx))
+
     @app.websocket(f"{PREFIX}/stream")
     async def stream(ws: WebSocket, token: str = "", since: int | None = None) -> None:
-        """Every change as one message ``{"seq", "type", "request"}``; ``?since=N``
-        first sends what came after N."""
+        """Every change as one message ``{"seq", "type", "request"}`` (``{"seq", "type",
+        "flow": {"id", "version"}}`` for ``flow.published``); ``?since=N`` first sends what
+        came after N."""
         who = principal(token)
         if who is None:
             await ws.close(code=4401, reason="unknown or missing token")
@@ -201,34 +223,26 @@ def create_app(db_path: Path, realert_after: float = 90.0) -> FastAPI:
     return app
 
 
-class TokenCache:
-    """Bearer tokens already checked, for a few seconds: most requests skip the lookup.
-    (Reads run on the event loop thread: SQLite answers them in microseconds.)"""
-
-    TTL = 10.0
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._known: dict[str, tuple[Principal, float]] = {}
-
-    def get(self, token: str) -> Principal | None:
-        now = time.monotonic()
-        hit = self._known.get(token)
-        if hit is not None and hit[1] > now:
-            return hit[0]
-        who = auth.principal_for(self.store.readers.get(), token) if token else None
-        if who is not None:
-            if len(self._known) > 10_000:
-                self._known.clear()
-            self._known[token] = (who, now + self.TTL)
-        return who
-
-
 def _handler(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
     async def handle(_request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse({"detail": str(exc) or exc.__class__.__name__}, status_code=status)
 
     return handle
+
+
+async def _full(_request: Request, exc: Exception) -> JSONResponse:
+    """409 for a full workshop, with the next one of its level that has a seat."""
+    return JSONResponse({"detail": str(exc), "next": getattr(exc, "next", None)}, status_code=409)
+
+
+async def _purge_loop(workshops: Workshops, retention_days: float) -> None:
+    """Every hour, erase the personal data of registrations to old workshops."""
+    while True:
+        await asyncio.sleep(PURGE_EVERY)
+        try:
+            await asyncio.wrap_future(workshops.purge(retention_days))
+        except Exception:  # tried again in an hour
+            log.exception("erasing old registrations failed")
 
 
 async def _realert_loop(store: Store, after: float) -> None:

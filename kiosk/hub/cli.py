@@ -1,4 +1,5 @@
-"""``kiosk hub``: run the office hub, and register kiosks and people."""
+"""``kiosk hub``: run the office hub, register kiosks and people, erase old personal data,
+and export anonymous statistics."""
 
 from __future__ import annotations
 
@@ -36,10 +37,23 @@ def hub(ctx: click.Context, db: str | None, host: str | None, port: int | None) 
     from kiosk.hub.server import serve
 
     settings = config.load({"hub_host": host, "hub_port": port})
+    timezone = _timezone(settings["hub_timezone"])
     click.echo(f"hub on http://{settings['hub_host']}:{settings['hub_port']} "
                f"(database {ctx.obj['db']})", err=True)
     serve(ctx.obj["db"], settings["hub_host"], settings["hub_port"],
-          float(settings["help_realert_after"]))
+          float(settings["help_realert_after"]), timezone=timezone,
+          retention_days=float(settings["workshop_retention_days"]))
+
+
+def _timezone(name: str) -> str:
+    """The setting hub_timezone, checked (a usage error names a bad one)."""
+    from kiosk.hub.times import office_tz
+
+    try:
+        office_tz(name)
+    except ValueError as exc:
+        raise click.UsageError(f"setting hub_timezone: {exc}") from None
+    return name
 
 
 def _open(ctx: click.Context) -> sqlite_utils.Database:
@@ -103,3 +117,70 @@ def add_user(ctx: click.Context, name: str, role: str, password_stdin: bool) -> 
     finally:
         db.close()
     click.echo(f"{role} '{name}' saved in {ctx.obj['db']}", err=True)
+
+
+@hub.command()
+@click.option("--days", type=float, help="Keep this many days (setting workshop_retention_days).")
+@click.pass_context
+def purge(ctx: click.Context, days: float | None) -> None:
+    """Erase the first names, phones and e-mails of registrations to workshops that started
+    longer ago than the retention period (the hub also does it every hour).
+
+    \b
+    Example:
+        kiosk hub purge --days 90
+    """
+    from kiosk.hub.workshops import purge as erase
+
+    keep = float(config.get("workshop_retention_days") if days is None else days)
+    db = _open(ctx)
+    try:
+        with db.atomic():
+            erased = erase(db, keep)
+    finally:
+        db.close()
+    click.echo(f"{erased} registrations erased (workshops over {keep:g} days old)", err=True)
+
+
+@hub.command()
+@click.option("--from", "start", required=True, help="First day (YYYY-MM-DD), office time.")
+@click.option("--to", "end", required=True, help="Last day (YYYY-MM-DD), included.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True),
+              help="File to write (default: standard output).")
+@click.option("--db", "db_file", type=click.Path(exists=True, dir_okay=False),
+              help="Database file (default: the hub's).")
+@click.pass_context
+def export(ctx: click.Context, start: str, end: str, fmt: str, out: str | None,
+           db_file: str | None) -> None:
+    """Export anonymous events and help statistics for a region's analytics.
+
+    Visits are hashed with a salt made afresh for each export; no free text, no note and
+    no exact time leaves the office (see kiosk.hub.export).
+
+    \b
+    Example:
+        kiosk hub export --from 2026-11-01 --to 2026-11-30 --format csv --out nov.csv
+    """
+    from kiosk.hub.export import write
+    from kiosk.hub.times import office_tz, parse_period
+
+    tz = office_tz(_timezone(config.get("hub_timezone")))
+    try:
+        period = parse_period(start, end, tz)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if db_file is None and not Path(ctx.obj["db"]).exists():
+        raise click.UsageError(f"no hub database at {ctx.obj['db']} (use --db)")
+    ctx.obj["db"] = Path(db_file) if db_file else ctx.obj["db"]
+    db = _open(ctx)
+    try:
+        if out:
+            with open(out, "w", encoding="utf-8", newline="") as fh:
+                count = write(db, period, tz, fmt, fh)
+        else:
+            count = write(db, period, tz, fmt, sys.stdout)
+    finally:
+        db.close()
+    click.echo(f"{count} records exported", err=True)

@@ -59,6 +59,35 @@ MIGRATIONS: list[str] = [
         at TEXT NOT NULL
     );
     """,
+    # 2: flow drafts and versions, workshops and their registrations, indexes for statistics
+    """
+    CREATE TABLE flows (
+        id TEXT PRIMARY KEY, current INTEGER, draft TEXT, draft_source TEXT,
+        draft_warnings TEXT, draft_based_on INTEGER, draft_by TEXT, draft_at TEXT,
+        changed_by TEXT, changed_at TEXT
+    );
+    CREATE TABLE flow_versions (
+        flow_id TEXT NOT NULL, version INTEGER NOT NULL, flow TEXT NOT NULL, source TEXT,
+        published_by TEXT NOT NULL, published_at TEXT NOT NULL, note TEXT,
+        PRIMARY KEY (flow_id, version)
+    );
+    CREATE TABLE workshops (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, level TEXT NOT NULL,
+        start TEXT NOT NULL, start_utc TEXT NOT NULL, duration_minutes INTEGER NOT NULL,
+        capacity INTEGER NOT NULL, place TEXT, created_by TEXT NOT NULL, created_at TEXT NOT NULL
+    );
+    CREATE INDEX workshops_start ON workshops (start_utc);
+    CREATE TABLE registrations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        workshop_id INTEGER NOT NULL REFERENCES workshops (id),
+        first_name TEXT, phone TEXT, email TEXT, consent INTEGER NOT NULL, help_request_id TEXT,
+        registered_by TEXT NOT NULL, registered_at TEXT NOT NULL, attended INTEGER,
+        attendance_by TEXT, attendance_at TEXT, erased_at TEXT
+    );
+    CREATE INDEX registrations_workshop ON registrations (workshop_id);
+    CREATE INDEX events_flow_at ON events (flow_id, at);
+    CREATE INDEX help_requests_created ON help_requests (created_at)
+    """,
 ]
 
 

@@ -8,6 +8,7 @@ import asyncio
 import socket
 import threading
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -15,7 +16,10 @@ from kiosk.hub.app import create_app
 
 
 def bind(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    # IPPROTO_TCP, not 0: asyncio then sets TCP_NODELAY on every accepted connection (else
+    # Nagle holds the second segment of an answer until the client's delayed ACK, 40 ms)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM,
+                         socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(2048)
@@ -23,14 +27,15 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _config(db: Path, realert_after: float) -> uvicorn.Config:
-    return uvicorn.Config(create_app(db, realert_after), log_level="warning", lifespan="on",
-                          ws_ping_interval=20, ws_ping_timeout=20, timeout_graceful_shutdown=2)
+def _config(db: Path, realert_after: float, options: dict[str, Any]) -> uvicorn.Config:
+    return uvicorn.Config(create_app(db, realert_after, **options), log_level="warning",
+                          lifespan="on", ws_ping_interval=20, ws_ping_timeout=20,
+                          timeout_graceful_shutdown=2)
 
 
-def serve(db: Path, host: str, port: int, realert_after: float = 90.0) -> None:
-    """Serve until interrupted."""
-    server = uvicorn.Server(_config(db, realert_after))
+def serve(db: Path, host: str, port: int, realert_after: float = 90.0, **options: Any) -> None:
+    """Serve until interrupted; ``options`` go to :func:`~kiosk.hub.app.create_app`."""
+    server = uvicorn.Server(_config(db, realert_after, options))
     server.run(sockets=[bind(host, port)])
 
 
@@ -38,12 +43,12 @@ class HubServer:
     """A hub in a background thread: ``start()``, use ``url``, then ``stop()``."""
 
     def __init__(self, db: Path, host: str = "127.0.0.1", port: int = 0,
-                 realert_after: float = 90.0) -> None:
+                 realert_after: float = 90.0, **options: Any) -> None:
         self.db = Path(db)
         self.sock = bind(host, port)
         self.host = host
         self.port: int = self.sock.getsockname()[1]
-        self.server = uvicorn.Server(_config(self.db, realert_after))
+        self.server = uvicorn.Server(_config(self.db, realert_after, options))
         self.thread = threading.Thread(target=self._run, name=f"hub-{self.port}")
 
     @property

@@ -73,15 +73,18 @@ class Store:
         self.readers.close()
 
     # -- stream --------------------------------------------------------------------
-    def _emit(self, db: sqlite_utils.Database, kind: str, request: dict[str, Any]) -> int:
+    def emit(self, db: sqlite_utils.Database, kind: str, payload: dict[str, Any]) -> int:
+        """Log a stream entry in the current transaction; consoles hear of it once the
+        operation has run. The payload goes under ``request`` (help.*, kiosk.*) or
+        ``flow`` (flow.*), see :func:`message`."""
         at = now_iso()
         cursor = db.execute("INSERT INTO stream (type, payload, at) VALUES (?, ?, ?)",
-                            [kind, json.dumps(request), at])
+                            [kind, json.dumps(payload), at])
         seq = int(cursor.lastrowid or 0)
-        self._pending.append({"seq": seq, "type": kind, "request": request})
+        self._pending.append(message(seq, kind, payload))
         return seq
 
-    def _run(self, op: Callable[[sqlite_utils.Database], T]) -> Future[T]:
+    def run(self, op: Callable[[sqlite_utils.Database], T]) -> Future[T]:
         """Queue ``op`` for the writer; the future resolves once it is committed. Its
         stream entries vanish with it if it fails."""
         def guarded(db: sqlite_utils.Database) -> T:
@@ -97,7 +100,7 @@ class Store:
 
     def stream_since(self, seq: int, limit: int = 10_000) -> list[StreamEntry]:
         db = self.readers.get()
-        return [{"seq": r["seq"], "type": r["type"], "request": json.loads(r["payload"])}
+        return [message(r["seq"], r["type"], json.loads(r["payload"]))
                 for r in db.query("SELECT * FROM stream WHERE seq > ? ORDER BY seq LIMIT ?",
                                   [seq, limit])]
 
@@ -117,10 +120,10 @@ class Store:
             row = {**data, "status": "queued", "created_at": now, "updated_at": now}
             db.table("help_requests").insert(row)
             request = _row(db, data["id"])
-            self._emit(db, "help.created", request)
+            self.emit(db, "help.created", request)
             return Change(request, created=True)
 
-        return self._run(op)
+        return self.run(op)
 
     def transition(self, request_id: str, action: str, who: str, role: str,
                    outcome: str | None = None, note: str | None = None) -> Future[Change]:
@@ -133,10 +136,10 @@ class Store:
             changes["updated_at"] = now_iso()
             db.table("help_requests").update(request_id, changes)
             request = _row(db, request_id)
-            self._emit(db, f"help.{_PAST[action]}", request)
+            self.emit(db, f"help.{_PAST[action]}", request)
             return Change(request)
 
-        return self._run(op)
+        return self.run(op)
 
     def realert(self, older_than_s: float) -> Future[list[dict[str, Any]]]:
         """Mark queued requests waiting longer than ``older_than_s`` as re-alerted."""
@@ -150,11 +153,11 @@ class Store:
                     " AND created_at < ?", [limit])):
                 db.table("help_requests").update(row["id"], {"realerted_at": now_iso()})
                 request = _row(db, row["id"])
-                self._emit(db, "help.realerted", request)
+                self.emit(db, "help.realerted", request)
                 out.append(request)
             return out
 
-        return self._run(op)
+        return self.run(op)
 
     def get_help(self, request_id: str) -> dict[str, Any]:
         """One request; a queued one also says its ``position`` in the queue (1 = next)."""
@@ -202,7 +205,7 @@ class Store:
                  for e in events])
             return int(db.execute("SELECT total_changes()").fetchone()[0] - before)
 
-        return self._run(op)
+        return self.run(op)
 
     def count(self, table: str) -> int:
         assert table in ("events", "help_requests")
@@ -213,13 +216,19 @@ class Store:
             db.table("kiosks").update(kiosk, {"last_heartbeat": now_iso(),
                                               "info": json.dumps(info)})
             entry = _kiosk(next(db.query("SELECT * FROM kiosks WHERE name = ?", [kiosk])))
-            self._emit(db, "kiosk.heartbeat", entry)
+            self.emit(db, "kiosk.heartbeat", entry)
             return entry
 
-        return self._run(op)
+        return self.run(op)
 
     def kiosks(self) -> list[dict[str, Any]]:
         return [_kiosk(r) for r in self.readers.get().query("SELECT * FROM kiosks ORDER BY name")]
+
+
+def message(seq: int, kind: str, payload: dict[str, Any]) -> StreamEntry:
+    """A stream message: ``{"seq", "type", "request"}``, or ``{"seq", "type", "flow"}``
+    for ``flow.*`` types."""
+    return {"seq": seq, "type": kind, ("flow" if kind.startswith("flow.") else "request"): payload}
 
 
 _PAST = {"claim": "claimed", "release": "released", "resolve": "resolved", "cancel": "cancelled"}

@@ -4,7 +4,8 @@ The writer thread hands committed entries (in ``seq`` order) to :meth:`publish_t
 each connection has its own queue and sender. A reconnecting client passes ``since`` and
 first gets the entries it missed, read back from the database, then live ones, with no
 gap and no duplicate (live entries at or below the last replayed ``seq`` are skipped).
-A kiosk only sees its own help requests.
+A kiosk only sees its own help requests and heartbeats, and every ``flow.*`` message (so it
+can download a newly published version).
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ async def _drain(ws: WebSocket) -> None:
 
 
 def _visible(entry: Entry, who: Principal) -> bool:
-    if who.role != "kiosk":
+    if who.role != "kiosk" or "flow" in entry:
         return True
     request = entry.get("request") or {}
     return bool(request.get("kiosk_id") == who.name or request.get("name") == who.name)

@@ -1,0 +1,51 @@
+"""What the hub's route modules share: the store and its parts, the guard, the office's
+time zone, and small helpers for query parameters and CSV answers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from fastapi import Request, Response
+
+from kiosk.hub import api
+from kiosk.hub.accounts import Accounts
+from kiosk.hub.flows import Flows
+from kiosk.hub.guard import Guard
+from kiosk.hub.store import Store
+from kiosk.hub.times import Period, parse_period
+from kiosk.hub.workshops import Workshops
+
+PREFIX = "/api/v1"
+CSV_RESPONSE: dict[int | str, dict[str, object]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+          "description": "JSON, or CSV when asked with `Accept: text/csv`"}}
+
+
+@dataclass
+class Context:
+    store: Store
+    guard: Guard
+    flows: Flows
+    workshops: Workshops
+    accounts: Accounts
+    tz: tzinfo
+    retention_days: float
+
+    def period(self, start: str | None, end: str | None) -> Period:
+        """``from`` / ``to`` of a query, or 422 with the reason."""
+        try:
+            return parse_period(start, end, self.tz)
+        except ValueError as exc:
+            raise api.unprocessable(str(exc), "query") from None
+
+
+def wants_csv(request: Request) -> bool:
+    return "text/csv" in request.headers.get("accept", "").lower()
+
+
+def csv_response(text: str, name: str) -> Response:
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+    return Response(text, media_type="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{safe}.csv"'})

@@ -1,0 +1,113 @@
+"""Anonymous exports for a region's analytics: kiosk events and help statistics, as CSV
+or JSON lines.
+
+Events keep what says how the kiosks are used and nothing that could point at a person:
+``type, flow_id, step_id, kiosk, day, hour, language`` (the office's day and hour, not the
+instant), ``session`` (a hash of the visit id salted afresh for each export, so visits
+can be counted within one export but not matched across exports or with the hub), and
+only these fields of an event's data, each when it has the expected form: ``choice``
+(a number), ``value`` (good, neutral, bad), ``level`` (a workshop level), ``reason`` (a
+short code such as ``inactivity``). Any other data (what a voice command heard, notes,
+ids) is dropped. Help statistics are counts per day, flow, step, kind, status and
+outcome, with the median wait to claim; never a note, an id or who helped.
+
+Every record has ``record``: ``event`` or ``help``. In CSV both kinds share one header
+(:data:`COLUMNS`), cells that do not apply left empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import secrets
+from collections.abc import Iterator
+from datetime import tzinfo
+from typing import Any, TextIO
+
+import sqlite_utils
+
+from kiosk.hub.funnel import FEEDBACK, local_day_hour
+from kiosk.hub.stats import help_rows
+from kiosk.hub.times import Period
+from kiosk.hub.workshops import LEVELS
+
+EVENT_COLUMNS = ("day", "hour", "kiosk", "session", "type", "flow_id", "step_id", "language",
+                 "choice", "value", "level", "reason")
+HELP_COLUMNS = ("day", "flow_id", "step_id", "kind", "status", "outcome", "calls", "answered",
+                "median_wait_seconds")
+COLUMNS = ("record", *EVENT_COLUMNS, *(c for c in HELP_COLUMNS if c not in EVENT_COLUMNS))
+_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_LANG = re.compile(r"^[a-z]{2,3}$")
+
+
+def _kept(data: dict[str, Any]) -> dict[str, Any]:
+    """The few data fields that are safe to export (see the module docstring)."""
+    out: dict[str, Any] = {}
+    choice = data.get("index", data.get("choice"))
+    if isinstance(choice, int) and not isinstance(choice, bool):
+        out["choice"] = choice
+    if data.get("value") in FEEDBACK:
+        out["value"] = data["value"]
+    if data.get("level") in LEVELS:
+        out["level"] = data["level"]
+    if isinstance(data.get("reason"), str) and _CODE.match(data["reason"]):
+        out["reason"] = data["reason"]
+    return out
+
+
+def _language(kind: str, data: dict[str, Any]) -> str | None:
+    """The language an event sets for the rest of its visit, if any."""
+    value = data.get("to") if kind == "language" else data.get("language")
+    return value if isinstance(value, str) and _LANG.match(value) else None
+
+
+def events(db: sqlite_utils.Database, period: Period, tz: tzinfo,
+           salt: bytes | None = None) -> Iterator[dict[str, Any]]:
+    """The events of ``period``, anonymous, visit by visit."""
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    where, args = period.sql("at")
+    visit: tuple[str, str] | None = None
+    language: str | None = None
+    session = ""
+    for e in db.query("SELECT kiosk_id, session_id, type, flow_id, step_id, at, data FROM events "
+                      f"WHERE {where} ORDER BY kiosk_id, session_id, at, rowid", args):
+        key = (e["kiosk_id"], e["session_id"] or "")
+        if key != visit:
+            visit, language = key, None
+            session = hashlib.sha256(salt + "\x00".join(key).encode()).hexdigest()[:16] \
+                if e["session_id"] else ""
+        try:
+            data = json.loads(e["data"] or "{}")
+        except ValueError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        language = _language(e["type"], data) or language
+        day, hour = local_day_hour(e["at"], tz)
+        yield {"record": "event", "day": day, "hour": hour, "kiosk": e["kiosk_id"],
+               "session": session, "type": e["type"], "flow_id": e["flow_id"],
+               "step_id": e["step_id"], "language": language, **_kept(data)}
+
+
+def records(db: sqlite_utils.Database, period: Period, tz: tzinfo) -> Iterator[dict[str, Any]]:
+    """Every record of an export: events, then help statistics."""
+    yield from events(db, period, tz)
+    for row in help_rows(db, period, None, tz):
+        yield {"record": "help", **row}
+
+
+def write(db: sqlite_utils.Database, period: Period, tz: tzinfo, fmt: str, out: TextIO) -> int:
+    """Write an export as ``csv`` or ``jsonl``; returns the number of records."""
+    count = 0
+    table = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+    if fmt == "csv":
+        table.writeheader()
+    for record in records(db, period, tz):
+        if fmt == "csv":
+            table.writerow({k: "" if record.get(k) is None else record[k] for k in COLUMNS})
+        else:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
