@@ -139,8 +139,11 @@ class FlowSession:
             self.language = language
 
     def abandon(self, reason: str) -> None:
-        """The customer left (reset, home, inactivity) before an end."""
-        if not self.finished:
+        """The customer left (reset, home, inactivity). On an end step that is the end
+        of the flow (``flow.end``), not an abandon: they got there."""
+        if not self.finished and self.current.end:
+            self._finish(Outcome("end", self.current_id))
+        elif not self.finished:
             self._leave()
             self.outcome = Outcome("menu", self.current_id)
             self._emit("flow.abandon", {"reason": reason})

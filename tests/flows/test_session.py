@@ -93,3 +93,22 @@ def test_abandon_records_the_reason(flow: Any) -> None:
     s.abandon("inactivity")
     assert kinds[-1] == "flow.abandon"
     assert s.outcome == Outcome("menu", "first")
+
+
+def test_leaving_from_an_end_step_ends_the_flow() -> None:
+    """Feedback on the last screen then home: the flow ended, it was not abandoned."""
+    from kiosk import paths
+    from kiosk.flows.library import FlowLibrary
+    from kiosk.flows.session import FlowSession
+
+    library = FlowLibrary([paths.builtin_flows_dir()])
+    library.load()
+    flow = library.get("buy-stamps")
+    seen: list[str] = []
+    session = FlowSession(flow, "fr", on_event=lambda kind, *_: seen.append(kind))
+    session.jump(next(s.id for s in flow.steps if s.end))
+    session.abandon("home")
+    assert seen[-1] == "flow.end"
+    assert "flow.abandon" not in seen
+    assert session.outcome is not None
+    assert session.outcome.kind == "end"
