@@ -34,6 +34,12 @@ def builtin_flows_dir() -> Path:
     return PACKAGE_DIR / "flows" / "builtin"
 
 
+def hub_flows_dir() -> Path:
+    """The flows the office hub published, as this kiosk runs them (after a restart and
+    offline too); they override the built-in ones with the same id."""
+    return data_dir() / "hub-flows"
+
+
 def i18n_dir() -> Path:
     """The UI string catalogs, one YAML file per language."""
     return PACKAGE_DIR / "i18n"

@@ -19,6 +19,7 @@ def flow_folders(settings: dict[str, Any]) -> list[Path]:
     folders = [paths.builtin_flows_dir()]
     if settings.get("flows_dir"):
         folders.append(Path(settings["flows_dir"]))
+    folders.append(paths.hub_flows_dir())  # what the hub published wins
     return folders
 
 

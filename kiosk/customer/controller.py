@@ -45,6 +45,7 @@ class KioskController(QObject):
     helpStatusChanged = Signal()  # the hub said something new about the call
     voiceAdjustRequested = Signal(str, int)  # "volume" or "rate", and a step (-1 or +1)
     voiceChanged = Signal()  # speech or voice commands became (un)available
+    flowsChanged = Signal()  # the library was reloaded (new versions from the hub)
     resetDone = Signal()
 
     def __init__(self, library: FlowLibrary, kiosk_id: str = "kiosk-1",

@@ -6,7 +6,7 @@ screen sends the customer to the counter.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -14,6 +14,9 @@ from kiosk import paths
 from kiosk.client.link import HubLink
 from kiosk.client.outbox import Outbox
 from kiosk.customer.controller import KioskController
+
+if TYPE_CHECKING:
+    from kiosk.customer.flowupdates import FlowUpdates
 
 
 class KioskNetwork(QObject):
@@ -31,15 +34,30 @@ class KioskNetwork(QObject):
         self.flush = QTimer(self)
         self.flush.setInterval(flush_ms)
         self.flush.timeout.connect(self.send_events)
+        self.updates: FlowUpdates | None = None
+
+    def follow_flows(self, updates: FlowUpdates) -> None:
+        """Download what the hub publishes; run it from the next customer on."""
+        self.updates = updates
+        updates.applied.connect(self._flows_applied)
+
+    def _flows_applied(self, versions: dict[str, int]) -> None:
+        self.link.heartbeat_info["flows"] = versions
+        self.link.send_heartbeat()  # the fleet view shows the new version at once
 
     def start(self) -> None:
         self.link.start()
         self.flush.start()
+        if self.updates is not None:
+            self.updates.sync.start()
+            self.updates.apply_if_idle()
 
     def stop(self) -> None:
         self.send_events()
         self.flush.stop()
         self.link.stop()
+        if self.updates is not None:
+            self.updates.sync.stop()
 
     def send_events(self) -> None:
         events = self.ctrl.events.drain()
@@ -70,5 +88,12 @@ def connect_to_hub(ctrl: KioskController, settings: dict[str, Any]) -> KioskNetw
     link.heartbeat_info = {"flows": {f.id: 1 for f in ctrl.flows()}, "voice": ctrl.voice_state[:64],
                            "version": __version__}
     network = KioskNetwork(ctrl, link)
+    from kiosk.client.flowsync import FlowSync
+    from kiosk.customer.flowupdates import FlowUpdates, running_versions
+
+    sync = FlowSync(str(settings["hub_url"]), str(settings["hub_token"]),
+                    paths.data_dir() / "hub-flows-incoming", network)
+    network.follow_flows(FlowUpdates(ctrl, sync))
+    link.heartbeat_info["flows"] = running_versions(ctrl)
     network.start()
     return network

@@ -83,6 +83,7 @@ class KioskWindow(QWidget):
         ctrl.helpStatusChanged.connect(self._help_status)
         ctrl.resetDone.connect(self._after_reset)
         ctrl.voiceChanged.connect(self.bottom.render)
+        ctrl.flowsChanged.connect(self._flows_changed)
         self.restyle()
 
     def _install_guard(self) -> None:
@@ -185,6 +186,10 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(screen)
         self.top.render()
         self.bottom.render()
+
+    def _flows_changed(self) -> None:
+        if self.ctrl.screen == "home":
+            self.render()
 
     def pick_language(self) -> None:
         self.languages.open()

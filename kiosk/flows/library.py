@@ -43,6 +43,7 @@ class FlowLibrary:
         self.cache_file = cache_file
         self.flows: dict[str, Flow] = {}
         self.problems: list[Issue] = []
+        self.sources: dict[str, Path] = {}  # flow id -> the file it was loaded from
         self._entries: dict[str, Any] = {}
 
     def ordered(self) -> list[Flow]:
@@ -63,13 +64,16 @@ class FlowLibrary:
         fresh: dict[str, Any] = {}
         problems: list[Issue] = []
         flows: dict[str, Flow] = {}
+        sources: dict[str, Path] = {}
         for path in flow_files(self.folders):
             entry = self._load_one(path, cache.get(str(path)), problems)
             if entry is not None:
                 fresh[str(path)] = entry
                 flow = Flow.from_dict(entry["flow"])
                 flows[flow.id] = flow
-        self.flows, self.problems = flows, problems  # swapped at once: readers never see half
+                sources[flow.id] = path
+        # swapped at once: readers never see half
+        self.flows, self.problems, self.sources = flows, problems, sources
         self._entries = fresh
         if self.cache_file is not None and fresh != cache:
             self._write_cache(fresh)
