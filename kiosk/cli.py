@@ -20,6 +20,7 @@ COMMANDS = {
     "flows": "kiosk.flows.cli:flows",
     "hub": "kiosk.hub.cli:hub",
     "mediator": "kiosk.mediator.cli:mediator",
+    "manager": "kiosk.manager.cli:manager",
     "voice": "kiosk.voice.cli:voice",
     "doctor": "kiosk.doctor:doctor",
 }

@@ -19,6 +19,8 @@ from kiosk import config, paths
 DEMO_KIOSK = "demo-kiosk"
 DEMO_USER = "aicha"
 DEMO_PASSWORD = "demo-mediatrice"
+DEMO_MANAGER = "manon"
+DEMO_MANAGER_PASSWORD = "demo-responsable"
 
 
 @dataclass
@@ -28,7 +30,8 @@ class DemoHub:
 
 
 def start_hub(folder: Path) -> DemoHub:
-    """The embedded hub, with a demo kiosk and a demo mediator made on first run."""
+    """The embedded hub, with a demo kiosk, a demo mediator and a demo manager made on
+    first run."""
     from kiosk.hub import auth
     from kiosk.hub.db import connect, migrate
     from kiosk.hub.server import HubServer
@@ -42,6 +45,9 @@ def start_hub(folder: Path) -> DemoHub:
         with db.atomic():
             token_file.write_text(auth.add_kiosk(db, DEMO_KIOSK), encoding="utf-8")
             auth.add_user(db, DEMO_USER, "mediator", DEMO_PASSWORD)
+    if not db.execute("SELECT 1 FROM users WHERE name = ?", [DEMO_MANAGER]).fetchone():
+        with db.atomic():
+            auth.add_user(db, DEMO_MANAGER, "manager", DEMO_MANAGER_PASSWORD)
     db.close()
     port = 8765 if _free(8765) else 0
     server = HubServer(db_path, port=port, realert_after=90.0).start()

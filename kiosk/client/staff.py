@@ -28,8 +28,9 @@ class StaffClient(QObject):
     actionFailed = Signal(object, str)  # HTTP status (None: unreachable), the hub's words
 
     def __init__(self, hub_url: str, parent: QObject | None = None,
-                 reconnect_ms: int = 2000) -> None:
+                 reconnect_ms: int = 2000, follow: bool = True) -> None:
         super().__init__(parent)
+        self.follow = follow  # read and follow the help calls after logging in
         self.base = hub_url.rstrip("/") + "/api/v1"
         self.token = ""
         self.user = ""
@@ -50,14 +51,33 @@ class StaffClient(QObject):
 
     # -- HTTP --------------------------------------------------------------------------
     def _send(self, method: str, path: str, body: Any, done: Done) -> None:
+        self.call(method, path, body, done)
+
+    def call(self, method: str, path: str, body: Any = None, done: Done | None = None, *,
+             accept: str = "application/json", content_type: str = "application/json",
+             raw: bytes | None = None) -> None:
+        """One request to the hub: ``done(status, payload)`` gets the JSON answer (or the
+        text, for CSV and YAML; or the error's words when the hub is unreachable, with
+        status None). ``raw`` sends bytes as they are (e.g. YAML)."""
         req = QNetworkRequest(QUrl(self.base + path))
-        req.setHeader(QNetworkRequest.KnownHeaders.ContentTypeHeader, "application/json")
-        req.setTransferTimeout(8000)
+        req.setHeader(QNetworkRequest.KnownHeaders.ContentTypeHeader, content_type)
+        req.setRawHeader(b"Accept", accept.encode())
+        req.setTransferTimeout(15000)
         if self.token:
             req.setRawHeader(b"Authorization", f"Bearer {self.token}".encode())
-        data = QByteArray(json.dumps(body).encode()) if body is not None else QByteArray()
-        reply = self.nam.get(req) if method == "GET" else self.nam.post(req, data)
-        self._handlers[reply] = done
+        if raw is not None:
+            data = QByteArray(raw)
+        else:
+            data = QByteArray(json.dumps(body).encode()) if body is not None else QByteArray()
+        if method == "GET":
+            reply = self.nam.get(req)
+        elif method == "PUT":
+            reply = self.nam.put(req, data)
+        elif method == "DELETE":
+            reply = self.nam.deleteResource(req)
+        else:
+            reply = self.nam.post(req, data)
+        self._handlers[reply] = done or (lambda _status, _payload: None)
 
     def _finished(self, reply: QNetworkReply) -> None:
         done = self._handlers.pop(reply, None)
@@ -67,11 +87,16 @@ class StaffClient(QObject):
         value = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
         status = int(value) if value else None
         raw = bytes(reply.readAll().data()) if reply.isOpen() else b""
+        kind = bytes(reply.rawHeader("Content-Type").data()).decode("latin-1")
         reply.deleteLater()
-        try:
-            payload = json.loads(raw) if raw else None
-        except ValueError:
-            payload = None
+        payload: Any
+        if "json" in kind or not kind:
+            try:
+                payload = json.loads(raw) if raw else None
+            except ValueError:
+                payload = raw.decode("utf-8", "replace")
+        else:
+            payload = raw.decode("utf-8", "replace")
         if status is None:
             payload = reply.errorString()
         done(status, payload)
@@ -81,9 +106,10 @@ class StaffClient(QObject):
             if status == 200 and isinstance(payload, dict):
                 self.token, self.user = payload["token"], username
                 self.loggedIn.emit(username, payload["role"])
-                self.sync()
+                if self.follow:
+                    self.sync()
             else:
-                self.loginFailed.emit(status, _detail(status, payload))
+                self.loginFailed.emit(status, detail(status, payload))
 
         self._send("POST", "/auth/login", {"username": username, "password": password}, done)
 
@@ -103,7 +129,7 @@ class StaffClient(QObject):
     def _act(self, request_id: str, action: str, body: Any = None) -> None:
         def done(status: int | None, payload: Any) -> None:
             if status != 200:
-                self.actionFailed.emit(status, _detail(status, payload))
+                self.actionFailed.emit(status, detail(status, payload))
 
         self._send("POST", f"/help-requests/{request_id}/{action}", body, done)
 
@@ -152,7 +178,7 @@ class StaffClient(QObject):
             reply.abort()
 
 
-def _detail(status: int | None, payload: Any) -> str:
+def detail(status: int | None, payload: Any) -> str:
     if status is None:
         return f"hub unreachable: {payload}"
     if isinstance(payload, dict) and "detail" in payload:

@@ -1,1 +1,1 @@
-"""The manager app. Built by the manager issue."""
+"""The manager app: flows (edit, preview, publish), dashboard, kiosks, workshops, accounts."""
