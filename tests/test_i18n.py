@@ -54,3 +54,19 @@ def test_mediator_console_catalogs_match() -> None:
     en = i18n.Catalog("en", "mediator")
     assert fr.keys() == en.keys()
     assert en.t("queue.waiting", minutes=2, seconds=5) == "waiting for 2 min 05 s"
+
+
+def _domains() -> list[str]:
+    """Every app catalog folder (mediator, manager, manager/editor, ...)."""
+    return sorted(str(p.parent.relative_to(i18n.HERE)) for p in i18n.HERE.rglob("*/fr.yaml"))
+
+
+@pytest.mark.parametrize("domain", _domains())
+def test_app_catalogs_have_the_same_keys_in_every_language(domain: str) -> None:
+    folder = i18n.HERE / domain
+    reference = i18n.flatten(yaml.safe_load((folder / "fr.yaml").read_text(encoding="utf-8")))
+    assert not [k for k in reference if {"True", "False", "None"} & set(k.split("."))]
+    for other in sorted(folder.glob("*.yaml")):
+        data = i18n.flatten(yaml.safe_load(other.read_text(encoding="utf-8")))
+        assert set(data) == set(reference), (domain, other.name,
+                                             sorted(set(data) ^ set(reference)))
