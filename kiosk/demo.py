@@ -27,6 +27,7 @@ DEMO_MANAGER_PASSWORD = "demo-responsable"
 class DemoHub:
     server: Any  # kiosk.hub.server.HubServer
     kiosk_token: str
+    fresh: bool = False  # made just now (no data yet)
 
 
 def start_hub(folder: Path) -> DemoHub:
@@ -41,7 +42,8 @@ def start_hub(folder: Path) -> DemoHub:
     token_file = folder / "kiosk.token"
     db = connect(db_path)
     migrate(db)
-    if not token_file.exists():
+    fresh = not token_file.exists()
+    if fresh:
         with db.atomic():
             token_file.write_text(auth.add_kiosk(db, DEMO_KIOSK), encoding="utf-8")
             auth.add_user(db, DEMO_USER, "mediator", DEMO_PASSWORD)
@@ -51,7 +53,17 @@ def start_hub(folder: Path) -> DemoHub:
     db.close()
     port = 8765 if _free(8765) else 0
     server = HubServer(db_path, port=port, realert_after=90.0).start()
-    return DemoHub(server, token_file.read_text(encoding="utf-8").strip())
+    return DemoHub(server, token_file.read_text(encoding="utf-8").strip(), fresh)
+
+
+def seed_demo(hub: DemoHub, echo: Callable[[str], None]) -> None:
+    """Three weeks of made-up visits, help calls and workshop referrals, so that the
+    manager's dashboard has something to show (once, in a new demo database)."""
+    from kiosk.demo_data import login, seed
+
+    counts = seed(hub.server.url, hub.kiosk_token, DEMO_KIOSK,
+                  login(hub.server.url, DEMO_USER, DEMO_PASSWORD))
+    echo(f"demo data: {counts['visits']} visits, {counts['help_calls']} help calls")
 
 
 def _free(port: int) -> bool:
@@ -82,7 +94,7 @@ def quit_on_close(app: Any) -> Any:
     return Filter(app)
 
 
-def run_windowed(echo: Callable[[str], None]) -> int:
+def run_windowed(echo: Callable[[str], None], with_manager: bool = False) -> int:
     from PySide6.QtCore import QTimer
 
     from kiosk.customer.app import build, screen_size
@@ -94,6 +106,9 @@ def run_windowed(echo: Callable[[str], None]) -> int:
     hub = start_hub(paths.data_dir() / "demo")
     echo(f"hub: {hub.server.url}  (database {hub.server.db})")
     echo(f"mediator: {DEMO_USER} / {DEMO_PASSWORD}")
+    echo(f"manager: {DEMO_MANAGER} / {DEMO_MANAGER_PASSWORD}  (kiosk manager --hub {hub.server.url})")
+    if hub.fresh:
+        seed_demo(hub, echo)
     settings = kiosk_settings(hub)
     ctrl, kiosk = build(settings, lockdown=False)
     network = connect_to_hub(ctrl, settings)
@@ -114,19 +129,37 @@ def run_windowed(echo: Callable[[str], None]) -> int:
     console.user.setText(DEMO_USER)
     console.password.setText(DEMO_PASSWORD)
     console.log_in()
+    manager = open_manager(hub, area) if with_manager else None
 
     def stop() -> None:
         if network is not None:
             network.stop()
+        if manager is not None:
+            manager.shutdown()
         console.shutdown()
         kiosk.shutdown()
         hub.server.stop()
 
     closing = quit_on_close(app)
-    kiosk.installEventFilter(closing)
-    console.installEventFilter(closing)
+    for window in (kiosk, console, manager):
+        if window is not None:
+            window.installEventFilter(closing)
     app.aboutToQuit.connect(stop)
     return app.exec()
+
+
+def open_manager(hub: DemoHub, area: Any) -> Any:
+    """The manager app, logged in as the demo manager, over the other windows."""
+    from kiosk.manager.app import ManagerWindow
+
+    manager = ManagerWindow(hub.server.url)
+    manager.setGeometry(area.x() + 60, area.y() + 60, min(1600, area.width() - 120),
+                        min(1000, area.height() - 120))
+    manager.show()
+    manager.user.setText(DEMO_MANAGER)
+    manager.password.setText(DEMO_MANAGER_PASSWORD)
+    manager.log_in()
+    return manager
 
 
 def run_headless(out: Path, echo: Callable[[str], None]) -> list[Path]:
@@ -141,8 +174,11 @@ def run_headless(out: Path, echo: Callable[[str], None]) -> list[Path]:
               "console, with every screen saved as a PNG.")
 @click.option("--out", "out", default="demo-out", show_default=True,
               type=click.Path(file_okay=False), help="Folder for --headless screenshots.")
-def demo_command(headless: bool, out: str) -> None:
-    """Try everything on one machine: an embedded hub, a kiosk and a mediator console.
+@click.option("--manager", "with_manager", is_flag=True,
+              help="Open the manager app too (dashboard, flow editor, workshops).")
+def demo_command(headless: bool, out: str, with_manager: bool) -> None:
+    """Try everything on one machine: an embedded hub, a kiosk and a mediator console
+    (and the manager app with --manager); a new demo hub gets three weeks of made-up data.
 
     On a machine with no screen it says so and runs the headless demo instead.
 
@@ -163,4 +199,4 @@ def demo_command(headless: bool, out: str) -> None:
         return
     from kiosk.demo import run_windowed
 
-    sys.exit(run_windowed(click.echo))
+    sys.exit(run_windowed(click.echo, with_manager))
