@@ -34,6 +34,7 @@ def main() -> int:
     files += help_status_shots()
     files += voice_shots()
     files += console_shots()
+    files += manager_shots()
     print(f"{len(files)} screenshots in {OUT}")
     return 0
 
@@ -153,6 +154,20 @@ def console_shots() -> list[Path]:
         out.append(path)
         console.shutdown()
     hub.server.stop()
+    return out
+
+
+def manager_shots() -> list[Path]:
+    """The manager app's pages (each tools/shots_*.py module makes its own)."""
+    import importlib
+
+    out: list[Path] = []
+    for name in ("shots_dashboard", "shots_editor", "shots_office"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        out += module.shots(OUT)
     return out
 
 
