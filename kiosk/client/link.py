@@ -13,6 +13,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QTimer, QUrl, Signal
@@ -77,7 +78,8 @@ class HubLink(QObject):
                 "language": context.get("language") or "fr",
                 "kind": context.get("kind") or "help", "flow_id": context.get("flow_id"),
                 "step_id": context.get("step_id"), "level": context.get("level"),
-                "seconds_on_step": context.get("seconds_on_step")}
+                "seconds_on_step": context.get("seconds_on_step"),
+                "at": datetime.now(UTC).isoformat(timespec="milliseconds")}
         self.outbox.put(request_id, "help", "POST", "/help-requests", body)
         self.help_id = request_id
         self.help = {**body, "status": "sending"}

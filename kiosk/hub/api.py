@@ -13,7 +13,15 @@ from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from fastapi import HTTPException, Request
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 MAX_BODY = 1024 * 1024
 M = TypeVar("M")
@@ -39,6 +47,10 @@ class HelpCreate(_Body):
     kind: Literal["help", "workshop"] = "help"
     level: Literal["initiation", "perfectionnement", "outils-budgetaires"] | None = None
     seconds_on_step: float | None = Field(default=None, ge=0, le=86_400)
+    at: AwareDatetime | None = Field(
+        default=None, description="When the customer asked (the kiosk's clock); a call that "
+        "waited in an offline kiosk's outbox keeps its real waiting time. Ignored when more "
+        "than a day old or in the future.")
 
     _check_id = field_validator("id")(_uuid)
 

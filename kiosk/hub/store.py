@@ -117,7 +117,9 @@ class Store:
                     raise Conflict("this id belongs to another kiosk's request")
                 return Change(existing[0], created=False)
             now = now_iso()
-            row = {**data, "status": "queued", "created_at": now, "updated_at": now}
+            fields = {k: v for k, v in data.items() if k != "at"}
+            row = {**fields, "status": "queued", "created_at": asked_at(data.get("at"), now),
+                   "updated_at": now}
             db.table("help_requests").insert(row)
             request = _row(db, data["id"])
             self.emit(db, "help.created", request)
@@ -229,6 +231,19 @@ def message(seq: int, kind: str, payload: dict[str, Any]) -> StreamEntry:
     """A stream message: ``{"seq", "type", "request"}``, or ``{"seq", "type", "flow"}``
     for ``flow.*`` types."""
     return {"seq": seq, "type": kind, ("flow" if kind.startswith("flow.") else "request"): payload}
+
+
+def asked_at(at: Any, now: str) -> str:
+    """When the customer asked: the kiosk's time, if it is within the last day and not in
+    the future (a clock far off is not believed), else the hub's."""
+    from datetime import UTC, datetime, timedelta
+
+    if not isinstance(at, datetime):
+        return now
+    hub_now = datetime.fromisoformat(now)
+    if hub_now - timedelta(days=1) <= at <= hub_now:
+        return at.astimezone(UTC).isoformat(timespec="milliseconds")
+    return now
 
 
 _PAST = {"claim": "claimed", "release": "released", "resolve": "resolved", "cancel": "cancelled"}

@@ -146,3 +146,25 @@ def test_a_queued_request_knows_its_position(hub: Hub) -> None:
         a.post(f"/help-requests/{first['id']}/claim")
         assert k.get(f"/help-requests/{second['id']}").json()["position"] == 1
         assert "position" not in k.get(f"/help-requests/{first['id']}").json()
+
+
+def test_a_call_keeps_the_time_the_customer_asked(hub: Hub) -> None:
+    """A call that waited in an offline kiosk's outbox keeps its real age; a kiosk clock
+    far off (or in the future) is not believed."""
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    cases = [(now - timedelta(minutes=7), True), (now - timedelta(days=3), False),
+             (now + timedelta(hours=2), False)]
+    with hub.client("k1") as k:
+        for at, believed in cases:
+            rid = str(uuid.uuid4())
+            r = k.post("/help-requests", json={"id": rid, "kiosk_id": "k1", "language": "fr",
+                                               "at": at.isoformat()})
+            assert r.status_code == 201, r.text
+            created = datetime.fromisoformat(r.json()["created_at"])
+            assert (abs(created - at) < timedelta(seconds=1)) is believed
+        bad = k.post("/help-requests", json={"id": str(uuid.uuid4()), "kiosk_id": "k1",
+                                             "language": "fr", "at": "2026-11-23T10:00:00"})
+        assert bad.status_code == 422  # a time without its offset is ambiguous
