@@ -21,6 +21,7 @@ class RequestCard(QFrame):
     claimRequested = Signal(str)
     releaseRequested = Signal(str)
     resolveRequested = Signal(str, str, str)  # id, outcome, note
+    workshopRequested = Signal(str)  # id: sign the customer up for a workshop
 
     def __init__(self, request: dict[str, Any], me: str, strings: Catalog,
                  library: FlowLibrary) -> None:
@@ -51,6 +52,8 @@ class RequestCard(QFrame):
                                     lambda: self.releaseRequested.emit(self.request["id"]),
                                     actions)
         self.finish = self._button(t("queue.resolve"), "choice", self._open_outcomes, actions)
+        self.register = self._button(t("queue.register"), "choice", lambda: self.workshopRequested.emit(
+            self.request["id"]), actions)
         box.addLayout(actions)
         self.outcomes = QWidget()
         grid = QGridLayout(self.outcomes)
@@ -77,10 +80,12 @@ class RequestCard(QFrame):
     def update_request(self, request: dict[str, Any]) -> None:
         self.request = request
         t = self.strings.t
-        kind = (t("queue.kind_workshop", level=request.get("level") or "?")
+        known = self.strings.keys()
+        level = request.get("level")
+        level_name = t(f"levels.{level}") if f"levels.{level}" in known else "?"
+        kind = (t("queue.kind_workshop", level=level_name)
                 if request.get("kind") == "workshop" else t("queue.kind_help"))
         lang = request.get("language") or "fr"
-        known = self.strings.keys()
         lang_name = t(f"languages.{lang}") if f"languages.{lang}" in known else lang
         self.title.setText(f"{kind} · {t('queue.kiosk', kiosk=request['kiosk_id'])} · {lang_name}")
         self.flag.setPixmap(svg_pixmap("flags", f"{request.get('language') or 'fr'}.svg", 48))
@@ -93,6 +98,7 @@ class RequestCard(QFrame):
         self.claim.setVisible(not claimed)
         self.release.setVisible(mine)
         self.finish.setVisible(mine)
+        self.register.setVisible(mine)
         if not mine:
             self.outcomes.hide()
         state = "urgent" if self.urgent and not claimed else ("claimed" if claimed else "new")

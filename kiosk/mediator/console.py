@@ -1,6 +1,7 @@
 """The mediator console: log in, then a live queue of help calls with sound, one card
-each, claim / give back / finish with an outcome. Calls nobody answered turn red and
-sound louder. The connection state is always shown; on reconnect the queue resyncs."""
+each, claim / give back / finish with an outcome, sign the customer up for a workshop
+(``workshop_dialog``). Calls nobody answered turn red and sound louder. The connection
+state is always shown; on reconnect the queue resyncs."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from kiosk.client.staff import StaffClient
 from kiosk.flows.library import FlowLibrary
 from kiosk.i18n import catalog
 from kiosk.mediator.cards import RequestCard, card_style
+from kiosk.mediator.workshop_dialog import WorkshopDialog
 from kiosk.ui.audio import AudioPlayer
 from kiosk.ui.theme import stylesheet
 from kiosk.ui.widgets import BigButton, label
@@ -39,6 +41,7 @@ class ConsoleWindow(QWidget):
         self.client = StaffClient(hub_url, self)
         self.audio = AudioPlayer(self)
         self.cards: dict[str, RequestCard] = {}
+        self.workshop_dialog: WorkshopDialog | None = None
         self.me = ""
         self.pages = QStackedWidget()
         QVBoxLayout(self).addWidget(self.pages)
@@ -146,6 +149,7 @@ class ConsoleWindow(QWidget):
         card.claimRequested.connect(self.client.claim)
         card.releaseRequested.connect(self.client.release)
         card.resolveRequested.connect(self.client.resolve)
+        card.workshopRequested.connect(self.sign_up)
         if request.get("realerted_at"):
             card.mark_urgent()
         self.cards[request["id"]] = card
@@ -154,6 +158,25 @@ class ConsoleWindow(QWidget):
             self.audio.play(paths.asset("sounds", "chime.wav"))
             card.flash()
             self.raise_()
+
+    def sign_up(self, request_id: str) -> None:
+        """Open the workshop sign-up dialog for a call (one at a time)."""
+        card = self.cards.get(request_id)
+        if card is None:
+            return
+        if self.workshop_dialog is not None:
+            self.workshop_dialog.close()
+        dialog = WorkshopDialog(self.client, card.request, self.strings, self)
+        dialog.finishRequested.connect(lambda rid, note: self.client.resolve(rid, "workshop", note))
+
+        def closed(_result: int) -> None:
+            if self.workshop_dialog is dialog:
+                self.workshop_dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(closed)
+        self.workshop_dialog = dialog
+        dialog.open()
 
     def _remove(self, request_id: str) -> None:
         card = self.cards.pop(request_id, None)
