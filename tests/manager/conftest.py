@@ -12,6 +12,15 @@ from kiosk.manager.app import ManagerWindow
 from tests.hub.conftest import PASSWORD, Hub, make_hub
 
 
+@pytest.fixture(autouse=True)
+def _quick_preview_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The editor's real-kiosk preview starts a process per render: only the test about
+    it turns it on."""
+    from kiosk.manager.editor_preview import PreviewPane
+
+    monkeypatch.setattr(PreviewPane, "REAL_KIOSK", False)
+
+
 @pytest.fixture
 def hub(tmp_path: Path) -> Iterator[Hub]:
     h = make_hub(tmp_path / "hub.sqlite3")

@@ -1,0 +1,127 @@
+"""The editor's left column: the flows on the hub, and the steps of the open flow with
+the buttons that add, duplicate, move and delete them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.flows.model import pick
+from kiosk.manager.editor_doc import FlowDoc
+
+FAULTY = QColor("#A3140F")
+NORMAL = QColor("#1A1A1A")
+
+
+class FlowList(QWidget):
+    """Every flow the hub has: title, version, and whether a draft waits."""
+
+    chosen = Signal(str)
+
+    def __init__(self, t: Callable[..., str], language: str) -> None:
+        super().__init__()
+        self.t, self.language = t, language
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        head = QLabel(t("flows.heading"))
+        head.setObjectName("sectionHead")
+        box.addWidget(head)
+        self.list = QListWidget()
+        self.list.setObjectName("flowList")
+        self.list.setWordWrap(True)
+        self.list.itemClicked.connect(lambda item: self.chosen.emit(str(item.data(Qt.ItemDataRole.UserRole))))
+        box.addWidget(self.list, 1)
+        self.items: list[dict[str, Any]] = []
+
+    def show_items(self, items: list[dict[str, Any]], current: str) -> None:
+        self.items = items
+        self.list.clear()
+        for entry in items:
+            title = pick(entry.get("title") or {}, self.language) or entry["id"]
+            version = entry.get("version")
+            state = (self.t("flows.version", n=version) if version else self.t("flows.unpublished"))
+            if entry.get("has_draft"):
+                state += " · " + self.t("flows.draft")
+            item = QListWidgetItem(f"{title}\n{state}")
+            item.setData(Qt.ItemDataRole.UserRole, entry["id"])
+            self.list.addItem(item)
+            if entry["id"] == current:
+                self.list.setCurrentItem(item)
+
+    def entry(self, flow_id: str) -> dict[str, Any] | None:
+        return next((e for e in self.items if e["id"] == flow_id), None)
+
+    def select(self, flow_id: str) -> None:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == flow_id:
+                self.list.setCurrentRow(row)
+
+
+class StepList(QWidget):
+    """The steps in file order; ▶ marks the start, red the steps with an error."""
+
+    selected = Signal(int)
+    action = Signal(str)  # add, duplicate, up, down, delete
+
+    def __init__(self, t: Callable[..., str]) -> None:
+        super().__init__()
+        self.t = t
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        head = QLabel(t("steps.heading"))
+        head.setObjectName("sectionHead")
+        box.addWidget(head)
+        self.list = QListWidget()
+        self.list.setObjectName("stepList")
+        self.list.currentRowChanged.connect(self._row)
+        box.addWidget(self.list, 1)
+        grid = QGridLayout()
+        grid.setSpacing(4)
+        self.buttons: dict[str, QPushButton] = {}
+        for i, name in enumerate(("add", "duplicate", "up", "down", "delete")):
+            b = QPushButton(t(f"steps.{name}"))
+            b.setObjectName(f"step-{name}")
+            b.clicked.connect(lambda _=False, n=name: self.action.emit(n))
+            grid.addWidget(b, i // 2, i % 2)
+            self.buttons[name] = b
+        box.addLayout(grid)
+        self._quiet = False
+
+    def show_steps(self, doc: FlowDoc, index: int, faulty: set[str]) -> None:
+        self._quiet = True
+        start = doc.data.get("start")
+        ids = doc.step_ids()
+        if self.list.count() != len(ids):
+            self.list.clear()
+            for _ in ids:
+                self.list.addItem(QListWidgetItem())
+        for row, sid in enumerate(ids):
+            item = self.list.item(row)
+            mark = "▶ " if sid == start else ""
+            item.setText(f"{row + 1}. {mark}{sid}")
+            item.setForeground(FAULTY if sid in faulty else NORMAL)
+            item.setToolTip(self.t("steps.has_error") if sid in faulty else "")
+        self.list.setCurrentRow(index)
+        self._quiet = False
+        self.buttons["up"].setEnabled(index > 0)
+        self.buttons["down"].setEnabled(index < len(ids) - 1)
+        self.buttons["delete"].setEnabled(len(ids) > 1)
+
+    def _row(self, row: int) -> None:
+        if not self._quiet and row >= 0:
+            self.selected.emit(row)
+
+    def labels(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
