@@ -55,5 +55,26 @@ def main() -> None:
     """
 
 
+def open_staff_window(make: Any, hub_url: str | None, size: tuple[int, int]) -> None:
+    """Run a staff app (console, manager): ``make(url)`` builds its window; the hub's
+    address comes from ``--hub`` or the setting hub_url. Never returns."""
+    import sys
+
+    from kiosk import config
+    from kiosk.ui.qt import application, has_display
+
+    if not has_display():
+        raise click.ClickException("no screen found (DISPLAY/WAYLAND_DISPLAY unset)")
+    url = hub_url or config.get("hub_url")
+    if not url:
+        raise click.UsageError("give --hub URL (or the setting hub_url)")
+    app = application()
+    window = make(url)
+    window.resize(*size)
+    window.show()
+    app.aboutToQuit.connect(window.shutdown)
+    sys.exit(app.exec())
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

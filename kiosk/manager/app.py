@@ -12,12 +12,12 @@ import importlib
 import logging
 from typing import Any, Protocol
 
-from PySide6.QtWidgets import QLineEdit, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from kiosk.client.staff import StaffClient
 from kiosk.i18n import catalog
+from kiosk.ui.login import LoginForm
 from kiosk.ui.theme import stylesheet
-from kiosk.ui.widgets import BigButton, label
 
 log = logging.getLogger(__name__)
 
@@ -48,41 +48,15 @@ class ManagerWindow(QWidget):
         self.pages: dict[str, Any] = {}
         self.stack = QStackedWidget()
         QVBoxLayout(self).addWidget(self.stack)
-        self.stack.addWidget(self._login_page())
+        self.login = LoginForm(self.strings, self.client)
+        self.user, self.password = self.login.user, self.login.password
+        self.submit, self.login_error = self.login.submit, self.login.error
+        self.stack.addWidget(self.login)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.currentChanged.connect(self._tab_shown)
         self.stack.addWidget(self.tabs)
         self.client.loggedIn.connect(self._logged_in)
-        self.client.loginFailed.connect(self._login_failed)
-
-    def _login_page(self) -> QWidget:
-        t = self.strings.t
-        page = QWidget()
-        box = QVBoxLayout(page)
-        box.addStretch(1)
-        box.addWidget(label(t("login.title"), "title"))
-        self.user = QLineEdit()
-        self.user.setPlaceholderText(t("login.user"))
-        self.password = QLineEdit()
-        self.password.setPlaceholderText(t("login.password"))
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.returnPressed.connect(self.log_in)
-        self.submit = BigButton(t("login.submit"), "primary")
-        self.submit.clicked.connect(self.log_in)
-        self.login_error = label("", "consoleText")
-        for w in (self.user, self.password, self.submit, self.login_error):
-            box.addWidget(w)
-        box.addStretch(2)
-        return page
-
-    def log_in(self) -> None:
-        self.login_error.setText("")
-        self.client.login(self.user.text().strip(), self.password.text())
-
-    def _login_failed(self, status: int | None, detail: str) -> None:
-        key = {None: "login.unreachable", 401: "login.wrong", 429: "login.locked"}.get(status)
-        self.login_error.setText(self.strings.t(key) if key else detail)
 
     def _logged_in(self, user: str, role: str) -> None:
         if role != "manager":
@@ -103,6 +77,9 @@ class ManagerWindow(QWidget):
             page.setObjectName(f"page-{name}")
             self.pages[name] = page
             self.tabs.addTab(page, self.strings.t(f"tabs.{name}"))
+
+    def log_in(self) -> None:
+        self.login.log_in()
 
     def page(self, name: str) -> Any:
         return self.pages[name]

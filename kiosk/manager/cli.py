@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
-
-from kiosk import config
 
 
 @click.command()
@@ -19,17 +15,7 @@ def manager(hub_url: str | None, lang: str) -> None:
     Example:
         kiosk manager --hub http://127.0.0.1:8765
     """
+    from kiosk.cli import open_staff_window
     from kiosk.manager.app import ManagerWindow
-    from kiosk.ui.qt import application, has_display
 
-    if not has_display():
-        raise click.ClickException("no screen found (DISPLAY/WAYLAND_DISPLAY unset)")
-    url = hub_url or config.get("hub_url")
-    if not url:
-        raise click.UsageError("give --hub URL (or the setting hub_url)")
-    app = application()
-    window = ManagerWindow(url, lang)
-    window.resize(1600, 1000)
-    window.show()
-    app.aboutToQuit.connect(window.shutdown)
-    sys.exit(app.exec())
+    open_staff_window(lambda url: ManagerWindow(url, lang), hub_url, (1600, 1000))

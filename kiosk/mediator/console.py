@@ -11,7 +11,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLineEdit,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -25,8 +24,9 @@ from kiosk.i18n import catalog
 from kiosk.mediator.cards import RequestCard, card_style
 from kiosk.mediator.workshop_dialog import WorkshopDialog
 from kiosk.ui.audio import AudioPlayer
+from kiosk.ui.login import LoginForm
 from kiosk.ui.theme import stylesheet
-from kiosk.ui.widgets import BigButton, label
+from kiosk.ui.widgets import label
 
 
 class ConsoleWindow(QWidget):
@@ -45,40 +45,22 @@ class ConsoleWindow(QWidget):
         self.me = ""
         self.pages = QStackedWidget()
         QVBoxLayout(self).addWidget(self.pages)
-        self.pages.addWidget(self._login_page())
+        self.login = LoginForm(self.strings, self.client)
+        self.user, self.password = self.login.user, self.login.password
+        self.submit, self.login_error = self.login.submit, self.login.error
+        self.pages.addWidget(self.login)
         self.pages.addWidget(self._queue_page())
         self.clock = QTimer(self)
         self.clock.setInterval(1000)
         self.clock.timeout.connect(self._tick)
         c = self.client
         c.loggedIn.connect(self._logged_in)
-        c.loginFailed.connect(self._login_failed)
         c.synced.connect(self._synced)
         c.changed.connect(self._changed)
         c.connectionChanged.connect(self._connection)
         c.actionFailed.connect(self._action_failed)
 
     # -- pages -------------------------------------------------------------------------
-    def _login_page(self) -> QWidget:
-        t = self.strings.t
-        page = QWidget()
-        box = QVBoxLayout(page)
-        box.addStretch(1)
-        box.addWidget(label(t("login.title"), "title"))
-        self.user = QLineEdit()
-        self.user.setPlaceholderText(t("login.user"))
-        self.password = QLineEdit()
-        self.password.setPlaceholderText(t("login.password"))
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.returnPressed.connect(self.log_in)
-        self.submit = BigButton(t("login.submit"), "primary")
-        self.submit.clicked.connect(self.log_in)
-        self.login_error = label("", "consoleText")
-        for w in (self.user, self.password, self.submit, self.login_error):
-            box.addWidget(w)
-        box.addStretch(2)
-        return page
-
     def _queue_page(self) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
@@ -107,12 +89,7 @@ class ConsoleWindow(QWidget):
 
     # -- actions -----------------------------------------------------------------------
     def log_in(self) -> None:
-        self.login_error.setText("")
-        self.client.login(self.user.text().strip(), self.password.text())
-
-    def _login_failed(self, status: int | None, detail: str) -> None:
-        key = {None: "login.unreachable", 401: "login.wrong", 429: "login.locked"}.get(status)
-        self.login_error.setText(self.strings.t(key) if key else detail)
+        self.login.log_in()
 
     def _action_failed(self, status: int | None, detail: str) -> None:
         key = {None: "queue.unreachable", 409: "queue.conflict", 404: "queue.gone"}.get(status)
