@@ -57,6 +57,9 @@ class Robot:
         network = connect_to_hub(ctrl, settings)
         kiosk.resize(1920, 1080)
         kiosk.show()
+        from kiosk.ui import tour
+
+        tour.AUTO_START = False  # the robot's pictures show the console, not its tour
         console = ConsoleWindow(hub.server.url)
         console.resize(1280, 800)
         console.show()

@@ -1,5 +1,6 @@
 """Regenerate docs/screens/: every built-in flow's first two steps in fr, en and ar,
-home screens, the help and workshop screens, large text and high contrast.
+home screens, the help and workshop screens, large text and high contrast; then the
+poster beside the kiosk (docs/poster-kiosk.pdf and its preview, tools/poster.py).
 
 Run by ``make screenshots``; the README and docs link these files.
 """
@@ -12,6 +13,7 @@ from pathlib import Path
 from kiosk import config, paths
 from kiosk.customer.shots import docs_shots, render_shots
 from kiosk.flows.library import FlowLibrary
+from kiosk.ui import tour
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screens"
 
@@ -30,11 +32,15 @@ def main() -> int:
     for old in OUT.glob("*.png"):
         old.unlink()
     settings = config.load({"screen_size": "1920x1080"})
+    tour.AUTO_START = False  # no first-login tour over the staff apps' screenshots
     files = render_shots(settings, docs_shots(OUT, flows))
     files += help_status_shots()
     files += voice_shots()
     files += console_shots()
     files += manager_shots()
+    import poster  # tools/poster.py: it shows the home screen just made
+
+    files += poster.build(OUT.parent / "poster-kiosk.pdf", OUT / "poster-fr.png", OUT / "home-fr.png")
     print(f"{len(files)} screenshots in {OUT}")
     return 0
 
@@ -162,7 +168,7 @@ def manager_shots() -> list[Path]:
     import importlib
 
     out: list[Path] = []
-    for name in ("shots_dashboard", "shots_editor", "shots_office"):
+    for name in ("shots_dashboard", "shots_editor", "shots_office", "shots_tour"):
         try:
             module = importlib.import_module(name)
         except ImportError:

@@ -12,7 +12,8 @@ ids) is dropped. Help statistics are counts per day, flow, step, kind, status an
 outcome, with the median wait to claim; never a note, an id or who helped.
 
 Every record has ``record``: ``event`` or ``help``. In CSV both kinds share one header
-(:data:`COLUMNS`), cells that do not apply left empty.
+(:data:`COLUMNS`), cells that do not apply left empty. A long export says how far it has
+gone on standard error every :data:`PROGRESS_EVERY` records.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from datetime import tzinfo
 from typing import Any, TextIO
 
@@ -40,6 +42,7 @@ HELP_COLUMNS = ("day", "flow_id", "step_id", "kind", "status", "outcome", "calls
 COLUMNS = ("record", *EVENT_COLUMNS, *(c for c in HELP_COLUMNS if c not in EVENT_COLUMNS))
 _CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
+PROGRESS_EVERY = 10_000  # records between two progress lines
 
 
 def _kept(data: dict[str, Any]) -> dict[str, Any]:
@@ -98,8 +101,17 @@ def records(db: sqlite_utils.Database, period: Period, tz: tzinfo) -> Iterator[d
         yield {"record": "help", **row}
 
 
-def write(db: sqlite_utils.Database, period: Period, tz: tzinfo, fmt: str, out: TextIO) -> int:
-    """Write an export as ``csv`` or ``jsonl``; returns the number of records."""
+def progress_line(count: int) -> None:
+    """Tell, on standard error, how many records are written so far."""
+    sys.stderr.write(f"{count} records written so far\n")
+    sys.stderr.flush()
+
+
+def write(db: sqlite_utils.Database, period: Period, tz: tzinfo, fmt: str, out: TextIO,
+          progress: Callable[[int], None] | None = progress_line,
+          every: int = PROGRESS_EVERY) -> int:
+    """Write an export as ``csv`` or ``jsonl``; returns the number of records.
+    ``progress(count)`` is called every ``every`` records (``None``: silent)."""
     count = 0
     table = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
     if fmt == "csv":
@@ -110,4 +122,6 @@ def write(db: sqlite_utils.Database, period: Period, tz: tzinfo, fmt: str, out: 
         else:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
+        if progress is not None and count % every == 0:
+            progress(count)
     return count

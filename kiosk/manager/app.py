@@ -3,7 +3,8 @@
 
 Each tab is a page class in its own module, built after login with the shared
 ``StaffClient`` and the app's language; a page's ``refresh()`` runs when it is shown.
-Pages talk to the hub only through ``kiosk.client``.
+Pages talk to the hub only through ``kiosk.client``. At a manager's first login a short
+guided tour shows what each tab is for (``kiosk.ui.tour``); the Help button replays it.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import importlib
 import logging
 from typing import Any, Protocol
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from kiosk.client.staff import StaffClient
 from kiosk.i18n import catalog
 from kiosk.ui.login import LoginForm
 from kiosk.ui.theme import stylesheet
+from kiosk.ui.tour import Tour, TourStep, first_time, help_button, mark_seen
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +58,12 @@ class ManagerWindow(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.currentChanged.connect(self._tab_shown)
+        self.help = help_button(self.strings.t("tour.button"))
+        self.help.clicked.connect(self.show_tour)
+        self.tabs.setCornerWidget(self.help, Qt.Corner.TopRightCorner)
         self.stack.addWidget(self.tabs)
+        self.tour = Tour(self, self.strings)
+        self.tour.finished.connect(lambda _how: mark_seen("manager", self.me))
         self.client.loggedIn.connect(self._logged_in)
 
     def _logged_in(self, user: str, role: str) -> None:
@@ -69,6 +77,8 @@ class ManagerWindow(QWidget):
             self._build_pages()
         self.stack.setCurrentWidget(self.tabs)
         self._tab_shown(self.tabs.currentIndex())
+        if first_time("manager", user):
+            self.show_tour()
 
     def _build_pages(self) -> None:
         for name, target in PAGES.items():
@@ -80,6 +90,18 @@ class ManagerWindow(QWidget):
 
     def log_in(self) -> None:
         self.login.log_in()
+
+    def show_tour(self) -> None:
+        """The guided tour: each tab and what it is for, then Help."""
+        t, bar = self.strings.t, self.tabs.tabBar()
+
+        def tab(index: int) -> Any:
+            return lambda: (bar, bar.tabRect(index))
+
+        steps = [TourStep(self.tabs.tabText(i), t(f"tour.{name}"), tab(i))
+                 for name, page in self.pages.items() if (i := self.tabs.indexOf(page)) >= 0]
+        steps.append(TourStep(t("tour.help.title"), t("tour.help.text"), lambda: self.help))
+        self.tour.start(steps)
 
     def page(self, name: str) -> Any:
         return self.pages[name]

@@ -385,10 +385,14 @@ class DashboardPage(QWidget):
         else:
             query = self._query(with_kiosk=kind != "report")
         target = Path(path)
+        self.export.setEnabled(False)  # one export at a time, with the busy bar moving
+        self._set_busy(True)
 
         def done(status: int | None, payload: Any) -> None:
             if self.closed:
                 return
+            self.export.setEnabled(True)
+            self.busy.setVisible(self.is_busy)
             if status != 200 or not isinstance(payload, str):
                 why = self.t.t("export.failed", detail=detail(status, payload))
             else:

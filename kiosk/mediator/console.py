@@ -1,13 +1,14 @@
 """The mediator console: log in, then a live queue of help calls with sound, one card
 each, claim / give back / finish with an outcome, sign the customer up for a workshop
 (``workshop_dialog``). Calls nobody answered turn red and sound louder. The connection
-state is always shown; on reconnect the queue resyncs."""
+state is always shown; on reconnect the queue resyncs. At a mediator's first login a short
+guided tour shows the screen (``kiosk.ui.tour``); the Help button replays it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,6 +27,7 @@ from kiosk.mediator.workshop_dialog import WorkshopDialog
 from kiosk.ui.audio import AudioPlayer
 from kiosk.ui.login import LoginForm
 from kiosk.ui.theme import stylesheet
+from kiosk.ui.tour import Tour, TourStep, first_time, help_button, mark_seen
 from kiosk.ui.widgets import label
 
 
@@ -50,6 +52,8 @@ class ConsoleWindow(QWidget):
         self.submit, self.login_error = self.login.submit, self.login.error
         self.pages.addWidget(self.login)
         self.pages.addWidget(self._queue_page())
+        self.tour = Tour(self, self.strings)
+        self.tour.finished.connect(lambda _how: mark_seen("mediator", self.me))
         self.clock = QTimer(self)
         self.clock.setInterval(1000)
         self.clock.timeout.connect(self._tick)
@@ -69,8 +73,12 @@ class ConsoleWindow(QWidget):
         row = QHBoxLayout(header)
         self.count = label("", "barTitle")
         self.connection = label("", "barText")
+        self.help = help_button(self.strings.t("tour.button"))
+        self.help.clicked.connect(self.show_tour)
+        self.connection.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.count, 1)
-        row.addWidget(self.connection)
+        row.addWidget(self.connection, 1)  # the connection state on one line when it fits
+        row.addWidget(self.help)
         box.addWidget(header)
         self.message = label("", "consoleText")
         box.addWidget(self.message)
@@ -85,7 +93,22 @@ class ConsoleWindow(QWidget):
         self.list.addStretch(1)
         scroll.setWidget(inner)
         box.addWidget(scroll, 1)
+        self.queue_area = scroll
         return page
+
+    # -- guided tour -------------------------------------------------------------------
+    def show_tour(self) -> None:
+        """The guided tour of the queue page (first login, or the Help button)."""
+        t = self.strings.t
+
+        def claim_button() -> QWidget:
+            waiting = [c for c in self.cards.values() if c.claim.isVisible()]
+            return waiting[0].claim if waiting else self.queue_area
+
+        targets = {"queue": lambda: self.queue_area, "claim": claim_button,
+                   "connection": lambda: self.connection, "help": lambda: self.help}
+        self.tour.start([TourStep(t(f"tour.{name}.title"), t(f"tour.{name}.text"), target)
+                         for name, target in targets.items()])
 
     # -- actions -----------------------------------------------------------------------
     def log_in(self) -> None:
@@ -100,6 +123,8 @@ class ConsoleWindow(QWidget):
         self.password.clear()
         self.pages.setCurrentIndex(1)
         self.clock.start()
+        if first_time("mediator", user):
+            self.show_tour()
 
     def _synced(self, items: list[dict[str, Any]]) -> None:
         for card in list(self.cards.values()):
