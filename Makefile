@@ -11,9 +11,9 @@ APT_PACKAGES := libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfo
 	libfreetype6 libdbus-1-3 libglib2.0-0 libpulse0 libasound2 pulseaudio \
 	libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1 \
-	fonts-dejavu-core espeak-ng xvfb xauth python3-venv
+	fonts-dejavu-core espeak-ng xvfb xauth python3-venv openssl
 
-.PHONY: demo test bench screenshots lint setup apt clean
+.PHONY: demo test bench screenshots lint setup apt clean dist
 
 setup: $(STAMP)
 
@@ -54,6 +54,11 @@ bench: setup
 
 screenshots: setup
 	$(BIN)/python tools/screenshots.py
+
+# the wheel and the source archive, in dist/ (made afresh each time)
+dist: setup
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

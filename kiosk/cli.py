@@ -23,6 +23,7 @@ COMMANDS = {
     "manager": "kiosk.manager.cli:manager",
     "voice": "kiosk.voice.cli:voice",
     "doctor": "kiosk.doctor:doctor",
+    "settings": "kiosk.settings_cli:settings",
 }
 
 

@@ -1,18 +1,41 @@
 """Settings, each declared once: name, type, default, help. Nothing else defines one.
 
-Values come from, in order of priority: an environment variable ``KIOSK_<NAME>``, the
-settings file (``settings.toml`` in the config dir, or ``KIOSK_SETTINGS_FILE``), then
-the default declared here.
+Where a value comes from, the last one found winning, setting by setting:
+
+1. the default declared here;
+2. the machine's file, ``/etc/guichet-kiosk/settings.toml`` (the folder can be moved
+   with ``KIOSK_SYSTEM_CONFIG_DIR``);
+3. the user's file, ``settings.toml`` in the user config folder
+   (``~/.config/guichet-kiosk/``, or ``KIOSK_CONFIG_DIR``);
+4. the file named by ``KIOSK_SETTINGS_FILE``, if set (it must exist);
+5. an environment variable ``KIOSK_<NAME>``;
+6. a command-line option (``overrides``).
+
+``kiosk settings`` shows every value with where it came from. Also here: the checks of
+the values that more than one part needs (the hub's address, a certificate fingerprint).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kiosk import paths
+
+SYSTEM_CONFIG_DIR = Path("/etc/guichet-kiosk")
+FILE_NAME = "settings.toml"
+DEFAULT = "default"
+COMMAND_LINE = "command line"
+
+
+class SettingsError(ValueError):
+    """A settings file or value that cannot be used; the message says where."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +46,8 @@ class Setting:
     type: type
     default: Any
     help: str
+    check: Callable[[Any], object] | None = None  # raises ValueError on a bad value
+    secret: bool = False  # shown masked by 'kiosk settings'
 
     @property
     def env_var(self) -> str:
@@ -31,11 +56,20 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("kiosk_id", str, "kiosk-1", "Name of this kiosk, as registered on the hub."),
-    Setting("hub_url", str, "", "Address of the office hub, e.g. http://127.0.0.1:8765."),
-    Setting("hub_token", str, "", "This kiosk's device token (from 'kiosk hub add-kiosk NAME')."),
+    Setting("hub_url", str, "",
+            "Address of the office hub, e.g. https://hub.office.lan:8765 (plain http:// only "
+            "for a hub on this machine: http://127.0.0.1:8765)."),
+    Setting("hub_token", str, "", "This kiosk's device token (from 'kiosk hub add-kiosk NAME').",
+            secret=True),
+    Setting("hub_cert_sha256", str, "",
+            "SHA-256 fingerprint of the hub's certificate (hex, colons allowed, as 'kiosk hub "
+            "make-cert' prints it): kiosks, consoles and the manager app then accept that "
+            "certificate only, self-signed included (empty: the system's authorities decide).",
+            check=lambda v: v == "" or parse_sha256(v)),
     Setting("stuck_after", float, 45.0,
             "Seconds on one step before the kiosk offers 'Do you want help?' (0: never)."),
-    Setting("admin_pin", str, "2468", "PIN that lets staff leave the locked-down kiosk."),
+    Setting("admin_pin", str, "2468", "PIN that lets staff leave the locked-down kiosk.",
+            secret=True),
     Setting("languages", str, "fr,en,ar,es,pt", "Languages offered on the home screen, in order."),
     Setting("inactivity_seconds", float, 60.0,
             "Seconds without a touch before the kiosk asks 'Do you need more time?'."),
@@ -46,8 +80,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("flows_dir", str, "",
             "Extra folder of flow files; a flow there replaces the built-in one with its id."),
     Setting("hub_db", str, "", "Hub database file (default: hub.sqlite3 in the user data folder)."),
-    Setting("hub_host", str, "127.0.0.1", "Address the hub listens on."),
+    Setting("hub_host", str, "127.0.0.1",
+            "Address the hub listens on (any other than 127.0.0.1 needs hub_cert_file and "
+            "hub_key_file; 0.0.0.0: every network)."),
     Setting("hub_port", int, 8765, "Port the hub listens on."),
+    Setting("hub_cert_file", str, "",
+            "Certificate (PEM, the server's first, then any chain) the hub serves HTTPS with: "
+            "the office's, or one made by 'kiosk hub make-cert' (empty: plain HTTP, on "
+            "127.0.0.1 only)."),
+    Setting("hub_key_file", str, "",
+            "Private key (PEM, unencrypted) of hub_cert_file; readable by the hub's user only."),
     Setting("help_realert_after", float, 90.0,
             "Seconds a help call may wait unclaimed before every console is re-alerted."),
     Setting("hub_timezone", str, "Europe/Paris",
@@ -79,42 +121,124 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
+@dataclass(frozen=True)
+class Value:
+    """A setting's value and where it came from: ``"default"``, a file's path,
+    ``"environment (KIOSK_X)"`` or ``"command line"``."""
+
+    setting: Setting
+    value: Any
+    source: str
+
+
+def setting(name: str) -> Setting:
+    return _BY_NAME[name]
+
+
+def system_settings_file() -> Path:
+    folder = os.environ.get("KIOSK_SYSTEM_CONFIG_DIR")
+    return (Path(folder) if folder else SYSTEM_CONFIG_DIR) / FILE_NAME
+
+
+def user_settings_file() -> Path:
+    return paths.config_dir() / FILE_NAME
+
+
+def settings_files() -> list[Path]:
+    """The files read, lowest priority first (whether they exist or not)."""
+    files = [system_settings_file(), user_settings_file()]
+    named = os.environ.get("KIOSK_SETTINGS_FILE")
+    if named:
+        files.append(Path(named))
+    return files
+
+
 def settings_file() -> Path:
-    override = os.environ.get("KIOSK_SETTINGS_FILE")
-    return Path(override) if override else paths.config_dir() / "settings.toml"
+    """The file to edit for this user: the one named by ``KIOSK_SETTINGS_FILE``, else the
+    user's."""
+    return settings_files()[-1]
 
 
-def _convert(setting: Setting, raw: Any) -> Any:
-    if setting.type is bool and isinstance(raw, str):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    return setting.type(raw)
-
-
-def _file_values() -> dict[str, Any]:
-    path = settings_file()
+def read_file(path: Path) -> dict[str, Any]:
+    """A settings file's keys and values ({} when there is no file, except for the one
+    ``KIOSK_SETTINGS_FILE`` names, which must exist)."""
+    named = os.environ.get("KIOSK_SETTINGS_FILE")
     if not path.is_file():
+        if named and Path(named) == path:
+            raise SettingsError(f"KIOSK_SETTINGS_FILE names {path}, which is not a file")
         return {}
     import tomllib  # only when there is a file to read
 
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _bool(raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("expected true or false")
+
+
+def convert(s: Setting, raw: Any) -> Any:
+    """``raw`` (from a file, the environment or the command line) as the setting's type;
+    ValueError when it cannot be."""
+    if isinstance(raw, str):
+        value = _bool(raw) if s.type is bool else s.type(raw)
+    elif s.type is bool and isinstance(raw, bool):
+        value = raw
+    elif s.type is float and isinstance(raw, int | float) and not isinstance(raw, bool):
+        value = float(raw)
+    elif s.type in (int, str) and isinstance(raw, int) and not isinstance(raw, bool):
+        value = s.type(raw)
+    else:
+        raise ValueError(f"expected {s.type.__name__}, not {type(raw).__name__}")
+    if s.check is not None:
+        s.check(value)
+    return value
+
+
+def _converted(s: Setting, raw: Any, source: str) -> Value:
+    try:
+        return Value(s, convert(s, raw), source)
+    except ValueError as exc:
+        raise SettingsError(f"{source}: {s.name} = {raw!r}: {exc}") from None
+
+
+def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Value]:
+    """Every setting's value and its source, the last source winning (see the module's
+    documentation); ``overrides`` (from the command line) come last. Keys that are not
+    settings are left out (:func:`unknown_keys` lists them)."""
+    values = {s.name: Value(s, s.default, DEFAULT) for s in SETTINGS}
+    for path in settings_files():
+        for key, raw in read_file(path).items():
+            if key in _BY_NAME:
+                values[key] = _converted(_BY_NAME[key], raw, str(path))
+    for s in SETTINGS:
+        if s.env_var in os.environ:
+            values[s.name] = _converted(s, os.environ[s.env_var], f"environment ({s.env_var})")
+    for key, raw in (overrides or {}).items():
+        if raw is not None:
+            values[key] = _converted(_BY_NAME[key], raw, COMMAND_LINE)
+    return values
+
+
+def unknown_keys() -> list[str]:
+    """``path: key`` for every key of a settings file that is no setting (a typo?)."""
+    return [f"{path}: {key}" for path in settings_files() for key in read_file(path)
+            if key not in _BY_NAME]
 
 
 def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """All settings as a dict, with ``overrides`` (e.g. from the command line) on top."""
-    from_file = _file_values()
-    values: dict[str, Any] = {}
-    for s in SETTINGS:
-        if s.env_var in os.environ:
-            values[s.name] = _convert(s, os.environ[s.env_var])
-        elif s.name in from_file:
-            values[s.name] = _convert(s, from_file[s.name])
-        else:
-            values[s.name] = s.default
-    for key, value in (overrides or {}).items():
-        if value is not None:
-            values[key] = _convert(_BY_NAME[key], value)
-    return values
+    return {name: v.value for name, v in resolve(overrides).items()}
 
 
 def get(name: str) -> Any:
@@ -122,13 +246,85 @@ def get(name: str) -> Any:
     return load()[name]
 
 
+# -- checks shared by the hub, its clients and kiosk doctor ---------------------------------
+def parse_sha256(text: str) -> str:
+    """A SHA-256 fingerprint as 64 lower-case hex digits, from hex with or without colons
+    or spaces; ValueError otherwise."""
+    digits = re.sub(r"[\s:]", "", text).lower()
+    if not re.fullmatch(r"[0-9a-f]{64}", digits):
+        raise ValueError("a SHA-256 fingerprint is 64 hex digits (colons allowed), as "
+                         "'kiosk hub make-cert' prints it")
+    return digits
+
+
+def format_sha256(digits: str) -> str:
+    """64 hex digits as ``AB:CD:...``, the way certificates are shown."""
+    upper = digits.upper()
+    return ":".join(upper[i:i + 2] for i in range(0, len(upper), 2))
+
+
+def is_loopback(host: str) -> bool:
+    """True for a name or address of this machine only (127.0.0.1, ::1, localhost)."""
+    name = host.strip().strip("[]").lower().rstrip(".")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def hub_url_problem(url: str) -> str | None:
+    """Why a hub address cannot be used (None when it can): plain HTTP is only allowed to
+    a hub on this machine, since tokens and passwords travel in every request."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        return f"hub address {url!r} is not valid ({exc})"
+    if parts.scheme not in ("http", "https") or not host:
+        return f"hub address {url!r} must start with https:// and name the hub machine"
+    if parts.scheme == "http" and not is_loopback(host):
+        return (f"refusing plain HTTP to {host}: tokens and passwords would cross the network "
+                "in clear. Use https:// (the hub needs a certificate: 'kiosk hub make-cert'), "
+                "or http:// only for a hub on this machine (127.0.0.1)")
+    return None
+
+
 def markdown() -> str:
     """The settings reference, ``docs/settings.md`` (regenerated by tools/settings_doc.py)."""
     lines = [
         "# Settings", "",
-        "Every setting has a default, can be set in `settings.toml` (in the user config",
-        "folder, e.g. `~/.config/guichet-kiosk/settings.toml`, or the file named by",
-        "`KIOSK_SETTINGS_FILE`) and overridden by an environment variable `KIOSK_<NAME>`.", "",
+        "Every setting has a default and can be changed in a `settings.toml` file (one",
+        "`name = value` a line) or by an environment variable `KIOSK_<NAME>`. Where a value",
+        "comes from, the last one found winning, setting by setting:", "",
+        "1. the default (below);",
+        "2. the machine's file, `/etc/guichet-kiosk/settings.toml` (where the installer puts",
+        "   the office's settings; `KIOSK_SYSTEM_CONFIG_DIR` names another folder);",
+        "3. the user's file, `~/.config/guichet-kiosk/settings.toml` (`KIOSK_CONFIG_DIR`",
+        "   names another folder);",
+        "4. the file named by `KIOSK_SETTINGS_FILE`, if that variable is set (the file must",
+        "   exist);",
+        "5. the environment variable `KIOSK_<NAME>`;",
+        "6. a command-line option, e.g. `kiosk run --hub URL`.", "",
+        "`kiosk settings` prints every setting with its value, where it came from and its",
+        "help (`kiosk settings --json` for scripts); it also names the keys of a file that",
+        "are not settings. A value of the wrong type stops the program with the file and the",
+        "key at fault.", "",
+        "Example `/etc/guichet-kiosk/settings.toml` for a kiosk:", "",
+        "```toml",
+        'hub_url = "https://hub.office.lan:8765"',
+        'hub_cert_sha256 = "3A:F1:...:9C"   # as printed by kiosk hub make-cert',
+        'kiosk_id = "entree-gauche"',
+        "```", "",
+        "The hub serves HTTPS with `hub_cert_file` and `hub_key_file`: the office's",
+        "certificate, or a self-signed one made by `kiosk hub make-cert`, which prints the",
+        "fingerprint to give every kiosk, console and manager app as `hub_cert_sha256`.",
+        "Plain HTTP is for one machine only: the hub refuses to listen on another address",
+        "than 127.0.0.1 without a certificate, and the clients refuse an `http://` hub",
+        "address that is not 127.0.0.1 or localhost. `kiosk doctor` checks that the hub",
+        "answers with the pinned certificate.", "",
         "| setting | environment variable | default | what it does |", "|---|---|---|---|",
     ]
     lines += [f"| `{s.name}` | `{s.env_var}` | `{s.default!r}` | {s.help} |" for s in SETTINGS]

@@ -118,6 +118,59 @@ def listening_checks(settings: dict[str, Any]) -> list[Check]:
     return out
 
 
+def tls_check(url: str, pin: str) -> tuple[Check, Any]:
+    """The hub's address and certificate (pinned by hub_cert_sha256, else judged by the
+    system's authorities), and the urllib opener that keeps to them (None: go no further,
+    the token must not be sent)."""
+    import hashlib
+    import socket
+    import ssl
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    from kiosk.hub import tls
+
+    problem = config.hub_url_problem(url)
+    if problem:
+        return Check("tls", "fail", problem, "set hub_url to https://HUB:PORT (the hub needs a "
+                     "certificate: kiosk hub make-cert)"), None
+    parts = urlsplit(url)
+    if parts.scheme == "http":
+        return Check("tls", "ok", "plain HTTP on this machine (127.0.0.1)"), urllib.request.build_opener()
+    host, port = str(parts.hostname), parts.port or 443
+    unreachable = ("check the network and that 'kiosk hub' runs on the hub machine")
+    try:
+        with socket.create_connection((host, port), timeout=5) as raw, \
+                tls.pinned_context().wrap_socket(raw, server_hostname=host) as conn:
+            seen = hashlib.sha256(conn.getpeercert(binary_form=True) or b"").hexdigest()
+        if not pin:
+            with socket.create_connection((host, port), timeout=5) as raw, \
+                    ssl.create_default_context().wrap_socket(raw, server_hostname=host):
+                pass
+    except ssl.SSLCertVerificationError as exc:
+        return Check("tls", "fail", f"the hub's certificate is not trusted by this system "
+                     f"({exc.verify_message})", f"compare its SHA-256 fingerprint "
+                     f"{config.format_sha256(seen)} with the one 'kiosk hub make-cert' printed "
+                     "on the hub, then set hub_cert_sha256"), None
+    except OSError as exc:
+        return Check("hub", "fail", f"{url} unreachable ({exc})", unreachable), None
+    if not pin:
+        return Check("tls", "ok", "certificate trusted by this system (not pinned: "
+                     "hub_cert_sha256 is empty)"), urllib.request.build_opener()
+    try:
+        want = config.parse_sha256(pin)
+    except ValueError as exc:
+        return Check("tls", "fail", f"setting hub_cert_sha256: {exc}", "fix the setting"), None
+    if seen != want:
+        return Check("tls", "fail", f"the hub's certificate has the SHA-256 fingerprint "
+                     f"{config.format_sha256(seen)}, not the pinned {config.format_sha256(want)}",
+                     "if the hub's certificate was replaced, set hub_cert_sha256 to what 'kiosk "
+                     "hub make-cert' printed; else something stands between this machine and "
+                     "the hub"), None
+    return (Check("tls", "ok", f"certificate SHA-256 {config.format_sha256(seen)}, as pinned"),
+            tls.pinned_opener(want))
+
+
 def hub_checks(settings: dict[str, Any]) -> list[Check]:
     import urllib.error
     import urllib.request
@@ -127,14 +180,17 @@ def hub_checks(settings: dict[str, Any]) -> list[Check]:
     if not url:
         return [Check("hub", "warn", "none configured: help calls send people to the counter",
                       "set hub_url and hub_token (kiosk hub add-kiosk NAME)")]
+    secure, opener = tls_check(url, str(settings.get("hub_cert_sha256") or ""))
+    if opener is None:
+        return [secure]
     base = url.rstrip("/") + "/api/v1"
     try:
-        with urllib.request.urlopen(base + "/health", timeout=5) as reply:  # noqa: S310 - the office hub
+        with opener.open(base + "/health", timeout=5) as reply:
             skew = abs(parsedate_to_datetime(reply.headers["date"]).timestamp() - time.time())
     except (OSError, urllib.error.URLError, TypeError, ValueError) as exc:
         return [Check("hub", "fail", f"{url} unreachable ({exc})",
                       "check the network and that 'kiosk hub' runs on the hub machine")]
-    out = [Check("hub", "ok", url),
+    out = [secure, Check("hub", "ok", url),
            Check("clock", "fail" if skew > 60 else "ok", f"{skew:.0f} s apart from the hub",
                  "turn on time sync (systemd-timesyncd)" if skew > 60 else "")]
     request = urllib.request.Request(f"{base}/kiosks/{settings['kiosk_id']}/heartbeat",
@@ -142,7 +198,7 @@ def hub_checks(settings: dict[str, Any]) -> list[Check]:
                                      headers={"Authorization": f"Bearer {token}",
                                               "Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=5):  # noqa: S310 - the office hub
+        with opener.open(request, timeout=5):
             out.append(Check("token", "ok", f"kiosk '{settings['kiosk_id']}' accepted"))
     except urllib.error.HTTPError as exc:
         out.append(Check("token", "fail", f"refused ({exc.code})",

@@ -1,16 +1,37 @@
 """Where things live: shipped assets and flows, the user's data and cache folders.
 
-Installed from a wheel, assets are inside the package (``kiosk/assets``); in a source
-checkout (editable install) they are the repository's ``assets/`` folder.
+Shipped data (assets, built-in flows, UI catalogs, sounds) is found through
+``importlib.resources``: inside the installed package wherever it was installed
+(``kiosk/assets`` in the wheel). In a source checkout (editable install) the assets are
+the repository's ``assets/`` folder beside the package. ``KIOSK_ASSETS_DIR`` overrides
+both.
 """
 
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 APP_NAME = "guichet-kiosk"
+
+
+@cache
+def package_root() -> Path:
+    """The installed ``kiosk`` package as a folder on disk (Qt and the YAML loaders need
+    real files: a zipped install is refused with a clear message)."""
+    from importlib.resources import files
+
+    root = files("kiosk")
+    if not isinstance(root, Path):
+        raise RuntimeError(f"the kiosk package must be installed as files, not from {root}")
+    return root
+
+
+def package_data(*parts: str) -> Path:
+    """A file or folder shipped inside the package, e.g. ``package_data("flows", "builtin")``."""
+    return package_root().joinpath(*parts)
 
 
 def assets_dir() -> Path:
@@ -18,10 +39,10 @@ def assets_dir() -> Path:
     override = os.environ.get("KIOSK_ASSETS_DIR")
     if override:
         return Path(override)
-    inside = PACKAGE_DIR / "assets"
+    inside = package_data("assets")
     if inside.is_dir():
         return inside
-    return PACKAGE_DIR.parent / "assets"
+    return package_root().parent / "assets"  # a source checkout
 
 
 def asset(kind: str, name: str) -> Path:
@@ -31,7 +52,7 @@ def asset(kind: str, name: str) -> Path:
 
 def builtin_flows_dir() -> Path:
     """The flows shipped with the package."""
-    return PACKAGE_DIR / "flows" / "builtin"
+    return package_data("flows", "builtin")
 
 
 def hub_flows_dir() -> Path:
@@ -41,8 +62,8 @@ def hub_flows_dir() -> Path:
 
 
 def i18n_dir() -> Path:
-    """The UI string catalogs, one YAML file per language."""
-    return PACKAGE_DIR / "i18n"
+    """The UI string catalogs, one YAML file per language (other apps' in subfolders)."""
+    return package_data("i18n")
 
 
 def _xdg(var: str, fallback: str) -> Path:

@@ -12,11 +12,11 @@ from pathlib import Path
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 _HOME = tempfile.mkdtemp(prefix="kiosk-tests-")
 for var, sub in (("KIOSK_DATA_DIR", "data"), ("KIOSK_CACHE_DIR", "cache"),
-                 ("KIOSK_CONFIG_DIR", "config")):
+                 ("KIOSK_CONFIG_DIR", "config"), ("KIOSK_SYSTEM_CONFIG_DIR", "etc")):
     os.environ[var] = str(Path(_HOME) / sub)
 for name in list(os.environ):
     if name.startswith("KIOSK_") and name not in ("KIOSK_DATA_DIR", "KIOSK_CACHE_DIR",
-                                                  "KIOSK_CONFIG_DIR"):
+                                                  "KIOSK_CONFIG_DIR", "KIOSK_SYSTEM_CONFIG_DIR"):
         del os.environ[name]
 
 from tests.audio import start_null_sink  # noqa: E402

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
-from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
-from PySide6.QtWebSockets import QWebSocket
+from PySide6.QtNetwork import QNetworkReply, QNetworkRequest
+
+from kiosk.client.tls import HubAccess
 
 VERSIONS = "versions.json"
 
@@ -36,17 +37,19 @@ class FlowSync(QObject):
     downloaded = Signal(str, int)  # flow id, version now on disk
 
     def __init__(self, hub_url: str, token: str, folder: Path, parent: QObject | None = None,
-                 check_ms: int = 60_000, reconnect_ms: int = 3000) -> None:
+                 check_ms: int = 60_000, reconnect_ms: int = 3000,
+                 cert_sha256: str | None = None) -> None:
         super().__init__(parent)
         self.base = hub_url.rstrip("/") + "/api/v1"
         self.token = token
         self.folder = folder
         self.versions = read_versions(folder)
         self.seq = 0
-        self.nam = QNetworkAccessManager(self)
+        # checks the hub's certificate (cert_sha256, else the setting hub_cert_sha256)
+        self.nam = HubAccess(hub_url, cert_sha256, self)
         self._handlers: dict[QNetworkReply, Callable[[QNetworkReply], None]] = {}
         self.nam.finished.connect(self._finished)
-        self.ws = QWebSocket(parent=self)
+        self.ws = self.nam.websocket(self)
         self.ws.textMessageReceived.connect(self._message)
         self.ws.disconnected.connect(self._dropped)
         self.check = QTimer(self)

@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QTimer, QUrl, Signal
-from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
+from PySide6.QtNetwork import QNetworkReply, QNetworkRequest
 
 from kiosk.client.outbox import Outbox, Request, plan, settle
+from kiosk.client.tls import HubAccess
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ class HubLink(QObject):
 
     def __init__(self, hub_url: str, token: str, kiosk_id: str, outbox: Outbox,
                  parent: QObject | None = None, tick_ms: int = 500,
-                 poll_ms: int = 2000, heartbeat_ms: int = 15000) -> None:
+                 poll_ms: int = 2000, heartbeat_ms: int = 15000,
+                 cert_sha256: str | None = None) -> None:
         super().__init__(parent)
         self.base = hub_url.rstrip("/") + "/api/v1"
         self.token = token
@@ -41,7 +43,8 @@ class HubLink(QObject):
         self.help_id: str | None = None
         self.help: dict[str, Any] = {}
         self.heartbeat_info: dict[str, Any] = {}
-        self.nam = QNetworkAccessManager(self)
+        # checks the hub's certificate (cert_sha256, else the setting hub_cert_sha256)
+        self.nam = HubAccess(hub_url, cert_sha256, self)
         # one slot for every answer; each reply's handler is looked up here (no lambda
         # per reply: their lifetimes and Qt's do not always agree)
         self._handlers: dict[QNetworkReply, Callable[[QNetworkReply], None]] = {}
@@ -141,7 +144,7 @@ class HubLink(QObject):
         status = _status(reply)
         text = _read(reply)
         if status is None:
-            settle(self.outbox, request, None, reply.errorString())
+            settle(self.outbox, request, None, self.nam.error_text(reply))
         else:
             delivered = settle(self.outbox, request, status, text[:300])
             if delivered and request.path == "/help-requests" and status < 300:

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QTimer, QUrl, Signal
-from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
-from PySide6.QtWebSockets import QWebSocket
+from PySide6.QtNetwork import QNetworkReply, QNetworkRequest
+
+from kiosk.client.tls import HubAccess
 
 Done = Callable[[int | None, Any], None]
 
@@ -28,7 +29,8 @@ class StaffClient(QObject):
     actionFailed = Signal(object, str)  # HTTP status (None: unreachable), the hub's words
 
     def __init__(self, hub_url: str, parent: QObject | None = None,
-                 reconnect_ms: int = 2000, follow: bool = True) -> None:
+                 reconnect_ms: int = 2000, follow: bool = True,
+                 cert_sha256: str | None = None) -> None:
         super().__init__(parent)
         self.follow = follow  # read and follow the help calls after logging in
         self.base = hub_url.rstrip("/") + "/api/v1"
@@ -36,10 +38,11 @@ class StaffClient(QObject):
         self.user = ""
         self.seq = 0
         self.connected = False
-        self.nam = QNetworkAccessManager(self)
+        # checks the hub's certificate (cert_sha256, else the setting hub_cert_sha256)
+        self.nam = HubAccess(hub_url, cert_sha256, self)
         self._handlers: dict[QNetworkReply, Done] = {}
         self.nam.finished.connect(self._finished)
-        self.ws = QWebSocket(parent=self)
+        self.ws = self.nam.websocket(self)
         self.ws.textMessageReceived.connect(self._message)
         self.ws.connected.connect(lambda: self._set_connected(True))
         self.ws.disconnected.connect(self._dropped)
@@ -98,7 +101,7 @@ class StaffClient(QObject):
         else:
             payload = raw.decode("utf-8", "replace")
         if status is None:
-            payload = reply.errorString()
+            payload = self.nam.error_text(reply)
         done(status, payload)
 
     def login(self, username: str, password: str) -> None:
@@ -176,6 +179,7 @@ class StaffClient(QObject):
         self.ws.close()
         for reply in list(self._handlers):
             reply.abort()
+        self.nam.clearConnectionCache()  # no idle connection left open to the hub
 
 
 def detail(status: int | None, payload: Any) -> str:

@@ -1,5 +1,5 @@
 """``kiosk hub``: run the office hub, register kiosks and people, erase old personal data,
-and export anonymous statistics."""
+export anonymous statistics, and back up the database."""
 
 from __future__ import annotations
 
@@ -23,26 +23,56 @@ def _db_path(db: str | None) -> Path:
 @click.option("--db", help="Database file (setting hub_db).")
 @click.option("--host", help="Address to listen on (setting hub_host).")
 @click.option("--port", type=int, help="Port to listen on (setting hub_port).")
+@click.option("--cert", "cert_file", type=click.Path(dir_okay=False),
+              help="Certificate to serve HTTPS with (setting hub_cert_file).")
+@click.option("--key", "key_file", type=click.Path(dir_okay=False),
+              help="Its private key (setting hub_key_file).")
 @click.pass_context
-def hub(ctx: click.Context, db: str | None, host: str | None, port: int | None) -> None:
+def hub(ctx: click.Context, db: str | None, host: str | None, port: int | None,
+        cert_file: str | None, key_file: str | None) -> None:
     """Run the office hub (help queue, events, kiosks, accounts).
+
+    It serves HTTPS with --cert and --key (the office's certificate, or one made by
+    'kiosk hub make-cert'); without them, plain HTTP on 127.0.0.1 only.
 
     \b
     Example:
-        kiosk hub --db /var/lib/guichet-kiosk/hub.sqlite3 --port 8765
+        kiosk hub --db /var/lib/guichet-kiosk/hub.sqlite3 --host 0.0.0.0 --port 8765 \\
+            --cert /etc/guichet-kiosk/hub-cert.pem --key /etc/guichet-kiosk/hub-key.pem
     """
     ctx.obj = {"db": _db_path(db)}
     if ctx.invoked_subcommand is not None:
         return
     from kiosk.hub.server import serve
 
-    settings = config.load({"hub_host": host, "hub_port": port})
+    settings = config.load({"hub_host": host, "hub_port": port, "hub_cert_file": cert_file,
+                            "hub_key_file": key_file})
     timezone = _timezone(settings["hub_timezone"])
-    click.echo(f"hub on http://{settings['hub_host']}:{settings['hub_port']} "
+    cert, key, scheme = _tls(settings)
+    click.echo(f"hub on {scheme}://{settings['hub_host']}:{settings['hub_port']} "
                f"(database {ctx.obj['db']})", err=True)
     serve(ctx.obj["db"], settings["hub_host"], settings["hub_port"],
           float(settings["help_realert_after"]), timezone=timezone,
-          retention_days=float(settings["workshop_retention_days"]))
+          retention_days=float(settings["workshop_retention_days"]), cert_file=cert,
+          key_file=key)
+
+
+def _tls(settings: dict[str, object]) -> tuple[Path | None, Path | None, str]:
+    """The certificate and key to serve with (checked: a usage error says what is wrong),
+    and the scheme; the certificate's fingerprint goes to stderr for the clients' pin."""
+    from kiosk.hub.tls import TlsError, cert_sha256, check_listen
+
+    cert = Path(str(settings["hub_cert_file"])) if settings["hub_cert_file"] else None
+    key = Path(str(settings["hub_key_file"])) if settings["hub_key_file"] else None
+    try:
+        check_listen(str(settings["hub_host"]), cert, key)
+        if cert is None:
+            return None, None, "http"
+        click.echo(f"certificate {cert}, SHA-256 {cert_sha256(cert)} (the clients' setting "
+                   "hub_cert_sha256)", err=True)
+    except TlsError as exc:
+        raise click.UsageError(str(exc)) from None
+    return cert, key, "https"
 
 
 def _timezone(name: str) -> str:
@@ -62,6 +92,42 @@ def _open(ctx: click.Context) -> sqlite_utils.Database:
     db = connect(ctx.obj["db"])
     migrate(db)
     return db
+
+
+@hub.command("make-cert")
+@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for hub-cert.pem and hub-key.pem (default: the user config folder's "
+                   "tls/).")
+@click.option("--name", "names", multiple=True,
+              help="Host name or IP address the kiosks use to reach the hub (repeat for each; "
+                   "default: this machine's names, localhost and 127.0.0.1).")
+@click.option("--days", type=click.IntRange(1, 36500), default=3650, show_default=True,
+              help="Days the certificate is valid.")
+@click.option("--force", is_flag=True, help="Replace an existing certificate (new fingerprint).")
+def make_cert(folder: Path | None, names: tuple[str, ...], days: int, force: bool) -> None:
+    """Make a self-signed certificate for the hub and print its SHA-256 fingerprint alone
+    on stdout (give it to every kiosk, console and manager app: setting hub_cert_sha256).
+
+    Then run the hub with the settings hub_cert_file and hub_key_file (printed on stderr).
+
+    \b
+    Example:
+        kiosk hub make-cert --out /etc/guichet-kiosk --name hub.office.lan --name 192.168.1.10
+    """
+    from kiosk import paths
+    from kiosk.hub.tls import TlsError, default_names
+    from kiosk.hub.tls import make_cert as make
+
+    out = folder or paths.config_dir() / "tls"
+    try:
+        made = make(out, list(names) or default_names(), days, force)
+    except TlsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"certificate {made.cert} (for {', '.join(names) or ', '.join(default_names())})\n"
+               f"key         {made.key} (keep it secret; readable by the hub's user only)\n"
+               "hub settings:     hub_cert_file, hub_key_file (the two files above)\n"
+               "clients' setting: hub_cert_sha256 (the fingerprint below)", err=True)
+    click.echo(made.sha256)
 
 
 @hub.command("add-kiosk")
@@ -184,3 +250,75 @@ def export(ctx: click.Context, start: str, end: str, fmt: str, out: str | None,
     finally:
         db.close()
     click.echo(f"{count} records exported", err=True)
+
+
+@hub.command()
+@click.option("--to", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the backups (made if missing).")
+@click.option("--keep", type=click.IntRange(min=1),
+              help="Keep only the newest N backups in the folder (default: keep them all).")
+@click.pass_context
+def backup(ctx: click.Context, folder: Path, keep: int | None) -> None:
+    """Copy the hub's database to a new file hub-<UTC time>.sqlite3 in the --to folder and
+    print its path. The copy is consistent even while the hub runs (SQLite's online backup).
+
+    Restore: stop the hub, delete hub.sqlite3-wal and hub.sqlite3-shm, copy a backup
+    over hub.sqlite3, start the hub (see packaging/README.md).
+
+    \b
+    Example:
+        kiosk hub --db /var/lib/guichet-kiosk/hub.sqlite3 backup --to /var/backups/guichet-kiosk
+    """
+    import sqlite3
+
+    source: Path = ctx.obj["db"]
+    if not source.is_file():
+        raise click.UsageError(f"no hub database at {source} (use --db)")
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        made = _backup(source, folder)
+    except sqlite3.Error as exc:
+        raise click.ClickException(f"cannot back up {source}: {exc}") from None
+    backups = sorted(folder.glob("hub-*Z.sqlite3"))  # the names sort by time
+    for stale in backups[:-keep] if keep else []:
+        if stale != made:
+            stale.unlink()
+    click.echo(made)
+    count = len(list(folder.glob("hub-*Z.sqlite3")))
+    click.echo(f"{source} backed up; backups in {folder}: {count}", err=True)
+
+
+def _backup(source: Path, folder: Path) -> Path:
+    """One backup, written under a temporary name and renamed once complete and checked,
+    so a half-made file never looks like a backup; readable by its owner only (it holds
+    personal data)."""
+    import datetime as dt
+    import os
+    import sqlite3
+
+    target = folder / f"hub-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S.%f}Z.sqlite3"
+    partial = target.with_name(target.name + ".partial")
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    try:
+        src = sqlite3.connect(source, timeout=30)
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            check = dst.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            dst.close()
+            src.close()
+        if check != "ok":
+            raise click.ClickException(f"the copy of {source} does not check out: {check}")
+        with open(partial, "rb") as fh:
+            os.fsync(fh.fileno())
+        partial.replace(target)
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target

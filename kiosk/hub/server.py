@@ -12,7 +12,9 @@ from typing import Any
 
 import uvicorn
 
+from kiosk.hub import systemd
 from kiosk.hub.app import create_app
+from kiosk.hub.tls import check_listen
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -27,33 +29,46 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _config(db: Path, realert_after: float, options: dict[str, Any]) -> uvicorn.Config:
+def _config(db: Path, realert_after: float, options: dict[str, Any],
+            cert_file: Path | None = None, key_file: Path | None = None) -> uvicorn.Config:
+    # HTTPS when given a certificate and its key (see kiosk.hub.tls)
     return uvicorn.Config(create_app(db, realert_after, **options), log_level="warning",
                           lifespan="on", ws_ping_interval=20, ws_ping_timeout=20,
-                          timeout_graceful_shutdown=2)
+                          timeout_graceful_shutdown=2,
+                          ssl_certfile=cert_file, ssl_keyfile=key_file)
 
 
-def serve(db: Path, host: str, port: int, realert_after: float = 90.0, **options: Any) -> None:
-    """Serve until interrupted; ``options`` go to :func:`~kiosk.hub.app.create_app`."""
-    server = uvicorn.Server(_config(db, realert_after, options))
-    server.run(sockets=[bind(host, port)])
+def serve(db: Path, host: str, port: int, realert_after: float = 90.0, *,
+          cert_file: Path | None = None, key_file: Path | None = None, **options: Any) -> None:
+    """Serve until interrupted; ``options`` go to :func:`~kiosk.hub.app.create_app`.
+    Plain HTTP only on 127.0.0.1: elsewhere ``cert_file`` and ``key_file`` are required
+    (:class:`~kiosk.hub.tls.TlsError` otherwise)."""
+    check_listen(host, cert_file, key_file)
+    server = uvicorn.Server(_config(db, realert_after, options, cert_file, key_file))
+    sock = bind(host, port)
+    # under systemd (Type=notify): READY=1 once listening, then watchdog pings
+    systemd.attach(server.config, "listening on {}:{}".format(*sock.getsockname()[:2]))
+    server.run(sockets=[sock])
 
 
 class HubServer:
     """A hub in a background thread: ``start()``, use ``url``, then ``stop()``."""
 
     def __init__(self, db: Path, host: str = "127.0.0.1", port: int = 0,
-                 realert_after: float = 90.0, **options: Any) -> None:
+                 realert_after: float = 90.0, *, cert_file: Path | None = None,
+                 key_file: Path | None = None, **options: Any) -> None:
+        check_listen(host, cert_file, key_file)
         self.db = Path(db)
+        self.scheme = "https" if cert_file else "http"
         self.sock = bind(host, port)
         self.host = host
         self.port: int = self.sock.getsockname()[1]
-        self.server = uvicorn.Server(_config(self.db, realert_after, options))
+        self.server = uvicorn.Server(_config(self.db, realert_after, options, cert_file, key_file))
         self.thread = threading.Thread(target=self._run, name=f"hub-{self.port}")
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def _run(self) -> None:
         asyncio.run(self.server.serve(sockets=[self.sock]))
