@@ -37,6 +37,14 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
 
+    def invoke(self, ctx: click.Context) -> Any:
+        from kiosk.config import SettingsError
+
+        try:
+            return super().invoke(ctx)
+        except SettingsError as exc:  # a bad settings file: one line, not a traceback
+            raise click.ClickException(str(exc)) from None
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy:
             module, attr = self.lazy[cmd_name].split(":")

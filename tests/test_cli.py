@@ -118,3 +118,14 @@ def test_start_path_imports_no_hub_and_no_validator(tmp_path: Path) -> None:
     for heavy in ("fastapi", "uvicorn", "sqlite_utils", "pydantic", "kiosk.flows.validator",
                   "kiosk.hub"):
         assert heavy not in modules, heavy
+
+
+def test_a_bad_settings_file_is_one_clear_line(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "settings.toml"
+    bad.write_text('hub_port = "abc"\n', encoding="utf-8")
+    monkeypatch.setenv("KIOSK_SETTINGS_FILE", str(bad))
+    result = CliRunner().invoke(main, ["settings", "hub_port"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {bad}: hub_port")
+    assert "Traceback" not in result.output
