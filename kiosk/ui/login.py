@@ -14,7 +14,7 @@ from kiosk.ui.widgets import BigButton, label
 class LoginForm(QWidget):
     """Logs in through ``client`` (a StaffClient); the catalog needs ``login.title``,
     ``login.user``, ``login.password``, ``login.submit``, ``login.wrong``,
-    ``login.locked`` and ``login.unreachable``."""
+    ``login.locked``, ``login.unreachable`` and ``login.insecure``."""
 
     def __init__(self, strings: Catalog, client: Any) -> None:
         super().__init__()
@@ -43,4 +43,6 @@ class LoginForm(QWidget):
 
     def failed(self, status: int | None, detail: str) -> None:
         key = {None: "login.unreachable", 401: "login.wrong", 429: "login.locked"}.get(status)
+        if status is None and ("certificate" in detail or "plain HTTP" in detail):
+            key = "login.insecure"  # pinning refused the server: not "it does not answer"
         self.error.setText(self.strings.t(key) if key else detail)
