@@ -54,7 +54,9 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        broadcaster.bind(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        broadcaster.bind(loop)
+        await _start_workers(loop)
         try:
             folder = builtin_flows or paths.builtin_flows_dir()
             imported = await asyncio.wrap_future(
@@ -253,3 +255,19 @@ async def _realert_loop(store: Store, after: float) -> None:
         with contextlib.suppress(Exception):  # a busy database only delays a re-alert
             await asyncio.wrap_future(store.realert(after))
 
+
+
+WORKERS = 4  # threads for validation and statistics, off the event loop
+
+
+async def _start_workers(loop: asyncio.AbstractEventLoop) -> None:
+    """The threads that run slow work (``asyncio.to_thread``), all started now: none
+    appears later, in the middle of someone's request (or test)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="hub-worker")
+    loop.set_default_executor(executor)
+    everyone = threading.Barrier(WORKERS)
+    await asyncio.gather(*(loop.run_in_executor(executor, everyone.wait, 10)
+                           for _ in range(WORKERS)))
