@@ -148,17 +148,25 @@ def run_windowed(echo: Callable[[str], None], with_manager: bool = False) -> int
     return app.exec()
 
 
-def open_manager(hub: DemoHub, area: Any) -> Any:
-    """The manager app, logged in as the demo manager, over the other windows."""
+def demo_manager_window(url: str, language: str = "fr",
+                        size: tuple[int, int] = (1600, 1000)) -> Any:
+    """The manager app, shown and logging in as the demo manager (demo, screenshots)."""
     from kiosk.manager.app import ManagerWindow
 
-    manager = ManagerWindow(hub.server.url)
+    window = ManagerWindow(url, language)
+    window.resize(*size)
+    window.show()
+    window.user.setText(DEMO_MANAGER)
+    window.password.setText(DEMO_MANAGER_PASSWORD)
+    window.log_in()
+    return window
+
+
+def open_manager(hub: DemoHub, area: Any) -> Any:
+    """The manager app, logged in as the demo manager, over the other windows."""
+    manager = demo_manager_window(hub.server.url)
     manager.setGeometry(area.x() + 60, area.y() + 60, min(1600, area.width() - 120),
                         min(1000, area.height() - 120))
-    manager.show()
-    manager.user.setText(DEMO_MANAGER)
-    manager.password.setText(DEMO_MANAGER_PASSWORD)
-    manager.log_in()
     return manager
 
 

@@ -21,15 +21,13 @@ def shots(folder: Path) -> list[Path]:
     dashboard-traffic-fr.png to ``folder``; returns their paths."""
     from kiosk.demo import (
         DEMO_KIOSK,
-        DEMO_MANAGER,
-        DEMO_MANAGER_PASSWORD,
         DEMO_PASSWORD,
         DEMO_USER,
+        demo_manager_window,
         start_hub,
     )
     from kiosk.demo_data import login, seed
     from kiosk.demo_robot import wait_until
-    from kiosk.manager.app import ManagerWindow
     from kiosk.ui.qt import application, settle
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -41,12 +39,7 @@ def shots(folder: Path) -> list[Path]:
         url = hub.server.url
         seed(url, hub.kiosk_token, DEMO_KIOSK, login(url, DEMO_USER, DEMO_PASSWORD))
         for lang in ("fr", "en"):
-            window = ManagerWindow(url, lang)
-            window.resize(*SIZE)
-            window.show()
-            window.user.setText(DEMO_MANAGER)
-            window.password.setText(DEMO_MANAGER_PASSWORD)
-            window.log_in()
+            window = demo_manager_window(url, lang, SIZE)
             if not wait_until(lambda w=window: w.stack.currentWidget() is w.tabs):
                 raise RuntimeError(f"the manager app did not log in: {window.login_error.text()}")
             page = window.page("dashboard")

@@ -42,15 +42,9 @@ def _wait(app: Any, done: Callable[[], bool], timeout: float = 20.0) -> None:
 
 
 def _open(app: Any, url: str, language: str) -> Any:
-    from kiosk.demo import DEMO_MANAGER, DEMO_MANAGER_PASSWORD
-    from kiosk.manager.app import ManagerWindow
+    from kiosk.demo import demo_manager_window
 
-    window = ManagerWindow(url, language)
-    window.resize(1600, 1000)
-    window.show()
-    window.user.setText(DEMO_MANAGER)
-    window.password.setText(DEMO_MANAGER_PASSWORD)
-    window.log_in()
+    window = demo_manager_window(url, language)
     _wait(app, lambda: window.stack.currentWidget() is window.tabs)
     window.show_page("flows")
     page = window.page("flows")

@@ -167,15 +167,10 @@ def _save(widget: Any, path: Path) -> Path:
 
 
 def manager_shots(demo: Demo, folder: Path) -> list[Path]:
+    from kiosk.demo import demo_manager_window
     from kiosk.demo_robot import wait_until
-    from kiosk.manager.app import ManagerWindow
 
-    window = ManagerWindow(demo.url, "fr")
-    window.resize(1600, 1000)
-    window.show()
-    window.user.setText(DEMO_MANAGER)
-    window.password.setText(DEMO_MANAGER_PASSWORD)
-    window.log_in()
+    window = demo_manager_window(demo.url, "fr")
     out = []
     try:
         if not wait_until(lambda: window.stack.currentWidget() is window.tabs):

@@ -23,14 +23,12 @@ def shots(folder: Path) -> list[Path]:
 
     from kiosk.demo import (
         DEMO_KIOSK,
-        DEMO_MANAGER,
-        DEMO_MANAGER_PASSWORD,
         DEMO_PASSWORD,
         DEMO_USER,
+        demo_manager_window,
         start_hub,
     )
     from kiosk.demo_robot import wait_until
-    from kiosk.manager.app import ManagerWindow
     from kiosk.mediator.console import ConsoleWindow
     from kiosk.ui.qt import application, settle
 
@@ -69,12 +67,7 @@ def shots(folder: Path) -> list[Path]:
             console.shutdown()
             console.deleteLater()
 
-            manager = ManagerWindow(url, lang)
-            manager.resize(1600, 1000)
-            manager.show()
-            manager.user.setText(DEMO_MANAGER)
-            manager.password.setText(DEMO_MANAGER_PASSWORD)
-            manager.log_in()
+            manager = demo_manager_window(url, lang)
             if not wait_until(lambda m=manager: m.stack.currentWidget() is m.tabs):
                 raise RuntimeError(f"the manager app did not log in: {manager.login_error.text()}")
             manager.show_tour()
