@@ -12,9 +12,13 @@ from typing import Any
 
 import uvicorn
 
+from kiosk import config
 from kiosk.hub import systemd
 from kiosk.hub.app import create_app
+from kiosk.hub.protocol import HubHttpProtocol
 from kiosk.hub.tls import check_listen
+
+WS_MAX_MESSAGE = 64 * 1024  # clients only answer pings: nothing big ever comes in
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -30,21 +34,34 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def _config(db: Path, realert_after: float, options: dict[str, Any],
-            cert_file: Path | None = None, key_file: Path | None = None) -> uvicorn.Config:
-    # HTTPS when given a certificate and its key (see kiosk.hub.tls)
+            cert_file: Path | None = None, key_file: Path | None = None,
+            trusted_proxy: str | None = None) -> uvicorn.Config:
+    """HTTPS when given a certificate and its key (see kiosk.hub.tls); the connections'
+    limits in :mod:`kiosk.hub.protocol`. ``X-Forwarded-For`` is believed only from the
+    addresses in ``trusted_proxy`` (default: the setting ``hub_trusted_proxy``; empty:
+    from nobody, so no client can pose as another address to dodge the login limiter)."""
+    proxies = _proxies(config.get("hub_trusted_proxy") if trusted_proxy is None else trusted_proxy)
     return uvicorn.Config(create_app(db, realert_after, **options), log_level="warning",
                           lifespan="on", ws_ping_interval=20, ws_ping_timeout=20,
-                          timeout_graceful_shutdown=2,
+                          timeout_graceful_shutdown=2, http=HubHttpProtocol,
+                          ws_max_size=WS_MAX_MESSAGE,
+                          proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None,
                           ssl_certfile=cert_file, ssl_keyfile=key_file)
 
 
+def _proxies(text: str) -> list[str]:
+    return [p.strip() for p in str(text).split(",") if p.strip()]
+
+
 def serve(db: Path, host: str, port: int, realert_after: float = 90.0, *,
-          cert_file: Path | None = None, key_file: Path | None = None, **options: Any) -> None:
+          cert_file: Path | None = None, key_file: Path | None = None,
+          trusted_proxy: str | None = None, **options: Any) -> None:
     """Serve until interrupted; ``options`` go to :func:`~kiosk.hub.app.create_app`.
     Plain HTTP only on 127.0.0.1: elsewhere ``cert_file`` and ``key_file`` are required
     (:class:`~kiosk.hub.tls.TlsError` otherwise)."""
     check_listen(host, cert_file, key_file)
-    server = uvicorn.Server(_config(db, realert_after, options, cert_file, key_file))
+    server = uvicorn.Server(_config(db, realert_after, options, cert_file, key_file,
+                                    trusted_proxy))
     sock = bind(host, port)
     # under systemd (Type=notify): READY=1 once listening, then watchdog pings
     systemd.attach(server.config, "listening on {}:{}".format(*sock.getsockname()[:2]))
@@ -56,14 +73,16 @@ class HubServer:
 
     def __init__(self, db: Path, host: str = "127.0.0.1", port: int = 0,
                  realert_after: float = 90.0, *, cert_file: Path | None = None,
-                 key_file: Path | None = None, **options: Any) -> None:
+                 key_file: Path | None = None, trusted_proxy: str | None = None,
+                 **options: Any) -> None:
         check_listen(host, cert_file, key_file)
         self.db = Path(db)
         self.scheme = "https" if cert_file else "http"
         self.sock = bind(host, port)
         self.host = host
         self.port: int = self.sock.getsockname()[1]
-        self.server = uvicorn.Server(_config(self.db, realert_after, options, cert_file, key_file))
+        self.server = uvicorn.Server(_config(self.db, realert_after, options, cert_file, key_file,
+                                             trusted_proxy))
         self.thread = threading.Thread(target=self._run, name=f"hub-{self.port}")
 
     @property

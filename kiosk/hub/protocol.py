@@ -1,0 +1,103 @@
+"""The hub's HTTP connections: uvicorn's httptools protocol with the limits an office
+network needs.
+
+- **Idle HTTPS connections are cut, not politely shut.** uvicorn closes a keep-alive
+  connection after ``timeout_keep_alive`` seconds without a request. Over TLS, asyncio's
+  ``transport.close()`` sends the TLS close_notify, then keeps the TCP connection open
+  (up to 30 s) waiting for the client's own close_notify. Qt's HTTP stack reads a
+  close_notify on an idle keep-alive connection as "not an error" and waits for the TCP
+  connection to end before dropping it, so the next request goes down a dead TLS session:
+  a POST fails at once ("Connection closed"), a GET hangs until its transfer timeout.
+  Aborting the transport ends the TCP connection at once; every client then opens a
+  fresh one for its next request (HTTP/1.1 answers here always carry their length, so
+  no close_notify is needed to tell a complete answer from a cut one).
+- **The request head must arrive quickly and stay small**: a connection that sends no
+  complete head within :data:`HEAD_SECONDS` of its first byte (or of being opened) is
+  closed, and a head over :data:`MAX_HEAD_BYTES` gets 431. A slow or endless sender
+  cannot hold the hub's connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+MAX_HEAD_BYTES = 16 * 1024  # request line and headers
+HEAD_SECONDS = 10.0  # to send a whole request head, from its first byte
+
+
+class HubHttpProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with the hub's limits (see the module docstring)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._head_bytes: int | None = 0  # None while a request's body or answer is under way
+        self._head_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_head_deadline()  # a connection that never speaks is closed too
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_head_deadline()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._head_bytes is not None:
+            if self._head_bytes == 0 and self._head_deadline is None:
+                self._arm_head_deadline()
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self._refuse(431, b"Request Header Fields Too Large",
+                             f"the request head is larger than {MAX_HEAD_BYTES // 1024} KiB")
+                return
+        super().data_received(data)
+
+    def on_headers_complete(self) -> None:
+        self._cancel_head_deadline()
+        self._head_bytes = None
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._head_bytes = 0  # the next request's head, if any, is counted afresh
+
+    def timeout_keep_alive_handler(self) -> None:
+        if self.transport.is_closing():
+            return
+        if self.scheme == "https":
+            self.transport.abort()  # see the module docstring
+        else:
+            super().timeout_keep_alive_handler()
+
+    # -- inner ---------------------------------------------------------------------------
+    def _arm_head_deadline(self) -> None:
+        self._cancel_head_deadline()
+        self._head_deadline = self.loop.call_later(HEAD_SECONDS, self._head_too_slow)
+
+    def _cancel_head_deadline(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def _head_too_slow(self) -> None:
+        self._head_deadline = None
+        if self._head_bytes is None or self.transport.is_closing():
+            return
+        if self._head_bytes == 0:
+            self.transport.abort()  # nothing asked: nothing to answer
+        else:
+            self._refuse(408, b"Request Timeout",
+                         f"the request head took longer than {HEAD_SECONDS:.0f} s")
+
+    def _refuse(self, status: int, reason: bytes, message: str) -> None:
+        """Answer ``status`` with ``message`` and close the connection."""
+        self._cancel_head_deadline()
+        self._head_bytes = None
+        body = message.encode()
+        self.transport.write(b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                             b"content-length: %d\r\nconnection: close\r\n\r\n%s"
+                             % (status, reason, len(body), body))
+        self.transport.close()
