@@ -68,6 +68,13 @@ SETTINGS: tuple[Setting, ...] = (
             check=lambda v: v == "" or parse_sha256(v)),
     Setting("stuck_after", float, 45.0,
             "Seconds on one step before the kiosk offers 'Do you want help?' (0: never)."),
+    Setting("help_nohub_keep", float, 300.0,
+            "Seconds a help screen that sends the customer to the counter (no hub, no "
+            "connection, or a call the hub refused) stays up for staff, through inactivity, "
+            "unless staff clear it; then the normal inactivity reset applies."),
+    Setting("help_offline_wait", float, 30.0,
+            "Seconds a help call waits for a lost hub connection before the kiosk cancels it "
+            "and sends the customer to the counter."),
     Setting("admin_pin", str, "2468", "PIN that lets staff leave the locked-down kiosk.",
             secret=True),
     Setting("languages", str, "fr,en,ar,es,pt", "Languages offered on the home screen, in order."),
@@ -90,6 +97,16 @@ SETTINGS: tuple[Setting, ...] = (
             "127.0.0.1 only)."),
     Setting("hub_key_file", str, "",
             "Private key (PEM, unencrypted) of hub_cert_file; readable by the hub's user only."),
+    Setting("hub_trusted_proxy", str, "",
+            "Addresses of a reverse proxy in front of the hub, comma-separated, whose "
+            "X-Forwarded-For the hub believes (empty: none; the address a connection comes "
+            "from is the client's, so nobody can dodge the login limiter by posing as another)."),
+    Setting("hub_token_idle_minutes", float, 720.0,
+            "Minutes a person's token may go unused (no request, no open stream) before it "
+            "expires and they log in again (0: never). Kiosk tokens do not expire."),
+    Setting("hub_token_max_hours", float, 24.0,
+            "Hours after logging in when a person's token expires however much it is used "
+            "(0: never); open streams are closed then."),
     Setting("help_realert_after", float, 90.0,
             "Seconds a help call may wait unclaimed before every console is re-alerted."),
     Setting("hub_timezone", str, "Europe/Paris",
