@@ -36,11 +36,16 @@ class HubProcess:
         conn.close()
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/api/v1"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk.cli", "hub", "--db", str(self.db), "--port",
-             str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.log = self.dir / "hub.log"
+        with self.log.open("wb") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "kiosk.cli", "hub", "--db", str(self.db), "--port",
+                 str(self.port)], stdout=subprocess.DEVNULL, stderr=log)
         wait = threading.Event()
         for _ in range(400):
+            if self.proc.poll() is not None:
+                raise RuntimeError("the hub stopped at start:\n"
+                                   + self.log.read_text(errors="replace")[-2000:])
             try:
                 httpx.get(f"{self.url}/health", timeout=1)
                 break
@@ -52,4 +57,8 @@ class HubProcess:
 
     def stop(self) -> None:
         self.proc.terminate()
-        self.proc.wait(timeout=10)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # stuck (e.g. its writer busy hashing): no wait
+            self.proc.kill()
+            self.proc.wait(timeout=10)
