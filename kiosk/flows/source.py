@@ -1,5 +1,9 @@
 """Read a YAML flow file into plain data while remembering the line of every key and value.
 
+Every text first passes the limits of ``guard`` (aliases, depth, sizes), and a value
+YAML cannot build (a date that does not exist, ``!!float abc``) is a
+:class:`SourceError` with its line like any other problem, never an exception of its own.
+
 Paths are tuples of keys and indexes, e.g. ``("steps", 2, "choices", 0, "next")``, the same
 shape pydantic uses for error locations, so any error can be pointed at its line.
 """
@@ -11,10 +15,14 @@ from typing import Any
 
 import yaml
 
-# the C parser (when PyYAML has libyaml) is much faster and keeps marks too
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from kiosk.flows import guard
+
+_Loader: Any = guard.Loader
 
 Path = tuple[str | int, ...]
+# what a YAML tag asks a scalar to be, for messages
+_KINDS = {"int": "a whole number", "float": "a number", "bool": "true or false",
+          "timestamp": "a date", "binary": "base64 data"}
 
 
 class SourceError(Exception):
@@ -66,14 +74,31 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
-        return self.constructor.construct_object(node, deep=True)
+        assert isinstance(node, yaml.ScalarNode)
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        """The value of a scalar node, or :class:`SourceError` at its line."""
+        line = node.start_mark.line + 1
+        problem = guard.number_problem(node)
+        if problem:
+            raise SourceError(line, problem)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            raise
+        except Exception:  # noqa: BLE001 - PyYAML's constructors raise anything on bad input
+            shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+            kind = _KINDS.get(node.tag.rsplit(":", 1)[-1], "value")
+            raise SourceError(line, f"'{shown}' cannot be read as {kind}; put it in quotes "
+                                    "if it is text") from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise SourceError(key_node.start_mark.line + 1, "a key must be a plain word")
-            key = str(self.constructor.construct_object(key_node))
+            key = str(self.scalar(key_node))
             child = (*path, key)
             if key in out:
                 self.located.duplicate_keys.append((child, key_node.start_mark.line + 1))
@@ -93,6 +118,9 @@ def _yaml_error(exc: yaml.YAMLError) -> SourceError:
 
 def parse(text: str) -> Located:
     """Parse one YAML document that must be a mapping. Raises :class:`SourceError`."""
+    problem = guard.check(text)
+    if problem is not None:
+        raise SourceError(*problem)
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.YAMLError as exc:

@@ -135,6 +135,52 @@ def test_yaml_aliases_are_refused(shared_hub: Hub) -> None:
     assert "aliases" in r.json()["detail"][0]["msg"]
 
 
+BOMB = ("schema: 1\nid: track-shipment\n"
+        + 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+        + "".join(f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n"
+                  for a, b in zip("abcdefgh", "bcdefghi", strict=True)))
+
+
+def _after_line_1(extra: str) -> str:
+    text = builtin("track-shipment")
+    first, rest = text.split("\n", 1)
+    return f"{first}\n{extra}\n{rest}"
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    (_after_line_1("summary: {fr: " + "9" * 5000 + "}"), 2, "a number of 5,000 characters is too long"),
+    (_after_line_1("summary: {fr: 0x" + "f" * 5000 + "}"), 2, "a number of 5,002 characters"),
+    (BOMB, 3, "YAML anchors and aliases"),
+    ("schema: 1\nid: track-shipment\nsummary: {fr: " + "a" * 10_001 + "}\n", 3,
+     "a key or value of 10,001 characters is too long (at most 10,000)"),
+    (_after_line_1("summary: {fr: 2024-02-30}"), 2, "'2024-02-30' cannot be read as a date"),
+    (_after_line_1("summary: {fr: !!float abc}"), 2, "'abc' cannot be read as a number"),
+    (_after_line_1("summary: " + "[" * 1000), 2, "nested too deeply (over 64 levels)"),
+], ids=["integer", "hexadecimal", "alias-bomb", "huge-text", "no-such-date", "bad-float",
+        "deep"])
+def test_crafted_yaml_is_422_with_its_line_and_keeps_the_stored_draft(
+        shared_hub: Hub, text: str, line: int, words: str) -> None:
+    with shared_hub.client("manon") as m:
+        before = m.get("/flows/track-shipment?draft=1")
+        r = put_yaml(m, "track-shipment", text)
+        assert r.status_code == 422, r.text
+        problem = r.json()["detail"][0]
+        assert problem["line"] == line
+        assert problem["msg"].startswith(f"{line}: ")
+        assert words in problem["msg"]
+        after = m.get("/flows/track-shipment?draft=1")
+        assert (after.status_code, after.text) == (before.status_code, before.text)
+
+
+def test_a_json_flow_with_a_huge_integer_is_422(shared_hub: Hub) -> None:
+    body = b'{"schema": ' + b"9" * 5000 + b', "id": "track-shipment"}'
+    with shared_hub.client("manon") as m:
+        r = m.put("/flows/track-shipment", content=body,
+                  headers={"Content-Type": "application/json"})
+    assert r.status_code == 422
+    assert "malformed JSON" in r.json()["detail"][0]["msg"]
+
+
 def test_publish_versions_rollback(shared_hub: Hub) -> None:
     fid = "send-registered"
     with shared_hub.client("manon") as m, shared_hub.client("k1") as k:
