@@ -5,7 +5,7 @@ Validation lives in ``schema`` and ``validator``; this module trusts its input.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,17 +72,33 @@ class Flow:
         return set(self.title)
 
     def remaining(self, step_id: str) -> int:
-        """Most steps still to show from ``step_id`` (itself included) on a simple path."""
+        """Most steps still to show from ``step_id`` (itself included): exact when the
+        steps form no loop; with loops, the length of a long path that goes round none
+        (never more than the longest).
+
+        Linear in the number of steps and choices (a search of every simple path takes
+        exponential time on a flow of many questions), and without recursion."""
         by_id = {s.id: s for s in self.steps}
 
-        def longest(sid: str, seen: frozenset[str]) -> int:
-            best = 0
-            for t in by_id[sid].targets():
-                if t in by_id and t not in seen:
-                    best = max(best, longest(t, seen | {t}))
-            return 1 + best
+        def onward(sid: str) -> list[str]:
+            return [t for t in by_id[sid].targets() if t in by_id]
 
-        return longest(step_id, frozenset({step_id}))
+        longest: dict[str, int] = {}
+        active = {step_id}  # the path being searched: an edge back into it is a loop
+        stack: list[tuple[str, Iterator[str]]] = [(step_id, iter(onward(step_id)))]
+        while stack:
+            sid, todo = stack[-1]
+            for t in todo:
+                if t not in longest and t not in active:
+                    active.add(t)
+                    stack.append((t, iter(onward(t))))
+                    break
+            else:
+                stack.pop()
+                active.discard(sid)
+                longest[sid] = 1 + max((longest[t] for t in onward(sid) if t in longest),
+                                       default=0)
+        return longest[step_id]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, the shape of the YAML file (used for the JSON cache)."""
