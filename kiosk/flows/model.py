@@ -11,6 +11,11 @@ from typing import Any
 
 FALLBACK_LANGUAGE = "fr"
 
+# The one rule for flow and step ids, shared by the validator and the hub's API (help
+# calls and events carry them): a flow that validates never has a help call refused.
+ID_MAX = 64
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # lowercase letters and digits, single '-'
+
 
 def pick(texts: Mapping[str, str], lang: str) -> str:
     """The text in ``lang``, else French, else any language present."""

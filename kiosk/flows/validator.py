@@ -18,13 +18,14 @@ from pydantic import ValidationError
 from kiosk import paths
 from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_LEVELS, WORKSHOP_PREFIX, falc
 from kiosk.flows.issues import Issue
-from kiosk.flows.model import Flow
+from kiosk.flows.model import ID_MAX, ID_PATTERN, Flow
 from kiosk.flows.schema import ALLOWED_KEYS, FlowSchema
 from kiosk.flows.source import Located, SourceError, parse
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(ID_PATTERN)
 LANG = re.compile(r"^[a-z]{2,3}$")
 SCHEMA_VERSION = 1
+_SUGGEST_MAX = 200  # longest word a "did you mean" looks for
 
 
 @dataclass
@@ -100,9 +101,7 @@ class _Checker:
         if d["schema"] != SCHEMA_VERSION:
             self.error(self.src.value_line(("schema",)),
                        f"unsupported schema {d['schema']}: this kiosk reads schema {SCHEMA_VERSION}")
-        if not SLUG.match(d["id"]):
-            self.error(self.src.value_line(("id",)),
-                       f"flow id '{d['id']}' must be a slug (lowercase letters, digits, '-')")
+        self._id_rule("flow", d["id"], self.src.value_line(("id",)))
         self._step_ids()
         self._step_shapes()
         self._targets()
@@ -114,11 +113,19 @@ class _Checker:
         seen: set[str] = set()
         for i, step in enumerate(self.data["steps"]):
             sid, line = step["id"], self.src.value_line(("steps", i, "id"))
-            if not SLUG.match(sid):
-                self.error(line, f"step id '{sid}' must be a slug (lowercase letters, digits, '-')")
+            self._id_rule("step", sid, line)
             if sid in seen:
-                self.error(line, f"duplicate step id '{sid}'")
+                self.error(line, f"duplicate step id '{_short(sid)}'")
             seen.add(sid)
+
+    def _id_rule(self, kind: str, value: str, line: int) -> None:
+        """The hub refuses help calls and events whose ids break this rule."""
+        if len(value) > ID_MAX:
+            self.error(line, f"{kind} id '{_short(value)}' is {len(value):,} characters long: "
+                             f"at most {ID_MAX}")
+        elif not SLUG.fullmatch(value):
+            self.error(line, f"{kind} id '{_short(value)}' must be a slug (lowercase letters, "
+                             "digits, single '-' between them)")
 
     def _step_shapes(self) -> None:
         for i, step in enumerate(self.data["steps"]):
@@ -128,19 +135,20 @@ class _Checker:
             if len(ways) != 1:
                 found = " and ".join(ways) if ways else "none of them"
                 self.error(self.src.value_line(("steps", i)),
-                           f"step '{step['id']}' needs exactly one of next, choices, end "
+                           f"step '{_short(step['id'])}' needs exactly one of next, choices, end "
                            f"(found {found})")
             choices = step.get("choices")
             if choices is not None and not 2 <= len(choices) <= 6:
                 self.error(self.src.line(("steps", i, "choices")),
-                           f"step '{step['id']}' has {len(choices)} choice"
+                           f"step '{_short(step['id'])}' has {len(choices)} choice"
                            f"{'s' if len(choices) != 1 else ''}: a question needs 2 to 6")
 
     def _targets(self) -> None:
         ids = [s["id"] for s in self.data["steps"]]
         if self.data["start"] not in ids:
             self.error(self.src.line(("start",)),
-                       f"start step '{self.data['start']}' does not exist{_suggest(self.data['start'], ids)}")
+                       f"start step '{_short(self.data['start'])}' does not exist"
+                       f"{_suggest(self.data['start'], ids)}")
         for path, target in self._target_paths():
             problem = _target_problem(target, ids)
             if problem:
@@ -165,13 +173,14 @@ class _Checker:
             first_line.setdefault(s["id"], self.src.value_line(("steps", i)))
         for sid, line in first_line.items():
             if self.data["start"] in edges and sid not in reached:
-                self.error(line, f"step '{sid}' can never be reached from start "
-                                 f"'{self.data['start']}'")
+                self.error(line, f"step '{_short(sid)}' can never be reached from start "
+                                 f"'{_short(self.data['start'])}'")
             elif sid not in can_end:
                 loop = _find_loop(sid, edges)
-                why = (f"every path from it loops ({' → '.join(loop)})"
+                shown = [*loop[:6], "…", loop[-1]] if len(loop) > 8 else loop
+                why = (f"every path from it loops ({' → '.join(_short(s) for s in shown)})"
                        if loop.count(loop[-1]) > 1 else "no path from it reaches an end")
-                self.error(line, f"step '{sid}' can never reach an end: {why}; "
+                self.error(line, f"step '{_short(sid)}' can never reach an end: {why}; "
                                  "add 'end: true', a way out, or '@help'")
 
     def _lang_texts(self) -> Iterator[tuple[tuple[str | int, ...], dict[str, str], bool]]:
@@ -209,7 +218,7 @@ class _Checker:
             self.error(line, f"{name} has no French text ('fr'): French is required")
         for lang, value in texts.items():
             vline = self.src.value_line((*path, lang))
-            if not LANG.match(lang):
+            if not LANG.fullmatch(lang):
                 self.error(self.src.line((*path, lang)),
                            f"'{lang}' is not a language code (use fr, en, ar, es, pt...)")
             if not value.strip():
@@ -227,7 +236,7 @@ class _Checker:
                 self._asset(("steps", i, "image"), "pictures", step["image"])
             else:
                 self.warn(self.src.value_line(("steps", i)),
-                          f"step '{step['id']}' has no picture: people who read little rely on it")
+                          f"step '{_short(step['id'])}' has no picture: people who read little rely on it")
             for j, choice in enumerate(step.get("choices") or ()):
                 if choice.get("icon"):
                     self._asset(("steps", i, "choices", j, "icon"), "icons", choice["icon"])
@@ -237,8 +246,13 @@ class _Checker:
         if "/" in name or "\\" in name or not (folder / name).is_file():
             known = sorted(p.name for p in folder.glob("*")) if folder.is_dir() else []
             self.error(self.src.value_line(path),
-                       f"{'picture' if kind == 'pictures' else 'icon'} '{name}' not found in "
+                       f"{'picture' if kind == 'pictures' else 'icon'} '{_short(name)}' not found in "
                        f"assets/{kind}{_suggest(name, known)}")
+
+
+def _short(text: str, most: int = ID_MAX) -> str:
+    """``text`` cut to ``most`` characters for a message."""
+    return text if len(text) <= most else text[:most] + "…"
 
 
 def _level(loc: tuple[str | int, ...]) -> str:
@@ -260,12 +274,16 @@ def _describe(loc: tuple[str | int, ...], data: Any) -> str:
     for part in loc:
         node = node[part]
     if isinstance(node, dict) and "id" in node:
-        return f"step '{node['id']}'"
+        return f"step '{_short(str(node['id']))}'"
     return _dotted(loc)
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1)
+    """``; did you mean 'x'?`` for the closest option, if any (long words are not compared:
+    difflib's time grows with the product of the lengths)."""
+    if len(word) > _SUGGEST_MAX:
+        return ""
+    close = difflib.get_close_matches(word, [o for o in options if len(o) <= _SUGGEST_MAX], n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
@@ -277,14 +295,14 @@ def _target_problem(target: str, ids: list[str]) -> str | None:
     if target.startswith(WORKSHOP_PREFIX):
         level = target[len(WORKSHOP_PREFIX):]
         if level not in WORKSHOP_LEVELS:
-            return f"unknown workshop level '{level}' (use {', '.join(WORKSHOP_LEVELS)})"
+            return f"unknown workshop level '{_short(level)}' (use {', '.join(WORKSHOP_LEVELS)})"
         return None
     if target.startswith("@"):
         if target in (SPECIAL_HELP, SPECIAL_MENU):
             return None
-        return f"unknown special target '{target}' (use @help, @menu or @workshop:LEVEL)"
+        return f"unknown special target '{_short(target)}' (use @help, @menu or @workshop:LEVEL)"
     if target not in ids:
-        return f"target '{target}' does not exist{_suggest(target, ids)}"
+        return f"target '{_short(target)}' does not exist{_suggest(target, ids)}"
     return None
 
 

@@ -23,10 +23,20 @@ from pydantic import (
     field_validator,
 )
 
+from kiosk.flows.model import ID_MAX, ID_PATTERN
+
 MAX_BODY = 1024 * 1024
 M = TypeVar("M")
 
 Slug = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def _flow_part(what: str) -> Any:
+    """A flow or step id: the validator's own rule, so that no flow that validates has
+    its help calls or events refused."""
+    return Field(default=None, max_length=ID_MAX, pattern=ID_PATTERN,
+                 description=f"{what} id: lowercase letters and digits joined by single '-', "
+                             f"at most {ID_MAX} characters")
 
 
 class _Body(BaseModel):
@@ -41,8 +51,8 @@ def _uuid(value: str) -> str:
 class HelpCreate(_Body):
     id: str = Field(description="UUID made by the kiosk; posting it again changes nothing")
     kiosk_id: str = Slug
-    flow_id: str | None = Field(default=None, max_length=64)
-    step_id: str | None = Field(default=None, max_length=64)
+    flow_id: str | None = _flow_part("Flow")
+    step_id: str | None = _flow_part("Step")
     language: str = Field(pattern=r"^[a-z]{2,3}$")
     kind: Literal["help", "workshop"] = "help"
     level: Literal["initiation", "perfectionnement", "outils-budgetaires"] | None = None
@@ -65,8 +75,8 @@ class EventIn(_Body):
     kiosk_id: str = Slug
     session_id: str | None = Field(default=None, max_length=64)
     type: str = Field(min_length=1, max_length=64)
-    flow_id: str | None = Field(default=None, max_length=64)
-    step_id: str | None = Field(default=None, max_length=64)
+    flow_id: str | None = _flow_part("Flow")
+    step_id: str | None = _flow_part("Step")
     at: datetime
     data: dict[str, Any] = Field(default_factory=dict)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,48 @@ def test_flow_ids_are_unique_across_files(tmp_path: Path, valid_text: str,
 def test_issue_prints_as_file_line_message(valid_text: str, assets: Path) -> None:
     report = validate_text(valid_text.replace("start: first", "start: nope"), "x/f.yaml", assets)
     assert str(report.errors[0]).startswith("x/f.yaml:7: error: start step 'nope'")
+
+
+LONG = "a" * 64
+
+
+@pytest.mark.parametrize(("old", "new", "line", "words"), [
+    ("id: demo", "id: " + "x" * 5000, 2, "flow id '" + "x" * 64 + "…' is 5,000 characters "
+                                          "long: at most 64"),
+    ("id: demo", f"id: {LONG}b", 2, "is 65 characters long: at most 64"),
+    ("id: demo", "id: demo_flow", 2, "flow id 'demo_flow' must be a slug"),
+    ("id: demo", "id: Demo", 2, "flow id 'Demo' must be a slug"),
+    ("id: demo", "id: -demo", 2, "flow id '-demo' must be a slug"),
+    ("id: demo", 'id: "demo\\n"', 2, "must be a slug"),
+    ("first", "f" * 65, 9, "step id '" + "f" * 64 + "…' is 65 characters long: at most 64"),
+    ("ask", "ask.me", 13, "step id 'ask.me' must be a slug"),
+    ("ask", "ask--me", 13, "step id 'ask--me' must be a slug"),
+    ("done", "done now", 19, "step id 'done now' must be a slug"),
+])
+def test_ids_the_hub_would_refuse_are_errors_at_their_line(valid_text: str, assets: Path,
+                                                           old: str, new: str, line: int,
+                                                           words: str) -> None:
+    text = valid_text.replace(old, new)  # every use of a step id, so only the id is wrong
+    found = errors(text, assets)
+    assert any(at == line and words in message for at, message in found), found
+
+
+def test_ids_of_64_characters_are_fine(valid_text: str, assets: Path) -> None:
+    text = valid_text.replace("id: demo", f"id: {LONG}").replace("first", "f" * 64)
+    report = validate_text(text, "f.yaml", assets)
+    assert report.errors == []
+    assert report.flow is not None
+    assert report.flow.id == LONG
+
+
+def test_long_values_keep_messages_short_and_the_validator_fast(valid_text: str,
+                                                                assets: Path) -> None:
+    # 50 steps whose ids and targets are long and alike: no "did you mean" over them
+    body = "".join(f"  - id: {'ab' * 4000}{i:03d}\n    text: {{fr: Oui.}}\n"
+                   f"    next: {'ab' * 4000}zzz\n" for i in range(50))
+    text = valid_text.split("steps:\n")[0] + "steps:\n" + body
+    started = time.perf_counter()
+    report = validate_text(text, "f.yaml", assets)
+    assert time.perf_counter() - started < 5
+    assert report.errors
+    assert max(len(i.message) for i in report.issues) < 300

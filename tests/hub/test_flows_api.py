@@ -4,15 +4,18 @@ kiosk's validator, publish, rollback, versions, roles, and the stream announcing
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import httpx
+import pydantic
 import pytest
 import websockets.sync.client as ws_client
 import yaml
 
 from kiosk import paths
 from kiosk.flows.validator import validate_text
+from kiosk.hub import api
 from tests.hub.conftest import Hub
 
 YAML = {"Content-Type": "application/yaml"}
@@ -271,3 +274,50 @@ def test_publish_and_rollback_are_announced_to_kiosks(hub: Hub) -> None:
         ("flow.published", {"id": "frank-letter", "version": 1})]
     assert set(messages[0]) == {"seq", "type", "flow"}
     assert messages[1]["seq"] == messages[0]["seq"] + 1
+
+
+IDS = ["send-parcel", "a", "7", "step-2", "a" * 64, "a" * 65, "x" * 5000, "Send-Parcel",
+       "send_parcel", "send.parcel", "-send", "send-", "send--parcel", "send parcel",
+       "send-parcel\n", "", "=HYPERLINK(\"http://x\")", "é"]
+
+
+@pytest.mark.parametrize("value", IDS, ids=[repr(v[:20]) for v in IDS])
+def test_the_validator_and_the_api_agree_on_ids(value: str) -> None:
+    text = builtin("buy-stamps")
+    start = yaml.safe_load(text)["start"]
+    quoted = json.dumps(value)
+    flow = validate_text(text.replace("id: buy-stamps", f"id: {quoted}", 1), "f.yaml")
+    step = validate_text(text.replace(f"  - id: {start}\n", f"  - id: {quoted}\n", 1), "f.yaml")
+    flow_ok = not any(i.message.startswith("flow id") for i in flow.errors)
+    step_ok = not any(i.message.startswith("step id") for i in step.errors)
+    call = {"id": str(uuid.uuid4()), "kiosk_id": "k1", "language": "fr"}
+    event = {"id": str(uuid.uuid4()), "kiosk_id": "k1", "type": "step",
+             "at": "2026-11-23T10:00:00+00:00"}
+    assert [_valid(api.HelpCreate, {**call, "flow_id": value}),
+            _valid(api.HelpCreate, {**call, "step_id": value}),
+            _valid(api.EventIn, {**event, "flow_id": value}),
+            _valid(api.EventIn, {**event, "step_id": value})] == [flow_ok, step_ok] * 2
+    assert flow_ok == step_ok
+
+
+def _valid(model: type[pydantic.BaseModel], data: dict[str, Any]) -> bool:
+    try:
+        model.model_validate(data)
+    except pydantic.ValidationError:
+        return False
+    return True
+
+
+def test_help_calls_carry_any_id_a_valid_flow_has(shared_hub: Hub) -> None:
+    longest = "a" * 64
+    call = {"kiosk_id": "k1", "language": "fr", "flow_id": longest, "step_id": longest}
+    with shared_hub.client("k1") as k:
+        taken = k.post("/help-requests", json={"id": str(uuid.uuid4()), **call})
+        refused = k.post("/help-requests", json={"id": str(uuid.uuid4()), **call,
+                                                 "step_id": longest + "a"})
+        formula = k.post("/help-requests", json={"id": str(uuid.uuid4()), **call,
+                                                 "flow_id": "=HYPERLINK(\"http://x\")"})
+        k.post(f"/help-requests/{taken.json()['id']}/cancel")
+    assert taken.status_code == 201, taken.text
+    assert (refused.status_code, refused.json()["detail"][0]["loc"]) == (422, ["body", "step_id"])
+    assert (formula.status_code, formula.json()["detail"][0]["loc"]) == (422, ["body", "flow_id"])
