@@ -12,13 +12,13 @@ ids) is dropped. Help statistics are counts per day, flow, step, kind, status an
 outcome, with the median wait to claim; never a note, an id or who helped.
 
 Every record has ``record``: ``event`` or ``help``. In CSV both kinds share one header
-(:data:`COLUMNS`), cells that do not apply left empty. A long export says how far it has
-gone on standard error every :data:`PROGRESS_EVERY` records.
+(:data:`COLUMNS`), cells that do not apply left empty, text that a spreadsheet could run
+as a formula neutralised (``csvsafe``). A long export says how far it has gone on
+standard error every :data:`PROGRESS_EVERY` records.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
@@ -30,6 +30,7 @@ from typing import Any, TextIO
 
 import sqlite_utils
 
+from kiosk.hub import csvsafe
 from kiosk.hub.funnel import FEEDBACK, local_day_hour
 from kiosk.hub.stats import help_rows
 from kiosk.hub.times import Period
@@ -113,12 +114,12 @@ def write(db: sqlite_utils.Database, period: Period, tz: tzinfo, fmt: str, out: 
     """Write an export as ``csv`` or ``jsonl``; returns the number of records.
     ``progress(count)`` is called every ``every`` records (``None``: silent)."""
     count = 0
-    table = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+    table = csvsafe.Writer(out, COLUMNS)
     if fmt == "csv":
-        table.writeheader()
+        table.header()
     for record in records(db, period, tz):
         if fmt == "csv":
-            table.writerow({k: "" if record.get(k) is None else record[k] for k in COLUMNS})
+            table.row(record)
         else:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1

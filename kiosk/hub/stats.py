@@ -8,7 +8,6 @@ the office's (setting ``hub_timezone``).
 
 from __future__ import annotations
 
-import csv
 import io
 import statistics
 from collections import Counter
@@ -18,6 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
+from kiosk.hub import csvsafe
 from kiosk.hub.funnel import FEEDBACK, local_day_hour
 from kiosk.hub.store import KINDS, OUTCOMES, STATUSES
 from kiosk.hub.times import Period, parse_instant
@@ -118,13 +118,13 @@ def report(db: sqlite_utils.Database, period: Period) -> dict[str, Any]:
 
 
 def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
-    """Rows as CSV text with a header line (missing or None cells empty)."""
+    """Rows as CSV text with a header line (missing or None cells empty, text that a
+    spreadsheet could run as a formula neutralised: see ``csvsafe``)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore",
-                            lineterminator="\n")
-    writer.writeheader()
+    writer = csvsafe.Writer(out, columns)
+    writer.header()
     for row in rows:
-        writer.writerow({k: "" if row.get(k) is None else row[k] for k in columns})
+        writer.row(row)
     return out.getvalue()
 
 

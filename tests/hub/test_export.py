@@ -129,3 +129,34 @@ def test_bad_dates_and_missing_database(tmp_path: Path) -> None:
                                       "--to", "2026-11-24"])
     assert wrong.exit_code == 2
     assert "'from'" in wrong.output
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","clic")', "+cmd|' /C calc'!A0", "-2+3",
+            "@SUM(A1:A9)", "\t=1+1"]
+
+
+def test_csv_cells_are_never_formulas(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIOSK_HUB_TIMEZONE", "Europe/Paris")
+    visit = f"visit-{uuid.uuid4()}"
+    # event types are free text from a kiosk; flow and step ids are slugs, refused otherwise
+    events = [event(visit, kind, f"2026-11-23T10:00:0{i}+00:00")
+              for i, kind in enumerate(FORMULAS)]
+    with hub.client("k1") as k:
+        assert k.post("/events", json=events).json()["stored"] == len(events)
+        refused = k.post("/events", json=[event(visit, "step", "2026-11-23T10:00:09+00:00",
+                                                flow=FORMULAS[0])])
+        assert refused.status_code == 422
+    db = connect(hub.db)  # a row stored before flow ids were checked
+    with db.atomic():
+        db.execute("UPDATE events SET flow_id = ?, step_id = ? WHERE type = ?",
+                   ["=1+1", "-1", FORMULAS[2]])
+    db.close()
+    result = run(hub, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert sorted(r["type"] for r in rows) == sorted("'" + f for f in FORMULAS)
+    legacy = next(r for r in rows if r["type"] == "'-2+3")
+    assert (legacy["flow_id"], legacy["step_id"]) == ("'=1+1", "'-1")
+    assert all(r["hour"] == "11" for r in rows)  # numbers untouched
+    # JSON lines carry the data as it is: no spreadsheet reads them
+    lines = [json.loads(line) for line in run(hub, "--format", "jsonl").stdout.splitlines()]
+    assert sorted(r["type"] for r in lines) == sorted(FORMULAS)

@@ -253,3 +253,26 @@ def test_stats_are_for_managers(stats_hub: Hub) -> None:
     with stats_hub.client("manon") as m:
         assert m.get("/stats/funnel?flow=nope").status_code == 404
         assert m.get("/stats/funnel").status_code == 422
+
+
+def test_csv_cells_are_never_formulas(hub: Hub) -> None:
+    with hub.client("k1") as k, hub.client("manon") as m:
+        rid = str(uuid.uuid4())
+        assert k.post("/help-requests", json={
+            "id": rid, "kiosk_id": "k1", "language": "fr", "flow_id": "send-parcel",
+            "step_id": "weigh"}).status_code == 201
+        formula = k.post("/help-requests", json={
+            "id": str(uuid.uuid4()), "kiosk_id": "k1", "language": "fr",
+            "flow_id": '=HYPERLINK("http://evil.example")', "step_id": "weigh"})
+        assert formula.status_code == 422  # flow ids are slugs now
+        db = connect(hub.db)  # a call stored before they were checked
+        with db.atomic():
+            db.execute("UPDATE help_requests SET flow_id = ?, step_id = ? WHERE id = ?",
+                       ['=HYPERLINK("http://evil.example")', "@SUM(A1)", rid])
+        db.close()
+        text = m.get("/stats/help", headers={"Accept": "text/csv"}).text
+        report = m.get("/stats/report", headers={"Accept": "text/csv"}).text
+    lines = text.splitlines()
+    assert lines[1].split(",")[1:] == ['"\'=HYPERLINK(""http://evil.example"")"', "'@SUM(A1)",
+                                       "help", "queued", "", "1", "0", ""]
+    assert "help_calls,1" in report.splitlines()
