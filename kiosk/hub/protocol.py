@@ -34,7 +34,9 @@ class HubHttpProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_bytes: int | None = 0  # None while a request's body or answer is under way
+        self._raw_bytes = 0  # bytes received while waiting for a head (bounds a slow one)
         self._head_deadline: asyncio.TimerHandle | None = None
+        self._refused = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -45,24 +47,46 @@ class HubHttpProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
         if self._head_bytes is not None:
-            if self._head_bytes == 0 and self._head_deadline is None:
+            if self._raw_bytes == 0 and self._head_deadline is None:
                 self._arm_head_deadline()
-            self._head_bytes += len(data)
-            if self._head_bytes > MAX_HEAD_BYTES:
-                self._refuse(431, b"Request Header Fields Too Large",
-                             f"the request head is larger than {MAX_HEAD_BYTES // 1024} KiB")
-                return
+            self._raw_bytes += len(data)
         super().data_received(data)
+        # a head still incomplete after this piece, and too long already
+        if self._head_bytes is not None and self._raw_bytes > MAX_HEAD_BYTES:
+            self._too_large()
+
+    # the parser's callbacks: the head's size, counted exactly
+    def on_url(self, url: bytes) -> None:
+        self._add(len(url) + 16)
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._add(len(name) + len(value) + 4)
+        super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
         self._cancel_head_deadline()
+        too_large = (self._head_bytes or 0) > MAX_HEAD_BYTES
         self._head_bytes = None
+        if too_large:
+            self._too_large()
+            return
         super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        if not self._refused:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if not self._refused:
+            super().on_message_complete()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        self._head_bytes = 0  # the next request's head, if any, is counted afresh
+        self._head_bytes = self._raw_bytes = 0  # the next request's head is counted afresh
 
     def timeout_keep_alive_handler(self) -> None:
         if self.transport.is_closing():
@@ -73,6 +97,10 @@ class HubHttpProtocol(HttpToolsProtocol):
             super().timeout_keep_alive_handler()
 
     # -- inner ---------------------------------------------------------------------------
+    def _add(self, size: int) -> None:
+        if self._head_bytes is not None:
+            self._head_bytes += size
+
     def _arm_head_deadline(self) -> None:
         self._cancel_head_deadline()
         self._head_deadline = self.loop.call_later(HEAD_SECONDS, self._head_too_slow)
@@ -84,16 +112,23 @@ class HubHttpProtocol(HttpToolsProtocol):
 
     def _head_too_slow(self) -> None:
         self._head_deadline = None
-        if self._head_bytes is None or self.transport.is_closing():
+        if self._head_bytes is None or self._refused or self.transport.is_closing():
             return
-        if self._head_bytes == 0:
+        if self._raw_bytes == 0:
             self.transport.abort()  # nothing asked: nothing to answer
         else:
             self._refuse(408, b"Request Timeout",
                          f"the request head took longer than {HEAD_SECONDS:.0f} s")
 
+    def _too_large(self) -> None:
+        self._refuse(431, b"Request Header Fields Too Large",
+                     f"the request head is larger than {MAX_HEAD_BYTES // 1024} KiB")
+
     def _refuse(self, status: int, reason: bytes, message: str) -> None:
         """Answer ``status`` with ``message`` and close the connection."""
+        if self._refused:
+            return
+        self._refused = True
         self._cancel_head_deadline()
         self._head_bytes = None
         body = message.encode()
