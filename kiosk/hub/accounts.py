@@ -1,8 +1,10 @@
 """People's accounts, managed by a manager: list, add, set a password, disable, enable.
 
-Disabling someone deletes their tokens in the same transaction (and the hub forgets its
-cached copies), so every app they are logged into loses access at once; enabling them
-again does not bring old tokens back.
+Disabling someone or giving them a new password deletes their tokens in the same
+transaction (the routes also make the hub forget its cached copies and close their open
+streams), so every app they are logged into loses access at once; enabling them again
+does not bring old tokens back. Password hashes are made by the caller, in the hub's
+password thread (:mod:`kiosk.hub.logins`), never here on the writer.
 """
 
 from __future__ import annotations
@@ -35,9 +37,8 @@ class Accounts:
     def listing(self) -> list[dict[str, Any]]:
         return [_user(r) for r in self.store.readers.get().query("SELECT * FROM users ORDER BY name")]
 
-    def add(self, name: str, role: str, password: str) -> Future[dict[str, Any]]:
-        hashed = auth.hash_password(password)  # slow on purpose: not in the writer's thread
-
+    def add(self, name: str, role: str, hashed: str) -> Future[dict[str, Any]]:
+        """Add a person with the password hash ``hashed``."""
         def op(db: sqlite_utils.Database) -> dict[str, Any]:
             if db.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
                 raise Conflict(f"user '{name}' already exists")
@@ -47,12 +48,12 @@ class Accounts:
 
         return self.store.run(op)
 
-    def set_password(self, name: str, password: str) -> Future[dict[str, Any]]:
-        hashed = auth.hash_password(password)
-
+    def set_password(self, name: str, hashed: str) -> Future[dict[str, Any]]:
+        """Replace a person's password hash and end their tokens."""
         def op(db: sqlite_utils.Database) -> dict[str, Any]:
             _row(db, name)
-            db.table("users").update(name, {"password_hash": hashed})
+            db.execute("UPDATE users SET password_hash = ? WHERE name = ?", [hashed, name])
+            auth.revoke(db, name)
             return _user(_row(db, name))
 
         return self.store.run(op)
@@ -62,9 +63,9 @@ class Accounts:
             _row(db, name)
             if disabled and name == by:
                 raise Conflict("you cannot disable your own account")
-            db.table("users").update(name, {"disabled": int(disabled)})
+            db.execute("UPDATE users SET disabled = ? WHERE name = ?", [int(disabled), name])
             if disabled:
-                db.execute("DELETE FROM tokens WHERE subject = ?", [name])
+                auth.revoke(db, name)
             return _user(_row(db, name))
 
         return self.store.run(op)

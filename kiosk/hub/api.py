@@ -7,6 +7,7 @@ malformed body with 422 before it looks at the token.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from datetime import datetime
@@ -26,6 +27,7 @@ from pydantic import (
 from kiosk.flows.model import ID_MAX, ID_PATTERN
 
 MAX_BODY = 1024 * 1024
+BODY_SECONDS = 10.0  # to receive a whole body, once the head has come
 M = TypeVar("M")
 
 Slug = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -188,7 +190,10 @@ def unprocessable(message: str, *loc: str | int) -> HTTPException:
 
 async def read_json(request: Request) -> Any:
     """The JSON body, or 413 (over 1 MiB) / 422 (not JSON) with a message."""
-    raw = await read_raw(request)
+    return _json(await read_raw(request))
+
+
+def _json(raw: bytes) -> Any:
     if not raw:
         raise unprocessable("a JSON body is required")
     try:
@@ -200,23 +205,36 @@ async def read_json(request: Request) -> Any:
 
 
 async def read_raw(request: Request) -> bytes:
-    """The body as bytes, or 413 when over 1 MiB."""
+    """The body as bytes, or 413 when over 1 MiB, or 408 when it takes over
+    :data:`BODY_SECONDS` to arrive."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_BODY:
         raise HTTPException(413, "the body is larger than 1 MiB")
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise HTTPException(413, "the body is larger than 1 MiB")
-    return raw
+    raw = bytearray()
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            async for chunk in request.stream():
+                raw += chunk
+                if len(raw) > MAX_BODY:
+                    raise HTTPException(413, "the body is larger than 1 MiB")
+    except TimeoutError:
+        raise HTTPException(408, f"the body took longer than {BODY_SECONDS:.0f} s to arrive",
+                            headers={"Connection": "close"}) from None
+    return bytes(raw)
 
 
 async def parse(request: Request, model: type[M] | TypeAdapter[M], empty_ok: bool = False) -> M:
     """The body validated against ``model``, or 413/422 with every problem listed. With
     ``empty_ok``, no body at all reads as ``{}``."""
-    if empty_ok and not await read_raw(request):
-        data: Any = {}
-    else:
-        data = await read_json(request)
+    raw = await read_raw(request)
+    if empty_ok and not raw:
+        return validate(b"{}", model)
+    return validate(raw, model)
+
+
+def validate(raw: bytes, model: type[M] | TypeAdapter[M]) -> M:
+    """``raw`` (JSON) validated against ``model``, or 422 with every problem listed."""
+    data = _json(raw)
     try:
         if isinstance(model, TypeAdapter):
             return model.validate_python(data)
@@ -224,6 +242,15 @@ async def parse(request: Request, model: type[M] | TypeAdapter[M], empty_ok: boo
         return result
     except ValidationError as exc:
         raise HTTPException(422, _messages(exc)) from None
+
+
+def reason(exc: HTTPException) -> str:
+    """A refusal's words on one line (the problems of a 422 joined)."""
+    detail = exc.detail
+    if isinstance(detail, list):
+        return "; ".join(f"{'.'.join(str(p) for p in d.get('loc', [])[1:]) or 'body'}: "
+                         f"{d.get('msg', '')}" for d in detail if isinstance(d, dict))
+    return str(detail)
 
 
 def body_schema(model: type[BaseModel] | TypeAdapter[Any], required: bool = True,

@@ -1,8 +1,9 @@
-"""The hub's FastAPI application: REST under ``/api/v1`` and the WebSocket stream.
+"""The hub's FastAPI application: the app, its health check and the WebSocket stream.
 
-Help requests, events, kiosks and the stream are here; flows, statistics, workshops and
-accounts are in the ``routes_*`` modules. Background tasks: re-alerting unclaimed calls,
-and erasing workshop registrations' personal data once they are old enough.
+The routes are in the ``routes_*`` modules (help requests, kiosks, log-in, flows,
+statistics, workshops and accounts). Background tasks: re-alerting unclaimed calls, and
+erasing workshop registrations' personal data once they are old enough. A full or failing
+disk answers 503 (the kiosks keep their calls and retry), never 500.
 
 (No ``from __future__ import annotations`` here: FastAPI reads the annotations of the
 routes, which use dependency types defined inside :func:`create_app`.)
@@ -14,49 +15,68 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket
+from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import JSONResponse
 
 from kiosk import __version__, config, paths
-from kiosk.hub import api, auth, routes_flows, routes_office, routes_stats
+from kiosk.hub import (
+    routes_auth,
+    routes_flows,
+    routes_help,
+    routes_kiosks,
+    routes_office,
+    routes_stats,
+)
 from kiosk.hub.accounts import Accounts
-from kiosk.hub.auth import Principal
 from kiosk.hub.context import PREFIX, Context
+from kiosk.hub.db import StorageError
 from kiosk.hub.flows import Flows
 from kiosk.hub.guard import Guard
+from kiosk.hub.logins import Logins
 from kiosk.hub.store import Conflict, Forbidden, NotFound, Store
-from kiosk.hub.stream import Broadcaster
-from kiosk.hub.times import office_tz, utc_iso
+from kiosk.hub.stream import MAX_PER_ACCOUNT, TOO_MANY, Broadcaster
+from kiosk.hub.times import office_tz
 from kiosk.hub.workshops import Full, Workshops
 
 log = logging.getLogger(__name__)
 PURGE_EVERY = 3600.0  # seconds between two erasures of old personal data
+HEALTH_PROBE_SECONDS = 2.0  # a write to see whether the disk works again
 
 
 def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | None = None,
                retention_days: float | None = None, builtin_flows: Path | None = None,
+               token_idle_minutes: float | None = None, token_max_hours: float | None = None,
                ) -> FastAPI:
     """The hub for one office, storing in ``db_path``.
 
-    ``timezone`` (IANA name) and ``retention_days`` default to the settings
-    ``hub_timezone`` and ``workshop_retention_days``; ``builtin_flows`` (the package's
-    flows by default) are published as version 1 of any flow id without a version.
+    ``timezone`` (IANA name), ``retention_days`` and the tokens' lifetimes default to the
+    settings ``hub_timezone``, ``workshop_retention_days``, ``hub_token_idle_minutes`` and
+    ``hub_token_max_hours``; ``builtin_flows`` (the package's flows by default) are
+    published as version 1 of any flow id without a version. A damaged database raises
+    :class:`~kiosk.hub.db.DamagedDatabase` here, before anything listens.
     """
-    tz = office_tz(config.get("hub_timezone") if timezone is None else timezone)
-    retention = float(config.get("workshop_retention_days") if retention_days is None
-                      else retention_days)
+    def setting(value: float | str | None, name: str) -> Any:
+        return config.get(name) if value is None else value
+
+    tz = office_tz(setting(timezone, "hub_timezone"))
+    retention = float(setting(retention_days, "workshop_retention_days"))
+    idle_s = float(setting(token_idle_minutes, "hub_token_idle_minutes")) * 60
+    max_s = float(setting(token_max_hours, "hub_token_max_hours")) * 3600
     broadcaster = Broadcaster()
     store = Store(db_path, on_written=broadcaster.publish_threadsafe)
-    guard = Guard(store)
-    ctx = Context(store, guard, Flows(store), Workshops(store), Accounts(store), tz, retention)
+    guard = Guard(store, idle_s)
+    logins = Logins(store, token_max_seconds=max_s)
+    ctx = Context(store, guard, Flows(store), Workshops(store), Accounts(store), logins,
+                  broadcaster, tz, retention)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         broadcaster.bind(loop)
         await _start_workers(loop)
+        await logins.start()
         try:
             folder = builtin_flows or paths.builtin_flows_dir()
             imported = await asyncio.wrap_future(
@@ -76,6 +96,7 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await broadcaster.close()
+            logins.close()
             store.close()
 
     app = FastAPI(title="Guichet Kiosk hub", version=__version__, lifespan=lifespan,
@@ -87,142 +108,62 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
     for error, status in ((Conflict, 409), (NotFound, 404), (Forbidden, 403)):
         app.add_exception_handler(error, _handler(status))
     app.add_exception_handler(Full, _full)
+    app.add_exception_handler(StorageError, _storage)
 
-    def principal(token: str) -> Principal | None:
-        return guard.principal(token)
+    @app.get(f"{PREFIX}/health", responses={503: {"description": "the hub cannot write"}})
+    async def health() -> JSONResponse:
+        """Is the hub up, and can it read and write its database? (no token needed)
+        ``{"status": "ok", "version", "db": "ok"}``, or 503 with ``"status": "error"``
+        and the reason in ``db`` (a full disk, say): then help calls are not being stored."""
+        problem = await _db_problem(store)
+        body = {"status": "error" if problem else "ok", "version": __version__,
+                "db": problem or "ok"}
+        return JSONResponse(body, status_code=503 if problem else 200)
 
-    require = guard.require
-    Staff = Annotated[Principal, Depends(require("mediator", "manager"))]
-    KioskOnly = Annotated[Principal, Depends(require("kiosk"))]
-    Anyone = Annotated[Principal, Depends(require("kiosk", "mediator", "manager"))]
-
-    @app.get(f"{PREFIX}/health")
-    async def health() -> dict[str, str]:
-        """Is the hub up, and can it read its database? (no token needed)"""
-        try:
-            store.last_seq()
-            db = "ok"
-        except Exception as exc:  # reported, not raised: health must answer
-            db = f"error: {exc}"
-        return {"status": "ok" if db == "ok" else "degraded", "version": __version__, "db": db}
-
-    @app.post(f"{PREFIX}/auth/login", openapi_extra=api.body_schema(api.Login))
-    async def login(request: Request) -> dict[str, str]:
-        """Exchange a user name and password for a bearer token."""
-        body = await api.parse(request, api.Login)
-        address = request.client.host if request.client else "?"
-        wait = auth.locked_out(store.readers.get(), body.username, address)
-        if wait > 0:
-            raise HTTPException(429, f"too many failed logins: try again in {wait:.0f} s",
-                                headers={"Retry-After": str(int(wait) + 1)})
-        result = await asyncio.wrap_future(store.writer.submit(
-            lambda db: auth.login(db, body.username, body.password, address)))
-        if result is None:
-            raise HTTPException(401, "wrong user name or password")
-        token, role = result
-        return {"token": token, "role": role}
-
-    @app.post(f"{PREFIX}/help-requests", status_code=201,
-              openapi_extra=api.body_schema(api.HelpCreate))
-    async def create_help(request: Request, who: KioskOnly) -> JSONResponse:
-        """A kiosk asks for a mediator. The same id again answers 200 and changes nothing."""
-        body = await api.parse(request, api.HelpCreate)
-        if body.kiosk_id != who.name:
-            raise HTTPException(403, f"this token belongs to kiosk '{who.name}'")
-        change = await asyncio.wrap_future(store.create_help(body.model_dump()))
-        current = store.get_help(body.id)  # with its position in the queue
-        return JSONResponse(current, status_code=201 if change.created else 200)
-
-    @app.get(f"{PREFIX}/help-requests")
-    async def list_help(_who: Staff, status: str = "queued,claimed", limit: int | None = None,
-                        after: str | None = None) -> dict[str, Any]:
-        """Help requests by status, oldest first; ``next`` is a cursor when ``limit`` cuts."""
-        wanted = [s for s in status.split(",") if s]
-        unknown = sorted(set(wanted) - set(("queued", "claimed", "resolved", "cancelled")))
-        if unknown:
-            raise api.unprocessable(f"unknown status: {', '.join(unknown)}", "query", "status")
-        if limit is not None and not 1 <= limit <= 1000:
-            raise api.unprocessable("limit must be between 1 and 1000", "query", "limit")
-        seq = store.last_seq()
-        items, cursor = store.list_help(wanted, limit, after)
-        return {"items": items, "next": cursor, "seq": seq}
-
-    @app.get(f"{PREFIX}/help-requests/{{request_id}}")
-    async def get_help(request_id: str, who: Anyone) -> dict[str, Any]:
-        """One help request (a kiosk sees only its own)."""
-        row = store.get_help(request_id)
-        if who.role == "kiosk" and row["kiosk_id"] != who.name:
-            raise HTTPException(403, "this request belongs to another kiosk")
-        return row
-
-    async def _act(request_id: str, action: str, who: Principal, **extra: Any) -> dict[str, Any]:
-        change = await asyncio.wrap_future(store.transition(
-            request_id, action, who.name, who.role, extra.get("outcome"), extra.get("note")))
-        return change.request
-
-    @app.post(f"{PREFIX}/help-requests/{{request_id}}/claim")
-    async def claim(request_id: str, who: Staff) -> dict[str, Any]:
-        """Take a call. Only one mediator gets it: the others get 409."""
-        return await _act(request_id, "claim", who)
-
-    @app.post(f"{PREFIX}/help-requests/{{request_id}}/release")
-    async def release(request_id: str, who: Staff) -> dict[str, Any]:
-        """Give a claimed call back to the queue."""
-        return await _act(request_id, "release", who)
-
-    @app.post(f"{PREFIX}/help-requests/{{request_id}}/resolve",
-              openapi_extra=api.body_schema(api.Resolve))
-    async def resolve(request_id: str, request: Request,
-                      who: Staff) -> dict[str, Any]:
-        """Close a claimed call with an outcome and an optional note."""
-        body = await api.parse(request, api.Resolve)
-        return await _act(request_id, "resolve", who, outcome=body.outcome, note=body.note)
-
-    @app.post(f"{PREFIX}/help-requests/{{request_id}}/cancel")
-    async def cancel(request_id: str, who: KioskOnly) -> dict[str, Any]:
-        """The customer no longer needs help (only the kiosk that asked)."""
-        return await _act(request_id, "cancel", who)
-
-    @app.post(f"{PREFIX}/events", openapi_extra=api.body_schema(api.EventBatch))
-    async def events(request: Request, who: KioskOnly) -> dict[str, int]:
-        """A batch of kiosk events; events already stored (same id) are skipped."""
-        batch = await api.parse(request, api.EventBatch)
-        if any(e.kiosk_id != who.name for e in batch):
-            raise HTTPException(403, f"this token belongs to kiosk '{who.name}'")
-        rows = [{**e.model_dump(mode="json"), "at": utc_iso(e.at)} for e in batch]
-        stored = await asyncio.wrap_future(store.add_events(rows)) if rows else 0
-        return {"received": len(rows), "stored": stored}
-
-    @app.post(f"{PREFIX}/kiosks/{{name}}/heartbeat", openapi_extra=api.body_schema(api.Heartbeat))
-    async def heartbeat(name: str, request: Request,
-                        who: KioskOnly) -> dict[str, Any]:
-        """A kiosk says it is alive, with its flow versions, voice state and outbox length."""
-        if name != who.name:
-            raise HTTPException(403, f"this token belongs to kiosk '{who.name}'")
-        body = await api.parse(request, api.Heartbeat)
-        return await asyncio.wrap_future(store.heartbeat(name, body.model_dump()))
-
-    @app.get(f"{PREFIX}/kiosks")
-    async def kiosks(_who: Staff) -> list[dict[str, Any]]:
-        """Every kiosk, online when it sent a heartbeat in the last 30 s."""
-        return store.kiosks()
-
-    for module in (routes_flows, routes_office, routes_stats):
+    for module in (routes_auth, routes_help, routes_kiosks, routes_flows, routes_office,
+                   routes_stats):
         app.include_router(module.router(ctx))
 
     @app.websocket(f"{PREFIX}/stream")
     async def stream(ws: WebSocket, token: str = "", since: int | None = None) -> None:
         """Every change as one message ``{"seq", "type", "request"}`` (``{"seq", "type",
         "flow": {"id", "version"}}`` for ``flow.published``); ``?since=N`` first sends what
-        came after N."""
-        who = principal(token)
+        came after N. Closed with 4401 for an unknown, expired or revoked token, 4429
+        when the account has too many streams open."""
+        who = guard.principal(token)
         if who is None:
-            await ws.close(code=4401, reason="unknown or missing token")
+            await ws.close(code=4401, reason="unknown, expired or revoked token")
+            return
+        if broadcaster.open_streams(who.name) >= MAX_PER_ACCOUNT:
+            await ws.close(code=TOO_MANY, reason=f"{MAX_PER_ACCOUNT} streams are open "
+                                                 "for this account already")
             return
         await ws.accept()
-        await broadcaster.serve(ws, who, since, store.stream_since)
+        await broadcaster.serve(ws, who, since, store.stream_since,
+                                lambda: guard.principal(token) is not None)
 
     return app
+
+
+async def _db_problem(store: Store) -> str | None:
+    """Why the database cannot be used now (None: it can). A recent write failure is
+    checked again with a small write, so health says "ok" as soon as the disk works."""
+    try:
+        store.last_seq()
+    except Exception as exc:  # reported, not raised: health must answer
+        return f"cannot read: {exc}"
+    if store.writer.failure is None:
+        return None
+    if not store.writer.alive:
+        return store.writer.failure
+    try:
+        await asyncio.wait_for(asyncio.wrap_future(store.probe()), HEALTH_PROBE_SECONDS)
+    except TimeoutError:
+        return "the database does not answer"
+    except Exception:
+        pass
+    failure = store.writer.failure
+    return f"cannot write: {failure}" if failure else None
 
 
 def _handler(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
@@ -230,6 +171,14 @@ def _handler(status: int) -> Callable[[Request, Exception], Awaitable[JSONRespon
         return JSONResponse({"detail": str(exc) or exc.__class__.__name__}, status_code=status)
 
     return handle
+
+
+async def _storage(_request: Request, exc: Exception) -> JSONResponse:
+    """503 when the disk refuses a write: nothing was stored, the caller keeps it and
+    tries again (a kiosk's outbox does)."""
+    log.error("the database could not store a change: %s", exc)
+    return JSONResponse({"detail": f"the hub cannot store this now ({exc}); try again later"},
+                        status_code=503, headers={"Retry-After": "5"})
 
 
 async def _full(_request: Request, exc: Exception) -> JSONResponse:

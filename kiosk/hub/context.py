@@ -13,7 +13,9 @@ from kiosk.hub import api
 from kiosk.hub.accounts import Accounts
 from kiosk.hub.flows import Flows
 from kiosk.hub.guard import Guard
+from kiosk.hub.logins import Logins
 from kiosk.hub.store import Store
+from kiosk.hub.stream import Broadcaster
 from kiosk.hub.times import Period, parse_period
 from kiosk.hub.workshops import Workshops
 
@@ -30,6 +32,8 @@ class Context:
     flows: Flows
     workshops: Workshops
     accounts: Accounts
+    logins: Logins
+    broadcaster: Broadcaster
     tz: tzinfo
     retention_days: float
 

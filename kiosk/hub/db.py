@@ -1,4 +1,4 @@
-"""The hub's SQLite database: schema migrations and the one writer.
+"""The hub's SQLite database: schema migrations, the check at start, and the one writer.
 
 All writes go through :class:`Writer`, one thread that runs queued operations in
 batches: each batch is one transaction (each operation inside it a savepoint, so one
@@ -6,6 +6,12 @@ failing operation does not undo the others). A syncer thread fsyncs the WAL befo
 caller is answered, so a 201 from the hub means the row survives a power cut, and many
 concurrent calls share one fsync. Reads use their own connections (WAL lets them run
 beside the writer).
+
+When the disk is full or failing, an operation, a commit or an fsync fails with
+:class:`StorageError` (the API answers 503, so kiosks keep the call and retry), and the
+writer remembers why (:attr:`Writer.failure`) until a write succeeds again: ``/health``
+tells the truth. A database that is damaged or not a database at all is refused at start
+with :class:`DamagedDatabase` (one line, no traceback).
 """
 
 from __future__ import annotations
@@ -88,15 +94,57 @@ MIGRATIONS: list[str] = [
     CREATE INDEX events_flow_at ON events (flow_id, at);
     CREATE INDEX help_requests_created ON help_requests (created_at)
     """,
+    # 3: token lifetimes (people's tokens expire), help calls the hub refused (kept, not
+    # dropped), and failed logins counted in memory only (a flood writes nothing)
+    """
+    ALTER TABLE tokens ADD COLUMN expires_at REAL;
+    ALTER TABLE tokens ADD COLUMN last_used REAL;
+    UPDATE tokens SET expires_at = CAST(strftime('%s', 'now') AS REAL) + 86400,
+                      last_used = CAST(strftime('%s', 'now') AS REAL);
+    CREATE TABLE dead_letters (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, kiosk_id TEXT NOT NULL, kind TEXT NOT NULL,
+        request_id TEXT, status INTEGER NOT NULL, reason TEXT NOT NULL, body TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX dead_letters_kiosk ON dead_letters (kiosk_id, at);
+    CREATE TABLE health_probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL);
+    DROP TABLE login_failures
+    """,
 ]
 
 
+class StorageError(Exception):
+    """The hub could not write (or make durable) what it was asked to: disk full, I/O
+    error, read-only file. Nothing was stored; the API answers 503."""
+
+
+class DamagedDatabase(Exception):
+    """The database file is damaged or is not a hub database (found at start)."""
+
+
+def check(db: sqlite_utils.Database, path: Path) -> None:
+    """``PRAGMA quick_check``; raises :class:`DamagedDatabase` with what SQLite found."""
+    try:
+        found = [str(row[0]) for row in db.execute("PRAGMA quick_check(5)").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        raise DamagedDatabase(f"{path}: {exc}") from None
+    if found != ["ok"]:
+        raise DamagedDatabase(f"{path}: damaged ({'; '.join(found)[:300]})")
+
+
 def connect(path: Path) -> sqlite_utils.Database:
-    """A connection with the hub's pragmas (WAL, FULL sync, foreign keys, busy wait)."""
+    """A connection with the hub's pragmas (WAL, FULL sync, foreign keys, busy wait).
+    A file that is not an SQLite database raises :class:`DamagedDatabase`."""
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30,
                            isolation_level=None)
     db = sqlite_utils.Database(conn)
-    db.execute("PRAGMA journal_mode=WAL")
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            raise
+        raise DamagedDatabase(f"{path}: {exc}") from None
     db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")
     return db
@@ -130,13 +178,25 @@ class Writer:
     "this survives a power cut" (DESIGN.md: NORMAL plus an fsync before answering).
     """
 
-    def __init__(self, path: Path, max_batch: int = 256) -> None:
+    def __init__(self, path: Path, max_batch: int = 256,
+                 on_commit: Callable[[bool], None] | None = None) -> None:
+        """``on_commit(ok)`` runs in the writer thread after each batch: ``ok`` when it was
+        committed, False when it was rolled back (its operations stored nothing)."""
         self.path = path
         self.max_batch = max_batch
+        self.on_commit = on_commit
+        self._write_failure: str | None = None  # the last commit's, None once one works
+        self._sync_failure: str | None = None  # the last fsync's, None once one works
+        self._failed_now = False  # a storage failure in the batch being written
         self._queue: queue.Queue[tuple[Operation, Future[Any]] | None] = queue.Queue()
         self._synced: queue.Queue[list[Result] | None] = queue.Queue()
         self._db = connect(path)
-        migrate(self._db)
+        try:
+            check(self._db, path)
+            migrate(self._db)
+        except BaseException:
+            self._db.close()
+            raise
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._wal_fd: int | None = None
         self._thread = threading.Thread(target=self._run, name="hub-writer", daemon=True)
@@ -167,21 +227,59 @@ class Writer:
         while (batch := _take(self._queue, self.max_batch)) is not None:
             self._commit(batch)
 
+    @property
+    def failure(self) -> str | None:
+        """Why the last write or sync failed; None once both work again."""
+        if not self.alive:
+            return "the database writer has stopped"
+        return self._write_failure or self._sync_failure
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive() and self._syncer.is_alive()
+
     def _commit(self, batch: list[tuple[Operation, Future[Any]]]) -> None:
         results: list[Result] = []
+        self._failed_now = False
         try:
-            with self._db.atomic():
-                for operation, future in batch:
-                    try:
-                        with self._db.atomic():  # a savepoint: one failure stays alone
-                            results.append((future, operation(self._db), None))
-                    except Exception as exc:  # reported to that caller only
-                        results.append((future, None, exc))
+            self._db.execute("BEGIN")
+            for operation, future in batch:
+                self._db.execute("SAVEPOINT op")  # one failure stays alone
+                try:
+                    results.append((future, operation(self._db), None))
+                except Exception as exc:  # reported to that caller only
+                    self._db.execute("ROLLBACK TO op")
+                    results.append((future, None, self._storage(exc)))
+                self._db.execute("RELEASE op")
+            self._db.execute("COMMIT")
         except Exception as exc:  # the commit itself failed: nobody is told "stored"
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            # (a full disk can undo the whole transaction, savepoints included: then the
+            # cause is the operation's error, not the "no such savepoint" that follows)
+            error = StorageError(self._write_failure) if self._failed_now else self._storage(exc)
+            self._after(False)
             for _, future in batch:
-                _settle(future, None, exc)
+                _settle(future, None, error)
             return
+        self._after(True)
         self._synced.put(results)
+
+    def _storage(self, exc: Exception) -> Exception:
+        """An operation's exception as the caller should get it: the database's own
+        failures (disk full, I/O error, read-only) become :class:`StorageError` and are
+        remembered for ``/health``; the rest (the hub's rules: 404, 409...) as they are."""
+        if _storage_failure(exc):
+            self._write_failure = str(exc) or exc.__class__.__name__
+            self._failed_now = True
+            return StorageError(self._write_failure)
+        return exc
+
+    def _after(self, committed: bool) -> None:
+        if committed and not self._failed_now:
+            self._write_failure = None  # writing works again
+        if self.on_commit is not None:
+            self.on_commit(committed)
 
     def _sync(self) -> None:
         # one fsync answers every batch committed so far
@@ -197,8 +295,25 @@ class Writer:
                 self._wal_fd = os.open(f"{self.path}-wal", os.O_RDONLY)
             os.fsync(self._wal_fd)
         except OSError as exc:  # not durable: the caller must not be told "stored"
-            return exc
+            self._sync_failure = f"cannot sync the database to disk: {exc.strerror or exc}"
+            return StorageError(self._sync_failure)
+        self._sync_failure = None
         return None
+
+
+# SQLite's primary result codes that mean "the file or the disk", not "the hub's SQL"
+_STORAGE_CODES = {5, 6, 7, 8, 10, 11, 13, 14, 15, 26}  # BUSY LOCKED NOMEM READONLY IOERR
+#                                                    CORRUPT FULL CANTOPEN PROTOCOL NOTADB
+
+
+def _storage_failure(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return True
+    if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and \
+            not isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return code is None or (code & 0xFF) in _STORAGE_CODES
+    return False
 
 
 def _take(q: queue.Queue[Any], most: int) -> list[Any] | None:

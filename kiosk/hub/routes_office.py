@@ -93,27 +93,34 @@ def router(ctx: Context) -> APIRouter:
         """Add a mediator or a manager: ``{"name", "role", "password"}`` (8 characters or
         more). Answers the user; 409 when the name is taken."""
         body = await api.parse(request, api.UserCreate)
-        # the password hash is slow on purpose: made in a worker thread
-        return await asyncio.wrap_future(await asyncio.to_thread(
-            accounts.add, body.name, body.role, body.password))
+        hashed = await ctx.logins.hash(body.password)  # slow on purpose: its own thread
+        return await asyncio.wrap_future(accounts.add(body.name, body.role, hashed))
 
     @r.post("/users/{name}/password", tags=["accounts"], openapi_extra=api.body_schema(api.Password))
     async def set_password(name: UserName, request: Request, _who: Manager) -> dict[str, Any]:
-        """Give someone a new password: ``{"password"}``. Their tokens keep working."""
+        """Give someone a new password: ``{"password"}``. Their tokens stop working and
+        their open streams close: they log in again with the new password."""
         body = await api.parse(request, api.Password)
-        return await asyncio.wrap_future(await asyncio.to_thread(
-            accounts.set_password, name, body.password))
+        hashed = await ctx.logins.hash(body.password)
+        user = await asyncio.wrap_future(accounts.set_password(name, hashed))
+        signed_out(name, "the password was changed: log in again")
+        return user
 
     @r.post("/users/{name}/disable", tags=["accounts"])
     async def disable(name: UserName, who: Manager) -> dict[str, Any]:
-        """Stop someone logging in; their tokens stop working at once. 409 for yourself."""
+        """Stop someone logging in; their tokens stop working and their open streams close
+        at once. 409 for yourself."""
         user = await asyncio.wrap_future(accounts.set_disabled(name, True, who.name))
-        ctx.guard.tokens.forget(name)
+        signed_out(name, "this account was disabled")
         return user
 
     @r.post("/users/{name}/enable", tags=["accounts"])
     async def enable(name: UserName, who: Manager) -> dict[str, Any]:
         """Let a disabled person log in again (with a new login)."""
         return await asyncio.wrap_future(accounts.set_disabled(name, False, who.name))
+
+    def signed_out(name: str, reason: str) -> None:
+        ctx.guard.tokens.forget(name)
+        ctx.broadcaster.close_for(name, reason)
 
     return r

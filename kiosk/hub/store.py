@@ -1,11 +1,13 @@
 """The hub's state and its rules: help requests and their states, events, kiosks.
 
 Every change is written with a stream entry (``seq``, ``type``, the request) in the same
-transaction. As DESIGN.md allows, consoles are told as soon as the row is written: the
-entries go to the ``on_written`` callback (the WebSocket stream) right after the
-operation runs, while the caller (a kiosk) is answered only after the commit is durable.
-A console that reconnects asks for what it missed with ``?since=N`` and gets exactly
-that.
+transaction. Consoles are told once the transaction is committed (the entries go to the
+``on_written`` callback, the WebSocket stream, right after the commit and before the
+fsync, as DESIGN.md allows), while the caller (a kiosk) is answered only once the commit
+is durable. A batch that fails to commit (a full disk) tells nobody anything. Sequence
+numbers are given by the writer and never given twice, even when a commit fails, so a
+console that has seen N never skips a real N+1. A console that reconnects asks for what
+it missed with ``?since=N`` and gets exactly that.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ STATUSES = ("queued", "claimed", "resolved", "cancelled")
 OUTCOMES = ("helped", "sent-to-counter", "workshop", "left", "other")
 KINDS = ("help", "workshop")
 ONLINE_SECONDS = 30
+DEAD_LETTER_BYTES = 4096
+_KIOSKS = ("SELECT k.*, (SELECT COUNT(*) FROM dead_letters d WHERE d.kiosk_id = k.name)"
+           " AS refused FROM kiosks k")
 StreamEntry = dict[str, Any]
 T = TypeVar("T")
 
@@ -64,9 +69,11 @@ class Store:
                  ) -> None:
         self.path = path
         self.on_written = on_written
-        self.writer = Writer(path)
+        self._pending: list[StreamEntry] = []  # of the operation running (writer thread)
+        self._batch: list[StreamEntry] = []  # of the batch being written (writer thread)
+        self._next_seq = 0  # 0: read from the database at the first entry (writer thread)
+        self.writer = Writer(path, on_commit=self._committed)
         self.readers = Readers(path)
-        self._pending: list[StreamEntry] = []  # touched only by the writer thread
 
     def close(self) -> None:
         self.writer.close()
@@ -77,32 +84,46 @@ class Store:
         """Log a stream entry in the current transaction; consoles hear of it once the
         operation has run. The payload goes under ``request`` (help.*, kiosk.*) or
         ``flow`` (flow.*), see :func:`message`."""
-        at = now_iso()
-        cursor = db.execute("INSERT INTO stream (type, payload, at) VALUES (?, ?, ?)",
-                            [kind, json.dumps(payload), at])
-        seq = int(cursor.lastrowid or 0)
+        if not self._next_seq:
+            last = db.execute("SELECT MAX(seq) FROM stream").fetchone()[0]
+            self._next_seq = int(last or 0) + 1
+        seq, self._next_seq = self._next_seq, self._next_seq + 1  # used, even if rolled back
+        db.execute("INSERT INTO stream (seq, type, payload, at) VALUES (?, ?, ?, ?)",
+                   [seq, kind, json.dumps(payload), now_iso()])
         self._pending.append(message(seq, kind, payload))
         return seq
 
     def run(self, op: Callable[[sqlite_utils.Database], T]) -> Future[T]:
         """Queue ``op`` for the writer; the future resolves once it is committed. Its
-        stream entries vanish with it if it fails."""
+        stream entries vanish with it if it fails, and with its batch if that does."""
         def guarded(db: sqlite_utils.Database) -> T:
             try:
                 result = op(db)
             finally:
                 entries, self._pending = self._pending, []
-            if entries and self.on_written is not None:  # the op succeeded: tell consoles
-                self.on_written(entries)
+            self._batch += entries  # the op succeeded: told once the batch is committed
             return result
 
         return self.writer.submit(guarded)
+
+    def _committed(self, ok: bool) -> None:
+        """After each batch (writer thread): tell consoles what was committed."""
+        entries, self._batch = self._batch, []
+        if ok and entries and self.on_written is not None:
+            self.on_written(entries)
 
     def stream_since(self, seq: int, limit: int = 10_000) -> list[StreamEntry]:
         db = self.readers.get()
         return [message(r["seq"], r["type"], json.loads(r["payload"]))
                 for r in db.query("SELECT * FROM stream WHERE seq > ? ORDER BY seq LIMIT ?",
                                   [seq, limit])]
+
+    def probe(self) -> Future[None]:
+        """A tiny durable write (``/health`` asks whether writing works again)."""
+        def op(db: sqlite_utils.Database) -> None:
+            db.execute("INSERT OR REPLACE INTO health_probe (id, at) VALUES (1, ?)", [now_iso()])
+
+        return self.run(op)
 
     def last_seq(self) -> int:
         row = self.readers.get().execute("SELECT MAX(seq) FROM stream").fetchone()
@@ -173,7 +194,10 @@ class Store:
         return row
 
     def list_help(self, statuses: Iterable[str], limit: int | None = None,
-                  after: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+                  after: str | None = None) -> tuple[list[dict[str, Any]], str | None, int]:
+        """(requests, cursor, seq): the requests by status, oldest first, and the stream's
+        last sequence number, read in one snapshot (so ``?since=seq`` brings exactly what
+        came after this list)."""
         wanted = list(statuses) or list(STATUSES)
         marks = ",".join("?" for _ in wanted)
         sql = f"SELECT * FROM help_requests WHERE status IN ({marks})"
@@ -186,12 +210,48 @@ class Store:
         if limit:
             sql += " LIMIT ?"
             args.append(limit + 1)
-        rows = list(self.readers.get().query(sql, args))
+        db = self.readers.get()
+        db.execute("BEGIN")
+        try:
+            seq = int(db.execute("SELECT MAX(seq) FROM stream").fetchone()[0] or 0)
+            rows = list(db.query(sql, args))
+        finally:
+            db.execute("COMMIT")
         cursor = None
         if limit and len(rows) > limit:
             rows = rows[:limit]
             cursor = f"{rows[-1]['created_at']}|{rows[-1]['id']}"
-        return rows, cursor
+        return rows, cursor, seq
+
+    # -- refused calls ---------------------------------------------------------------
+    def dead_letter(self, kiosk: str, kind: str, body: bytes, status: int,
+                    reason: str) -> Future[int]:
+        """Keep a call the hub refused (``body`` as sent, cut at 4 KiB)."""
+        text = body[:DEAD_LETTER_BYTES].decode("utf-8", "replace")
+        request_id: str | None = None
+        try:
+            found = json.loads(body).get("id")
+            request_id = found if isinstance(found, str) else None
+        except (ValueError, AttributeError, RecursionError):
+            pass
+
+        def op(db: sqlite_utils.Database) -> int:
+            cursor = db.execute(
+                "INSERT INTO dead_letters (kiosk_id, kind, request_id, status, reason, body, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [kiosk, kind, request_id and request_id[:64], status, reason[:2000], text,
+                 now_iso()])
+            return int(cursor.lastrowid or 0)
+
+        return self.run(op)
+
+    def dead_letters(self, kiosk: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM dead_letters"
+        args: list[Any] = []
+        if kiosk:
+            sql += " WHERE kiosk_id = ?"
+            args.append(kiosk)
+        return list(self.readers.get().query(sql + " ORDER BY id DESC LIMIT ?", [*args, limit]))
 
     # -- events and kiosks ---------------------------------------------------------
     def add_events(self, events: list[dict[str, Any]]) -> Future[int]:
@@ -217,14 +277,15 @@ class Store:
         def op(db: sqlite_utils.Database) -> dict[str, Any]:
             db.table("kiosks").update(kiosk, {"last_heartbeat": now_iso(),
                                               "info": json.dumps(info)})
-            entry = _kiosk(next(db.query("SELECT * FROM kiosks WHERE name = ?", [kiosk])))
+            entry = _kiosk(next(db.query(_KIOSKS + " WHERE k.name = ?", [kiosk])))
             self.emit(db, "kiosk.heartbeat", entry)
             return entry
 
         return self.run(op)
 
     def kiosks(self) -> list[dict[str, Any]]:
-        return [_kiosk(r) for r in self.readers.get().query("SELECT * FROM kiosks ORDER BY name")]
+        """Every kiosk, with ``refused``: how many of its help calls the hub refused."""
+        return [_kiosk(r) for r in self.readers.get().query(_KIOSKS + " ORDER BY k.name")]
 
 
 def message(seq: int, kind: str, payload: dict[str, Any]) -> StreamEntry:
@@ -285,4 +346,5 @@ def _kiosk(row: dict[str, Any]) -> dict[str, Any]:
     if last:
         online = datetime.now(UTC) - datetime.fromisoformat(last) < timedelta(seconds=ONLINE_SECONDS)
     return {"name": row["name"], "last_heartbeat": last, "online": online,
-            "info": json.loads(row["info"]) if row.get("info") else {}}
+            "info": json.loads(row["info"]) if row.get("info") else {},
+            "refused": int(row.get("refused") or 0)}

@@ -52,7 +52,7 @@ def _template() -> tuple[Path, dict[str, str]]:
             tokens = {k: auth.add_kiosk(conn, k) for k in ("k1", "k2")}
             for name, role in (("aicha", "mediator"), ("bruno", "mediator"), ("manon", "manager")):
                 auth.add_user(conn, name, role, PASSWORD)
-                login = auth.login(conn, name, PASSWORD, "127.0.0.1")
+                login = auth.login(conn, name, PASSWORD)
                 assert login is not None
                 tokens[name] = login[0]
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

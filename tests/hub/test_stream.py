@@ -62,12 +62,22 @@ def test_list_gives_the_seq_to_resume_from(hub: Hub) -> None:
     assert message["seq"] == listed["seq"] + 1
 
 
-def test_a_kiosk_sees_only_its_own_requests(hub: Hub) -> None:
-    with hub.client("k1") as k1, hub.client("k2") as k2, connect(hub, "k1", since=0) as ws:
-        k2.post("/help-requests", json=call(kiosk="k2"))
+def test_a_kiosk_sees_its_own_requests_whole_and_others_as_id_and_status(hub: Hub) -> None:
+    """Enough to know the queue moved (and ask for its place), nothing about another
+    customer: no flow, step, language or kiosk."""
+    with hub.client("k1") as k1, hub.client("k2") as k2, hub.client("aicha") as a, \
+            connect(hub, "k1", since=0) as ws:
+        other = k2.post("/help-requests", json=call(kiosk="k2")).json()
         mine = k1.post("/help-requests", json=call()).json()
-        (message,) = receive(ws, 1)
-    assert message["request"]["id"] == mine["id"]
+        a.post(f"/help-requests/{other['id']}/claim")
+        theirs, own, claimed = receive(ws, 3)
+    assert theirs == {"seq": theirs["seq"], "type": "help.created",
+                      "request": {"id": other["id"], "status": "queued"}}
+    assert own["request"]["id"] == mine["id"]
+    assert own["request"]["flow_id"] == mine["flow_id"]
+    assert claimed["request"] == {"id": other["id"], "status": "claimed"}
+    with connect(hub, "k1", since=0) as ws:  # the same views when replayed
+        assert receive(ws, 3) == [theirs, own, claimed]
 
 
 def test_bad_token_is_refused(hub: Hub) -> None:

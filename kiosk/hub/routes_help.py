@@ -1,0 +1,105 @@
+"""Routes for help requests: a kiosk asks (and may cancel), mediators and managers list,
+claim, release and resolve.
+
+A call a kiosk sends that the hub must refuse (422: a body it cannot accept; 409: an id
+another kiosk already used) is kept in the dead-letter table before the refusal is
+answered, so a customer's call is never dropped in silence (the manager's kiosk page
+lists them).
+
+(No ``from __future__ import annotations``: FastAPI reads the routes' annotations.)
+"""
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from kiosk.hub import api
+from kiosk.hub.auth import Principal
+from kiosk.hub.context import PREFIX, Context
+from kiosk.hub.store import Conflict
+
+STATUSES = ("queued", "claimed", "resolved", "cancelled")
+
+
+def router(ctx: Context) -> APIRouter:
+    r = APIRouter(prefix=PREFIX, tags=["help requests"])
+    store = ctx.store
+    Staff = Annotated[Principal, Depends(ctx.guard.require("mediator", "manager"))]
+    KioskOnly = Annotated[Principal, Depends(ctx.guard.require("kiosk"))]
+    Anyone = Annotated[Principal, Depends(ctx.guard.require("kiosk", "mediator", "manager"))]
+
+    async def refused(who: Principal, raw: bytes, status: int, reason: str) -> None:
+        await asyncio.wrap_future(store.dead_letter(who.name, "help", raw, status, reason))
+
+    @r.post("/help-requests", status_code=201, openapi_extra=api.body_schema(api.HelpCreate))
+    async def create_help(request: Request, who: KioskOnly) -> JSONResponse:
+        """A kiosk asks for a mediator. The same id again answers 200 and changes nothing."""
+        raw = await api.read_raw(request)
+        try:
+            body = api.validate(raw, api.HelpCreate)
+        except HTTPException as exc:
+            if exc.status_code == 422:
+                await refused(who, raw, 422, api.reason(exc))
+            raise
+        if body.kiosk_id != who.name:
+            raise HTTPException(403, f"this token belongs to kiosk '{who.name}'")
+        try:
+            change = await asyncio.wrap_future(store.create_help(body.model_dump()))
+        except Conflict as exc:
+            await refused(who, raw, 409, str(exc))
+            raise
+        current = store.get_help(body.id)  # with its position in the queue
+        return JSONResponse(current, status_code=201 if change.created else 200)
+
+    @r.get("/help-requests")
+    async def list_help(_who: Staff, status: str = "queued,claimed", limit: int | None = None,
+                        after: str | None = None) -> dict[str, Any]:
+        """Help requests by status, oldest first; ``next`` is a cursor when ``limit`` cuts;
+        ``seq`` is the stream's last sequence number in the same snapshot (follow the
+        stream with ``?since=seq``: nothing missed, nothing twice)."""
+        wanted = [s for s in status.split(",") if s]
+        unknown = sorted(set(wanted) - set(STATUSES))
+        if unknown:
+            raise api.unprocessable(f"unknown status: {', '.join(unknown)}", "query", "status")
+        if limit is not None and not 1 <= limit <= 1000:
+            raise api.unprocessable("limit must be between 1 and 1000", "query", "limit")
+        items, cursor, seq = store.list_help(wanted, limit, after)
+        return {"items": items, "next": cursor, "seq": seq}
+
+    @r.get("/help-requests/{request_id}")
+    async def get_help(request_id: str, who: Anyone) -> dict[str, Any]:
+        """One help request (a kiosk sees only its own)."""
+        row = store.get_help(request_id)
+        if who.role == "kiosk" and row["kiosk_id"] != who.name:
+            raise HTTPException(403, "this request belongs to another kiosk")
+        return row
+
+    async def act(request_id: str, action: str, who: Principal, **extra: Any) -> dict[str, Any]:
+        change = await asyncio.wrap_future(store.transition(
+            request_id, action, who.name, who.role, extra.get("outcome"), extra.get("note")))
+        return change.request
+
+    @r.post("/help-requests/{request_id}/claim")
+    async def claim(request_id: str, who: Staff) -> dict[str, Any]:
+        """Take a call. Only one mediator gets it: the others get 409."""
+        return await act(request_id, "claim", who)
+
+    @r.post("/help-requests/{request_id}/release")
+    async def release(request_id: str, who: Staff) -> dict[str, Any]:
+        """Give a claimed call back to the queue."""
+        return await act(request_id, "release", who)
+
+    @r.post("/help-requests/{request_id}/resolve", openapi_extra=api.body_schema(api.Resolve))
+    async def resolve(request_id: str, request: Request, who: Staff) -> dict[str, Any]:
+        """Close a claimed call with an outcome and an optional note."""
+        body = await api.parse(request, api.Resolve)
+        return await act(request_id, "resolve", who, outcome=body.outcome, note=body.note)
+
+    @r.post("/help-requests/{request_id}/cancel")
+    async def cancel(request_id: str, who: KioskOnly) -> dict[str, Any]:
+        """The customer no longer needs help (only the kiosk that asked)."""
+        return await act(request_id, "cancel", who)
+
+    return r
