@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from kiosk.customer.controller import KioskController
 from kiosk.flows.model import pick
 from kiosk.i18n import catalog
+from kiosk.ui.theme import px
 from kiosk.ui.widgets import BigButton, Picture, label, text_width
 
 
@@ -78,6 +79,13 @@ def picture_and_card(portrait: bool) -> QBoxLayout:
                      else QBoxLayout.Direction.LeftToRight)
     box.setSpacing(32)
     return box
+
+
+def own_direction(widget: QWidget, lang: str) -> None:
+    """Text in ``lang`` reads its own way, whatever the screen's direction."""
+    widget.setProperty("ownDirection", True)
+    widget.setLayoutDirection(Qt.LayoutDirection.RightToLeft if catalog(lang).rtl
+                              else Qt.LayoutDirection.LeftToRight)
 
 
 class HomeScreen(Screen):
@@ -237,7 +245,13 @@ class StepScreen(Screen):
 
 
 class OutcomeScreen(Screen):
-    """Where a special target leads: a mediator can help, or a workshop is suggested."""
+    """Where a special target leads: a mediator can help, or a workshop is suggested.
+
+    A help screen that sends the customer to the counter (no hub, no connection, a call
+    the hub refused) also shows staff a reference (task, step, time of the call) and a
+    button with which they clear the screen once they have taken over."""
+
+    reference: QFrame | None = None
 
     def render(self) -> None:
         clear(self.body)
@@ -246,7 +260,6 @@ class OutcomeScreen(Screen):
         workshop = outcome is not None and outcome.kind == "workshop"
         key = "workshop" if workshop else "help"
         row = picture_and_card(self.portrait())
-        row.addWidget(Picture(name="workshop.svg" if workshop else "mediator.svg"), 4)
         card = QFrame()
         card.setProperty("role", "card")
         col = QVBoxLayout(card)
@@ -261,7 +274,11 @@ class OutcomeScreen(Screen):
             level = t(f"workshop_levels.{outcome.level}")
             col.addWidget(label(t("outcome.workshop_level", level=level), "stepText"))
         self.buttons: list[BigButton] = []
-        if not workshop and self.ctrl.help_active:
+        self.reference = None
+        self.reference_labels: list[QWidget] = []
+        counter = (not workshop and self.ctrl.sends_to_counter
+                   and self.ctrl.help_reference is not None)
+        if not workshop and self.ctrl.call_pending:
             cancel = BigButton(t("help.cancel"), "choice", "no.svg", icon_px=64)
             cancel.setObjectName("help-cancel")
             cancel.clicked.connect(self.ctrl.cancel_help)
@@ -274,11 +291,51 @@ class OutcomeScreen(Screen):
             back.clicked.connect(self.ctrl.resume)
             col.addWidget(back)
             self.buttons.append(back)
-        home = BigButton(t("outcome.home"), "primary", "home.svg", icon_px=64)
-        home.setObjectName("outcome-home")
-        home.clicked.connect(self.ctrl.go_home)
-        col.addWidget(home)
-        self.buttons.append(home)
+        if counter:  # where the picture goes: staff see it first, without scrolling
+            if self.portrait():
+                row.addWidget(self._reference(), 0)
+            else:
+                row.addWidget(self._reference(), 4, Qt.AlignmentFlag.AlignTop)
+        else:
+            row.addWidget(Picture(name="workshop.svg" if workshop else "mediator.svg"), 4)
+            home = BigButton(t("outcome.home"), "primary", "home.svg", icon_px=64)
+            home.setObjectName("outcome-home")
+            home.clicked.connect(self.ctrl.go_home)
+            col.addWidget(home)
+            self.buttons.append(home)
         col.addStretch(1)
         row.addWidget(card, 6)
         self.body.addLayout(row, 1)
+
+    def _reference(self) -> QFrame:
+        """The staff's block: a title in the customer's language, then in French what the
+        customer was doing and when they called, and "C'est réglé" to clear the screen.
+        It is for staff: its text keeps the normal size when the customer enlarges theirs."""
+        box = QFrame()
+        box.setObjectName("help-reference")
+        box.setProperty("role", "bar")
+        box.setStyleSheet(
+            f'QLabel[role="barTitle"] {{ font-size: {px("barTitle", 1.0)}px; }}'
+            f' QLabel[role="barText"] {{ font-size: {px("barText", 1.0)}px; }}'
+            f' QPushButton[role="choice"], QPushButton[role="choice"] QLabel'
+            f' {{ font-size: {px("choice", 1.0)}px; }}')
+        col = QVBoxLayout(box)
+        col.setContentsMargins(28, 22, 28, 22)
+        col.setSpacing(10)
+        col.addWidget(label(self.ctrl.strings.t("reference.title"), "barTitle"))
+        for text, lang in self.ctrl.reference_lines():
+            line = label(text, "barText")
+            own_direction(line, lang)
+            col.addWidget(line)
+            self.reference_labels.append(line)
+        dismiss = BigButton(catalog("fr").t("reference.dismiss"), "choice", "yes.svg",
+                            icon_px=64)
+        dismiss.setObjectName("help-dismiss")
+        own_direction(dismiss, "fr")
+        dismiss.text_label.setProperty("ownDirection", True)
+        dismiss.clicked.connect(self.ctrl.dismiss_help)
+        col.addSpacing(8)
+        col.addWidget(dismiss)
+        self.buttons.append(dismiss)
+        self.reference = box
+        return box
