@@ -33,8 +33,9 @@ def clock() -> FakeClock:
 def open_kiosk(qtbot: Any, library: FlowLibrary, settings: dict[str, Any], clock: FakeClock,
                kiosk_id: str = "test-kiosk") -> tuple[KioskController, KioskWindow]:
     """A windowed kiosk, shown offscreen, its guard installed and on the test's clock."""
-    ctrl = KioskController(library, kiosk_id)
+    ctrl = KioskController(library, kiosk_id, settings=settings)
     window = KioskWindow(ctrl, settings, lockdown=False)
+    window.shuttingDown.connect(ctrl.stop_timers)  # the help screen's timers too
     window.guard.clock = clock
     window.resize(1920, 1080)
     qtbot.addWidget(window)

@@ -148,3 +148,30 @@ def test_voice_panels_at_double_size(kiosk: Any, lang: str) -> None:
         settle()
         assert _problems(window.listen_panel, lang == "ar") == [], state
     window.listen_panel.hide()
+
+
+@pytest.mark.parametrize("case", ["nohub", "offline", "refused"])
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768), (1080, 1920)],
+                         ids=["landscape", "small", "portrait"])
+def test_counter_screens_at_double_size(kiosk: Any, case: str, lang: str,
+                                        size: tuple[int, int]) -> None:
+    """The help screens that send the customer to the counter, with the staff reference
+    (French lines, read left to right on an Arabic screen) and the button that clears it."""
+    ctrl, window = kiosk
+    window.resize(*size)
+    ctrl.look = Look(lang, 2.0, False)
+    window.restyle()
+    ctrl.connected = case != "nohub"
+    ctrl.start_flow("send-parcel")
+    ctrl.call_help()
+    if case == "offline":
+        ctrl.set_hub_online(False)
+        ctrl._give_up_offline()
+    elif case == "refused":
+        ctrl.set_help_status({"status": "refused", "reason": "test"})
+    settle()
+    assert window.outcome.reference is not None
+    assert window.outcome.reference_labels
+    assert _problems(window, lang == "ar") == []
+    ctrl.reset("test")

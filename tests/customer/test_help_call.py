@@ -94,6 +94,30 @@ def test_offline_says_so_and_keeps_the_call(qtbot: Any, library: Any, settings: 
         assert network.link.outbox.count("help") == 1
 
 
+def test_offline_too_long_the_call_is_cancelled_behind_itself(qtbot: Any, library: Any,
+                                                              clock: Any, tmp_path: Path) -> None:
+    """After help_offline_wait the kiosk sends the customer to the counter and queues the
+    cancel behind the call in the outbox: when the hub comes back it records both, and no
+    mediator walks to an empty kiosk."""
+    from kiosk import config
+
+    dead = f"http://127.0.0.1:{free_port()}"
+    settings = config.load({"inactivity_seconds": 0.2, "more_time_seconds": 0.3,
+                            "help_offline_wait": 0.5})
+    with networked(qtbot, library, settings, clock, dead, "token",
+                   tmp_path) as (ctrl, window, network):
+        ctrl.start_flow("send-parcel")
+        tap(qtbot, window.top.help, clock)
+        qtbot.waitUntil(lambda: status_text(window).startswith("Pas de connexion"),
+                        timeout=10_000)
+        qtbot.waitUntil(lambda: status_text(window).startswith("La connexion ne revient pas"),
+                        timeout=10_000)
+        assert network.link.outbox.count("help") == 1
+        assert network.link.outbox.count("cancel") == 1
+        assert "help-cancel" not in [b.objectName() for b in window.outcome.buttons]
+        ctrl.reset("test")
+
+
 def test_waiting_for_a_mediator_is_not_inactivity(qtbot: Any, hub: Hub, library: Any,
                                                   settings: Any, clock: Any,
                                                   tmp_path: Path) -> None:
