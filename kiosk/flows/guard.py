@@ -7,7 +7,8 @@ use or a traceback: YAML anchors and aliases (a 512-byte "billion laughs" expand
 gigabytes), nesting deeper than :data:`MAX_NESTING`, a key or value longer than
 :data:`MAX_SCALAR` characters, a number longer than :data:`MAX_NUMBER` characters
 (Python refuses to read integers of over 4,300 digits), more than :data:`MAX_NODES`
-keys and values, or a text over :data:`MAX_TEXT` bytes.
+keys and values, a text over :data:`MAX_TEXT` bytes, or one that cannot be written in
+UTF-8 (a lone surrogate, which a JSON body can carry as ``"\\ud800"``).
 
 Malformed YAML is left to the parser, which reports it with its line.
 """
@@ -29,6 +30,7 @@ MAX_NUMBER = 100  # characters in one number (int or float)
 MAX_NODES = 10_000  # keys and values; a built-in flow has under 800
 
 NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+TOO_LARGE = f"the flow is larger than {MAX_TEXT // 1024} KiB: split it into smaller flows"
 DEEP = f"nested too deeply (over {MAX_NESTING} levels)"
 ALIASES = "YAML anchors and aliases (&name, *name) are not allowed in a flow: write the text out"
 
@@ -61,8 +63,15 @@ def too_deep(text: str, limit: int = MAX_NESTING) -> int | None:
 
 def check(text: str) -> Problem | None:
     """The first limit ``text`` breaks, as (1-based line, message), or None."""
-    if len(text) > MAX_TEXT or len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT:
-        return 1, f"the flow is larger than {MAX_TEXT // 1024} KiB: split it into smaller flows"
+    if len(text) > MAX_TEXT:
+        return 1, TOO_LARGE
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:  # a lone surrogate, from a JSON "\ud800" for one
+        where = text.count("\n", 0, exc.start) + 1
+        return where, f"U+{ord(text[exc.start]):04X} is not a character: retype this text"
+    if size > MAX_TEXT:
+        return 1, TOO_LARGE
     line = too_deep(text)
     if line is not None:
         return line, DEEP

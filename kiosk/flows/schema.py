@@ -14,7 +14,9 @@ MACHINES = ("postage", "locker", "pickup", "counter", "scale", "none")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # strict: no quiet conversion ("no" to False, "1" to 1, bytes to text), because the
+    # validator's rules read the file's own values and the kiosk the converted ones
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
 
 class ChoiceSchema(_Strict):

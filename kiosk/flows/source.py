@@ -107,7 +107,11 @@ class _Builder:
         return out
 
 
-def _yaml_error(exc: yaml.YAMLError) -> SourceError:
+def _yaml_error(exc: yaml.YAMLError, text: str = "") -> SourceError:
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        line = text.count("\n", 0, max(0, exc.position)) + 1
+        return SourceError(line, f"malformed YAML: character #x{exc.character:04x} is not "
+                                 f"allowed ({exc.reason})")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else 1
     problem = getattr(exc, "problem", None) or str(exc)
@@ -124,7 +128,7 @@ def parse(text: str) -> Located:
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc) from None
+        raise _yaml_error(exc, text) from None
     if not nodes or nodes[0] is None:
         raise SourceError(1, "the file is empty: a flow file is a mapping starting with 'schema: 1'")
     if len(nodes) > 1:

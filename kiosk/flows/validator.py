@@ -89,6 +89,9 @@ class _Checker:
         elif kind == "string_type" and isinstance(err.get("input"), bool):
             self.error(self.src.value_line(loc),
                        f"{_dotted(loc)}: YAML read this word as true/false; put it in quotes")
+        elif kind == "bool_type":
+            self.error(self.src.value_line(loc),
+                       f"{_dotted(loc)}: write true or false, without quotes")
         elif kind == "literal_error":
             self.error(self.src.value_line(loc),
                        f"{_dotted(loc)}: {err['msg'].lower()}, not '{err.get('input')}'")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kiosk import paths
 from kiosk.flows import guard
@@ -183,3 +185,58 @@ def test_parse_raises_source_errors_only() -> None:
 def test_built_in_flows_are_far_from_every_limit() -> None:
     for path in paths.builtin_flows_dir().glob("*.yaml"):
         assert guard.check(path.read_text(encoding="utf-8")) is None, path
+
+
+def test_a_lone_surrogate_is_an_error_at_its_line() -> None:
+    assert _only_error(_flow_with('summary: {fr: "a\ud800b"}')) == (
+        3, "U+D800 is not a character: retype this text")
+
+
+def test_a_control_character_is_an_error_at_its_line() -> None:
+    line, message = _only_error(_flow_with("summary: {fr: a\x07b}"))
+    assert (line, message) == (3, "malformed YAML: character #x0007 is not allowed "
+                                  "(control characters are not allowed)")
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    ('"no"', "steps[0].end: write true or false, without quotes"),   # "no" was read as false
+    ("1", "steps[0].end: write true or false, without quotes"),
+])
+def test_values_are_never_converted_quietly(value: str, words: str) -> None:
+    # the validator's rules read the file's values, the kiosk the converted ones: a quoted
+    # "no" read as false passed every rule as an end, and left the customer stuck
+    line, message = _only_error(_flow_with("").replace("end: true", f"end: {value}"))
+    assert (line, message) == (9, words)
+
+
+def test_binary_data_is_not_text() -> None:
+    line, message = _only_error(_flow_with("summary: {fr: !!binary aGk=}"))
+    assert (line, message) == (3, "summary.fr: Input should be a valid string")
+
+
+TYPED = ["!!float abc", "!!int x", "!!timestamp y", "!!binary zz", "!!binary aGk=", "!!bool q",
+         "!!set {a, b}", "!!omap [{a: 1}]", "!!pairs [{a: 1}]", "!!null x", "!!str 1",
+         "!!map x", "!!seq x", "!!omap [1]", "!!python/tuple [1]", "!python/object:os.system {}",
+         "9" * 120, "0x" + "f" * 99, "2024-02-30", ".inf", ".nan", "~", "0o777", "0b101",
+         "1_000", "190:20:30", "2001-12-14t21:59:43.10-05:00", "2001-13-14", "1.5e999", "-1",
+         "!!int 0b" + "1" * 99, "!!int " + "1:" * 40 + "1", "!!timestamp 2001-02-29",
+         '"\\ud800"', "'\ud800'", '"\\x00"', "&a x", "*a", "<<: {a: 1}", "[[[]]]", "{}", "yes",
+         '"yes"', "1", '"1"', "1.0", "!<tag:yaml.org,2002:int> zz", "\x85", "\t", "|\n  x"]
+SOURCE = (paths.builtin_flows_dir() / "frank-letter.yaml").read_text(encoding="utf-8")
+VALUE_LINES = [i for i, line in enumerate(SOURCE.splitlines()) if ": " in line]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changes=st.lists(st.tuples(st.sampled_from(VALUE_LINES), st.sampled_from(TYPED)),
+                        min_size=1, max_size=3))
+def test_typed_and_tagged_values_never_crash_any_reader(changes: list[tuple[int, str]]) -> None:
+    lines = SOURCE.splitlines()
+    for i, value in changes:
+        lines[i] = lines[i][:lines[i].index(": ") + 2] + value
+    text = "\n".join(lines) + "\n"
+    report = validate_text(text, "f.yaml")
+    for issue in report.issues:
+        assert 1 <= issue.line <= len(lines) + 1
+        assert issue.message
+    if report.flow is not None:  # what passes is what the kiosk runs
+        assert report.flow.remaining(report.flow.start) >= 1

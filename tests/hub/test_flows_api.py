@@ -175,6 +175,21 @@ def test_crafted_yaml_is_422_with_its_line_and_keeps_the_stored_draft(
         assert (after.status_code, after.text) == (before.status_code, before.text)
 
 
+def test_a_json_flow_with_a_lone_surrogate_is_422_with_its_line(shared_hub: Hub) -> None:
+    with shared_hub.client("k1") as k:
+        flow = k.get("/flows/track-shipment").json()["flow"]
+    flow["title"]["fr"] = "Suivre\ud800"
+    body = json.dumps(flow, indent=2).encode()  # "\\ud800" in the JSON text
+    with shared_hub.client("manon") as m:
+        r = m.put("/flows/track-shipment", content=body,
+                  headers={"Content-Type": "application/json"})
+    assert r.status_code == 422, r.text
+    (problem,) = r.json()["detail"]
+    pretty = json.dumps(flow, indent=2, ensure_ascii=False)
+    assert problem["line"] == line_of(pretty, '"fr": "Suivre')
+    assert "U+D800 is not a character" in problem["msg"]
+
+
 def test_a_json_flow_with_a_huge_integer_is_422(shared_hub: Hub) -> None:
     body = b'{"schema": ' + b"9" * 5000 + b', "id": "track-shipment"}'
     with shared_hub.client("manon") as m:
