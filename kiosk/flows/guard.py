@@ -16,6 +16,8 @@ Malformed YAML is left to the parser, which reports it with its line.
 from __future__ import annotations
 
 import re
+import stat
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -39,6 +41,16 @@ _OPENERS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSERS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 Problem = tuple[int, str]
+
+
+def read_bytes(path: Path) -> bytes:
+    """At most :data:`MAX_TEXT` + 1 bytes of ``path``: a file larger than a flow can be is
+    never read whole. Anything but a regular file (a pipe would block, ``/dev/zero``
+    never ends) is an :class:`OSError`."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise OSError(f"{path} is not a regular file")
+    with path.open("rb") as fh:
+        return fh.read(MAX_TEXT + 1)
 
 
 def too_deep(text: str, limit: int = MAX_NESTING) -> int | None:

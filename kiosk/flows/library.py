@@ -87,9 +87,14 @@ class FlowLibrary:
             stamp = f"{CACHE_VERSION}:{st.st_mtime_ns}:{st.st_size}"
             if cached is not None and cached.get("stamp") == stamp:
                 return cached  # unchanged since last time: no need to even read it
-            raw = path.read_bytes()
+            from kiosk.flows import guard  # only when the file changed
+
+            raw = guard.read_bytes(path)
         except OSError as exc:
             problems.append(Issue(str(path), 1, "error", f"cannot read: {exc}"))
+            return cached
+        if len(raw) > guard.MAX_TEXT:
+            problems.append(Issue(str(path), 1, "error", guard.TOO_LARGE))
             return cached
         import hashlib
 

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kiosk import paths
-from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_LEVELS, WORKSHOP_PREFIX, falc
+from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_LEVELS, WORKSHOP_PREFIX, falc, guard
 from kiosk.flows.issues import Issue
 from kiosk.flows.model import ID_MAX, ID_PATTERN, Flow
 from kiosk.flows.schema import ALLOWED_KEYS, FlowSchema
@@ -372,7 +372,10 @@ def _normalized(data: dict[str, Any]) -> dict[str, Any]:
 def validate_file(path: Path, assets: Path | None = None) -> Report:
     """Validate one flow file; unreadable files are reported, never raised."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = guard.read_bytes(path)
+        if len(raw) > guard.MAX_TEXT:
+            return Report(str(path), issues=[Issue(str(path), 1, "error", guard.TOO_LARGE)])
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return Report(str(path), issues=[Issue(str(path), 1, "error", f"cannot read: {exc}")])
     return validate_text(text, str(path), assets)

@@ -4,6 +4,7 @@ the kiosk's library and the validator."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -240,3 +241,34 @@ def test_typed_and_tagged_values_never_crash_any_reader(changes: list[tuple[int,
         assert issue.message
     if report.flow is not None:  # what passes is what the kiosk runs
         assert report.flow.remaining(report.flow.start) >= 1
+
+
+def test_a_file_larger_than_a_flow_is_never_read_whole(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIOSK_ASSETS_DIR", str(paths.assets_dir()))
+    folder = tmp_path / "flows"
+    folder.mkdir()
+    path = folder / "buy-stamps.yaml"
+    path.write_text((paths.builtin_flows_dir() / "buy-stamps.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    library = FlowLibrary([folder])
+    library.load()
+    before = library.flows["buy-stamps"]
+    with path.open("ab") as fh:
+        fh.write(b"#" * (guard.MAX_TEXT + 1))
+    assert [(p.line, p.message) for p in library.load()] == [(1, guard.TOO_LARGE)]
+    assert library.flows["buy-stamps"] == before
+    result = CliRunner().invoke(flows, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:1: error: {guard.TOO_LARGE}" in result.output
+
+
+def test_a_pipe_among_the_flows_is_reported_and_never_waited_for(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "folder.yaml").mkdir()
+    problems = FlowLibrary([tmp_path]).load()
+    assert sorted(p.message.rsplit("/", 1)[-1] for p in problems) == [
+        "folder.yaml is not a regular file", "pipe.yaml is not a regular file"]
+    result = CliRunner().invoke(flows, ["validate", str(tmp_path / "pipe.yaml")])
+    assert result.exit_code == 1
+    assert "pipe.yaml is not a regular file" in result.output
