@@ -158,9 +158,10 @@ def _after_line_1(extra: str) -> str:
      "a key or value of 10,001 characters is too long (at most 10,000)"),
     (_after_line_1("summary: {fr: 2024-02-30}"), 2, "'2024-02-30' cannot be read as a date"),
     (_after_line_1("summary: {fr: !!float abc}"), 2, "'abc' cannot be read as a number"),
-    (_after_line_1("summary: " + "[" * 1000), 2, "nested too deeply (over 64 levels)"),
+    (_after_line_1("summary: " + "[" * 500_000), 2, "nested too deeply (over 64 levels)"),
+    (_after_line_1("summary: [" + "1, " * 12_000 + "1]"), 2, "over 10,000 keys and values"),
 ], ids=["integer", "hexadecimal", "alias-bomb", "huge-text", "no-such-date", "bad-float",
-        "deep"])
+        "deep", "too-many-values"])
 def test_crafted_yaml_is_422_with_its_line_and_keeps_the_stored_draft(
         shared_hub: Hub, text: str, line: int, words: str) -> None:
     with shared_hub.client("manon") as m:
