@@ -41,7 +41,7 @@ def build(settings: dict[str, Any], lockdown: bool,
     """A controller and its window, not shown yet."""
     library = library or load_library(settings)
     languages = [c.strip() for c in str(settings["languages"]).split(",") if c.strip()]
-    ctrl = KioskController(library, str(settings["kiosk_id"]), languages)
+    ctrl = KioskController(library, str(settings["kiosk_id"]), languages, settings=settings)
     window = KioskWindow(ctrl, settings, lockdown=lockdown)
     return ctrl, window
 

@@ -36,7 +36,7 @@ from kiosk.hub.flows import Flows
 from kiosk.hub.guard import Guard
 from kiosk.hub.logins import Logins
 from kiosk.hub.store import Conflict, Forbidden, NotFound, Store
-from kiosk.hub.stream import MAX_PER_ACCOUNT, TOO_MANY, Broadcaster
+from kiosk.hub.stream import MAX_PER_ACCOUNT, REVOKED, TOO_MANY, Broadcaster
 from kiosk.hub.times import office_tz
 from kiosk.hub.workshops import Full, Workshops
 
@@ -131,14 +131,14 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
         came after N. Closed with 4401 for an unknown, expired or revoked token, 4429
         when the account has too many streams open."""
         who = guard.principal(token)
+        await ws.accept()  # then closed with a code the client can act on, if need be
         if who is None:
-            await ws.close(code=4401, reason="unknown, expired or revoked token")
+            await ws.close(code=REVOKED, reason="unknown, expired or revoked token: log in again")
             return
         if broadcaster.open_streams(who.name) >= MAX_PER_ACCOUNT:
             await ws.close(code=TOO_MANY, reason=f"{MAX_PER_ACCOUNT} streams are open "
                                                  "for this account already")
             return
-        await ws.accept()
         await broadcaster.serve(ws, who, since, store.stream_since,
                                 lambda: guard.principal(token) is not None)
 

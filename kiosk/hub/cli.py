@@ -11,6 +11,8 @@ import sqlite_utils
 
 from kiosk import config, paths
 
+DAMAGED_EXIT = 3  # the database is damaged: restarting will not help (systemd stops here)
+
 
 def _db_path(db: str | None) -> Path:
     chosen = db or config.get("hub_db")
@@ -51,10 +53,17 @@ def hub(ctx: click.Context, db: str | None, host: str | None, port: int | None,
     cert, key, scheme = _tls(settings)
     click.echo(f"hub on {scheme}://{settings['hub_host']}:{settings['hub_port']} "
                f"(database {ctx.obj['db']})", err=True)
-    serve(ctx.obj["db"], settings["hub_host"], settings["hub_port"],
-          float(settings["help_realert_after"]), timezone=timezone,
-          retention_days=float(settings["workshop_retention_days"]), cert_file=cert,
-          key_file=key)
+    from kiosk.hub.db import DamagedDatabase
+
+    try:
+        serve(ctx.obj["db"], settings["hub_host"], settings["hub_port"],
+              float(settings["help_realert_after"]), timezone=timezone,
+              retention_days=float(settings["workshop_retention_days"]), cert_file=cert,
+              key_file=key)
+    except DamagedDatabase as exc:
+        click.echo(f"kiosk hub: the database cannot be used: {exc}. Nothing was changed; "
+                   "restore the last backup (packaging/README.md, 'Restore').", err=True)
+        sys.exit(DAMAGED_EXIT)
 
 
 def _tls(settings: dict[str, object]) -> tuple[Path | None, Path | None, str]:

@@ -107,7 +107,7 @@ MIGRATIONS: list[str] = [
         at TEXT NOT NULL
     );
     CREATE INDEX dead_letters_kiosk ON dead_letters (kiosk_id, at);
-    CREATE TABLE health_probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL);
+    CREATE TABLE health_probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL, pad BLOB);
     DROP TABLE login_failures
     """,
 ]
@@ -248,8 +248,9 @@ class Writer:
                 try:
                     results.append((future, operation(self._db), None))
                 except Exception as exc:  # reported to that caller only
+                    failure = self._storage(exc)
                     self._db.execute("ROLLBACK TO op")
-                    results.append((future, None, self._storage(exc)))
+                    results.append((future, None, failure))
                 self._db.execute("RELEASE op")
             self._db.execute("COMMIT")
         except Exception as exc:  # the commit itself failed: nobody is told "stored"

@@ -119,9 +119,11 @@ class Store:
                                   [seq, limit])]
 
     def probe(self) -> Future[None]:
-        """A tiny durable write (``/health`` asks whether writing works again)."""
+        """A durable write of 64 KiB (``/health`` asks whether writing works again: a few
+        bytes may still fit where a help call or an event batch would not)."""
         def op(db: sqlite_utils.Database) -> None:
-            db.execute("INSERT OR REPLACE INTO health_probe (id, at) VALUES (1, ?)", [now_iso()])
+            db.execute("INSERT OR REPLACE INTO health_probe (id, at, pad) VALUES"
+                       " (1, ?, zeroblob(65536))", [now_iso()])
 
         return self.run(op)
 

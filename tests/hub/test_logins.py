@@ -94,7 +94,7 @@ def scrypt_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, in
         return real(password, salt, log2_n, r, p)
 
     monkeypatch.setattr(auth, "_scrypt", counted)
-    yield seen
+    return seen
 
 
 def test_200_wrong_logins_at_once_reach_at_most_10_password_checks(
@@ -146,7 +146,9 @@ def test_an_unknown_name_costs_one_scrypt_at_the_current_parameters(
         c.post("/auth/login", json={"username": "no-such-person", "password": "wrong"})
         unknown = list(scrypt_calls)
     assert known == unknown == [("hub-password_0", auth.SCRYPT_LOG2_N)]
-    assert auth.SCRYPT_LOG2_N == 17 and auth.SCRYPT_R == 8 and auth.SCRYPT_P == 1
+    assert auth.SCRYPT_LOG2_N == 17
+    assert auth.SCRYPT_R == 8
+    assert auth.SCRYPT_P == 1
 
 
 def _legacy_hash(password: str) -> str:
