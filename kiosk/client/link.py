@@ -1,28 +1,32 @@
 """HubLink: the kiosk's connection to the office hub, never blocking the screen.
 
 Help calls, cancels and events go into the :class:`~kiosk.client.outbox.Outbox` first;
-a timer hands what is due to QNetworkAccessManager, one request at a time, and the
-answer settles the items (2xx: delivered; no answer: retried later with backoff). The
-state of the customer's current call is followed by polling ``GET /help-requests/{id}``
-(position in the queue, who is coming). A heartbeat says the kiosk is alive.
+a timer hands what is due to the hub, one request at a time, through the kiosk's one HTTP
+layer, and the answer settles the items (2xx: delivered; no answer or 5xx: retried later
+with backoff; a refusal no retry can fix: dropped after logging — a help call refused so
+is kept by the hub as a dead letter, and the customer is sent to the counter).
+
+The customer's current call is followed on the kiosk's stream (the one that also brings
+new flows): its own changes come whole; another kiosk's call changing only says that the
+queue moved, and then the kiosk asks for its place. A reconnection asks once too. A
+heartbeat says the kiosk is alive.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, QTimer, QUrl, Signal
-from PySide6.QtNetwork import QNetworkReply, QNetworkRequest
+from PySide6.QtCore import QObject, QTimer, Signal
 
+from kiosk.client.http import Answer
 from kiosk.client.outbox import Outbox, Request, plan, settle
-from kiosk.client.tls import HubAccess
+from kiosk.client.session import HubSession
 
 log = logging.getLogger(__name__)
+FOLLOWED = ("sending", "queued", "claimed")  # a call still worth following
 
 
 class HubLink(QObject):
@@ -30,33 +34,29 @@ class HubLink(QObject):
     helpChanged = Signal(dict)  # the current call as the hub last described it
     deliveredChanged = Signal(int)  # items left in the outbox
 
-    def __init__(self, hub_url: str, token: str, kiosk_id: str, outbox: Outbox,
+    def __init__(self, session: HubSession, kiosk_id: str, outbox: Outbox,
                  parent: QObject | None = None, tick_ms: int = 500,
-                 poll_ms: int = 2000, heartbeat_ms: int = 15000,
-                 cert_sha256: str | None = None) -> None:
+                 heartbeat_ms: int = 15000) -> None:
         super().__init__(parent)
-        self.base = hub_url.rstrip("/") + "/api/v1"
-        self.token = token
+        self.session = session
+        self.http = session.http
+        stream = session.stream
         self.kiosk_id = kiosk_id
         self.outbox = outbox
         self.online: bool | None = None
         self.help_id: str | None = None
         self.help: dict[str, Any] = {}
         self.heartbeat_info: dict[str, Any] = {}
-        # checks the hub's certificate (cert_sha256, else the setting hub_cert_sha256)
-        self.nam = HubAccess(hub_url, cert_sha256, self)
-        # one slot for every answer; each reply's handler is looked up here (no lambda
-        # per reply: their lifetimes and Qt's do not always agree)
-        self._handlers: dict[QNetworkReply, Callable[[QNetworkReply], None]] = {}
-        self.nam.finished.connect(self._finished)
-        self._in_flight: QNetworkReply | None = None
-        self._poll_reply: QNetworkReply | None = None
-        self.tick = self._timer(tick_ms, self.pump)
-        self.poll = self._timer(poll_ms, self.poll_help)
-        self.beat = self._timer(heartbeat_ms, self.send_heartbeat)
+        self.sending = False  # one outbox request at a time
+        self._asking = False  # one "where is my call?" at a time
+        stream.message.connect(self._message)
+        stream.connectionChanged.connect(self._stream_connected)
+        self.tick = self._timer("link-pump", tick_ms, self.pump)
+        self.beat = self._timer("link-heartbeat", heartbeat_ms, self.send_heartbeat)
 
-    def _timer(self, ms: int, slot: Any) -> QTimer:
+    def _timer(self, name: str, ms: int, slot: Any) -> QTimer:
         timer = QTimer(self)
+        timer.setObjectName(name)
         timer.setInterval(ms)
         timer.timeout.connect(slot)
         return timer
@@ -64,14 +64,13 @@ class HubLink(QObject):
     def start(self) -> None:
         for timer in (self.tick, self.beat):
             timer.start()
+        self.session.stream.ensure_open()
         self.pump()
         self.send_heartbeat()
 
     def stop(self) -> None:
-        for timer in (self.tick, self.poll, self.beat):
+        for timer in (self.tick, self.beat):
             timer.stop()
-        for reply in list(self._handlers):
-            reply.abort()
 
     # -- what the kiosk asks -----------------------------------------------------------
     def call_help(self, context: dict[str, Any]) -> str:
@@ -87,7 +86,6 @@ class HubLink(QObject):
         self.help_id = request_id
         self.help = {**body, "status": "sending"}
         self.helpChanged.emit(self.help)
-        self.poll.start()
         self.pump()
         return request_id
 
@@ -97,95 +95,97 @@ class HubLink(QObject):
             return
         self.outbox.put(f"cancel-{self.help_id}", "cancel", "POST",
                         f"/help-requests/{self.help_id}/cancel", None)
-        self.help_id = None
-        self.help = {}
-        self.poll.stop()
+        self.forget_help()
         self.pump()
 
     def forget_help(self) -> None:
         """Stop following the call (the customer left; the call itself stays)."""
         self.help_id = None
         self.help = {}
-        self.poll.stop()
 
     def send_events(self, events: list[dict[str, Any]]) -> None:
         self.outbox.put_many([(e["id"], "event", "POST", "/events", e) for e in events])
 
     # -- sending -------------------------------------------------------------------
-    def _request(self, path: str) -> QNetworkRequest:
-        req = QNetworkRequest(QUrl(self.base + path))
-        req.setRawHeader(b"Authorization", f"Bearer {self.token}".encode())
-        req.setHeader(QNetworkRequest.KnownHeaders.ContentTypeHeader, "application/json")
-        req.setTransferTimeout(5000)
-        return req
-
     def pump(self) -> None:
         """Send the next due request, unless one is on its way."""
-        if self._in_flight is not None:
+        if self.sending:
             return
         requests = plan(self.outbox.due(limit=50))
         if not requests:
             return
         request = requests[0]
-        body = QByteArray(json.dumps(request.body).encode()) if request.body is not None \
-            else QByteArray(b"")
-        reply = self.nam.post(self._request(request.path), body)
-        self._in_flight = reply
-        self._handlers[reply] = lambda r: self._sent(r, request)
+        self.sending = True
+        self.http.request(request.method, request.path, request.body,
+                          lambda answer: self._sent(answer, request), timeout_ms=5000)
 
-    def _finished(self, reply: QNetworkReply) -> None:
-        handler = self._handlers.pop(reply, None)
-        if handler is not None:
-            handler(reply)
-        reply.deleteLater()
-
-    def _sent(self, reply: QNetworkReply, request: Request) -> None:
-        self._in_flight = None
-        status = _status(reply)
-        text = _read(reply)
+    def _sent(self, answer: Answer, request: Request) -> None:
+        self.sending = False
+        status = answer.status
         if status is None:
-            settle(self.outbox, request, None, self.nam.error_text(reply))
+            settle(self.outbox, request, None, answer.error)
         else:
-            delivered = settle(self.outbox, request, status, text[:300])
-            if delivered and request.path == "/help-requests" and status < 300:
-                self._update_help(json.loads(text))
+            delivered = settle(self.outbox, request, status, answer.text[:300])
+            if request.path == "/help-requests" and delivered:
+                self._help_answered(request, answer)
         self._set_online(status is not None)
         self.deliveredChanged.emit(len(self.outbox))
         if status is not None:
             QTimer.singleShot(0, self, self.pump)  # more may be due
 
-    def poll_help(self) -> None:
-        if self.help_id is None or self._poll_reply is not None:
-            return
-        if self.outbox.count("help"):
-            return  # not delivered yet: nothing to ask
-        reply = self.nam.get(self._request(f"/help-requests/{self.help_id}"))
-        self._poll_reply = reply
-        self._handlers[reply] = self._polled
+    def _help_answered(self, request: Request, answer: Answer) -> None:
+        if answer.ok:
+            self._update_help(answer.json() or {})
+        elif request.ids == [self.help_id]:  # refused for good: the customer must know
+            reason = str((answer.json() or {}).get("detail", answer.text))[:300]
+            self.help = {**self.help, "status": "refused", "reason": reason}
+            self.helpChanged.emit(self.help)
 
-    def _polled(self, reply: QNetworkReply) -> None:
-        self._poll_reply = None
-        status = _status(reply)
-        if status == 200:
-            self._update_help(json.loads(_read(reply)))
-        self._set_online(status is not None)
+    # -- following the call ------------------------------------------------------------
+    def _message(self, message: dict[str, Any]) -> None:
+        if not str(message.get("type", "")).startswith("help.") or self.help_id is None:
+            return
+        request = message.get("request") or {}
+        if request.get("id") == self.help_id and "kiosk_id" in request:
+            self._update_help(request)
+            if request.get("status") == "queued":
+                self.ask_where()  # released back to the queue: its place is new
+        elif self.help.get("status") == "queued":
+            self.ask_where()  # the queue moved: our place may have changed
+
+    def _stream_connected(self, connected: bool) -> None:
+        if connected and self.help_id is not None and self.help.get("status") in FOLLOWED:
+            self.ask_where()  # what happened while the stream was down
+
+    def ask_where(self) -> None:
+        """Ask the hub for the call's state and place in the queue."""
+        if self.help_id is None or self._asking or self.outbox.count("help"):
+            return  # not delivered yet: nothing to ask
+        self._asking = True
+        asked = self.help_id
+
+        def done(answer: Answer) -> None:
+            self._asking = False
+            if answer.status == 200 and asked == self.help_id:
+                self._update_help(answer.json() or {})
+            self._set_online(answer.status is not None)
+
+        self.http.request("GET", f"/help-requests/{asked}", None, done, timeout_ms=5000)
 
     def _update_help(self, request: dict[str, Any]) -> None:
         if request.get("id") != self.help_id:
             return
-        self.help = request
-        self.helpChanged.emit(request)
-        if request.get("status") in ("resolved", "cancelled"):
-            self.poll.stop()
+        position = self.help.get("position")
+        self.help = dict(request)
+        if request.get("status") == "queued" and "position" not in request and position:
+            self.help["position"] = position  # a stream message has no place: keep the last
+        self.helpChanged.emit(self.help)
 
     def send_heartbeat(self) -> None:
         body = {"outbox": len(self.outbox), **self.heartbeat_info}
-        reply = self.nam.post(self._request(f"/kiosks/{self.kiosk_id}/heartbeat"),
-                              QByteArray(json.dumps(body).encode()))
-        self._handlers[reply] = self._beat_done
-
-    def _beat_done(self, reply: QNetworkReply) -> None:
-        self._set_online(_status(reply) is not None)
+        self.http.request("POST", f"/kiosks/{self.kiosk_id}/heartbeat", body,
+                          lambda answer: self._set_online(answer.status is not None),
+                          timeout_ms=5000)
 
     def _set_online(self, online: bool) -> None:
         if online != self.online:
@@ -193,16 +193,3 @@ class HubLink(QObject):
             if online:
                 self.outbox.retry_now()
             self.onlineChanged.emit(online)
-
-
-def _read(reply: QNetworkReply) -> str:
-    """The body of a reply ("" for one that was aborted)."""
-    if not reply.isOpen():
-        return ""
-    return bytes(reply.readAll().data()).decode(errors="replace")
-
-
-def _status(reply: QNetworkReply) -> int | None:
-    """The HTTP status, or None when the hub could not be reached."""
-    value = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
-    return int(value) if value else None

@@ -1,4 +1,6 @@
-"""Wires a kiosk to its hub: help calls and their live status, events, heartbeats.
+"""Wires a kiosk to its hub: help calls and their live status, events, heartbeats, and
+new flows. One hub session per kiosk: one HTTP layer and one stream, shared by the link
+(calls, events, heartbeats) and the flow download.
 
 Without a hub (no ``hub_url`` or ``hub_token``) the kiosk works alone and its help
 screen sends the customer to the counter.
@@ -13,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer
 from kiosk import paths
 from kiosk.client.link import HubLink
 from kiosk.client.outbox import Outbox
+from kiosk.client.session import HubSession
 from kiosk.customer.controller import KioskController
 
 if TYPE_CHECKING:
@@ -58,6 +61,7 @@ class KioskNetwork(QObject):
         self.link.stop()
         if self.updates is not None:
             self.updates.sync.stop()
+        self.link.session.close()
 
     def send_events(self) -> None:
         events = self.ctrl.events.drain()
@@ -81,8 +85,8 @@ def connect_to_hub(ctrl: KioskController, settings: dict[str, Any]) -> KioskNetw
     if not settings.get("hub_url") or not settings.get("hub_token"):
         return None
     outbox = Outbox(paths.data_dir() / f"outbox-{settings['kiosk_id']}.sqlite3")
-    link = HubLink(str(settings["hub_url"]), str(settings["hub_token"]),
-                   str(settings["kiosk_id"]), outbox)
+    session = HubSession(str(settings["hub_url"]), str(settings["hub_token"]), parent=ctrl)
+    link = HubLink(session, str(settings["kiosk_id"]), outbox)
     from kiosk import __version__
 
     link.heartbeat_info = {"flows": {f.id: 1 for f in ctrl.flows()}, "voice": ctrl.voice_state[:64],
@@ -91,8 +95,7 @@ def connect_to_hub(ctrl: KioskController, settings: dict[str, Any]) -> KioskNetw
     from kiosk.client.flowsync import FlowSync
     from kiosk.customer.flowupdates import FlowUpdates, running_versions
 
-    sync = FlowSync(str(settings["hub_url"]), str(settings["hub_token"]),
-                    paths.data_dir() / "hub-flows-incoming", network)
+    sync = FlowSync(session, paths.data_dir() / "hub-flows-incoming", network)
     network.follow_flows(FlowUpdates(ctrl, sync))
     link.heartbeat_info["flows"] = running_versions(ctrl)
     network.start()

@@ -65,6 +65,7 @@ class ManagerWindow(QWidget):
         self.tour = Tour(self, self.strings)
         self.tour.finished.connect(lambda _how: mark_seen("manager", self.me))
         self.client.loggedIn.connect(self._logged_in)
+        self.client.sessionEnded.connect(self._session_ended)
 
     def _logged_in(self, user: str, role: str) -> None:
         if role != "manager":
@@ -79,6 +80,11 @@ class ManagerWindow(QWidget):
         self._tab_shown(self.tabs.currentIndex())
         if first_time("manager", user):
             self.show_tour()
+
+    def _session_ended(self, _why: str) -> None:
+        """The hub no longer takes this login: back to the login page."""
+        self.stack.setCurrentWidget(self.login)
+        self.login.session_ended()
 
     def _build_pages(self) -> None:
         for name, target in PAGES.items():

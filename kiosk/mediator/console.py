@@ -63,6 +63,8 @@ class ConsoleWindow(QWidget):
         c.changed.connect(self._changed)
         c.connectionChanged.connect(self._connection)
         c.actionFailed.connect(self._action_failed)
+        c.actionDone.connect(lambda _action: self.message.setText(""))  # the error is past
+        c.sessionEnded.connect(self._session_ended)
 
     # -- pages -------------------------------------------------------------------------
     def _queue_page(self) -> QWidget:
@@ -117,6 +119,14 @@ class ConsoleWindow(QWidget):
     def _action_failed(self, status: int | None, detail: str) -> None:
         key = {None: "queue.unreachable", 409: "queue.conflict", 404: "queue.gone"}.get(status)
         self.message.setText(self.strings.t(key) if key else detail)
+
+    def _session_ended(self, _why: str) -> None:
+        """The hub no longer takes this login: back to the login page, queue cleared."""
+        self.clock.stop()
+        self._synced([])
+        self.message.setText("")
+        self.pages.setCurrentIndex(0)
+        self.login.session_ended()
 
     def _logged_in(self, user: str, _role: str) -> None:
         self.me = user

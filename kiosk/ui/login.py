@@ -14,7 +14,7 @@ from kiosk.ui.widgets import BigButton, label
 class LoginForm(QWidget):
     """Logs in through ``client`` (a StaffClient); the catalog needs ``login.title``,
     ``login.user``, ``login.password``, ``login.submit``, ``login.wrong``,
-    ``login.locked``, ``login.unreachable`` and ``login.insecure``."""
+    ``login.locked``, ``login.unreachable``, ``login.insecure`` and ``login.ended``."""
 
     def __init__(self, strings: Catalog, client: Any) -> None:
         super().__init__()
@@ -40,6 +40,12 @@ class LoginForm(QWidget):
     def log_in(self) -> None:
         self.error.setText("")
         self.client.login(self.user.text().strip(), self.password.text())
+
+    def session_ended(self) -> None:
+        """The hub ended the session: say why, ready for a new login."""
+        self.password.clear()
+        self.error.setText(self.strings.t("login.ended"))
+        self.password.setFocus()
 
     def failed(self, status: int | None, detail: str) -> None:
         key = {None: "login.unreachable", 401: "login.wrong", 429: "login.locked"}.get(status)

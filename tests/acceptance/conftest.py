@@ -1,4 +1,6 @@
-"""The acceptance tests use the hub, kiosk and manager fixtures of the other folders."""
+"""The acceptance tests use the hub, kiosk, manager and certificate fixtures of the other
+folders."""
 
-from tests.customer.conftest import clock, settings  # noqa: F401 - fixtures
+from tests.client.conftest import certs  # noqa: F401 - fixtures
+from tests.customer.conftest import clock, library, settings  # noqa: F401 - fixtures
 from tests.manager.conftest import _quick_preview_only, hub, manager  # noqa: F401 - fixtures

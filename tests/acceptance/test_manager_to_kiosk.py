@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from kiosk import paths
 from kiosk.client.flowsync import FlowSync
+from kiosk.client.session import HubSession
 from kiosk.customer.flowupdates import FlowUpdates
 from kiosk.flows.library import FlowLibrary
 from kiosk.manager.app import ManagerWindow
@@ -27,7 +28,8 @@ def test_published_in_the_editor_shown_on_the_kiosk(qtbot: Any, hub: Hub, manage
     library = FlowLibrary([paths.builtin_flows_dir()])
     library.load()
     ctrl, _window = open_kiosk(qtbot, library, settings, clock, "k1")
-    sync = FlowSync(hub.url, hub.tokens["k1"], tmp_path / "incoming")
+    session = HubSession(hub.url, hub.tokens["k1"])
+    sync = FlowSync(session, tmp_path / "incoming")
     updates = FlowUpdates(ctrl, sync, live=tmp_path / "live")
     sync.start()
     try:
@@ -56,3 +58,4 @@ def test_published_in_the_editor_shown_on_the_kiosk(qtbot: Any, hub: Hub, manage
         assert ctrl.session.current.text["fr"] == NEW_TEXT
     finally:
         sync.stop()
+        session.close()

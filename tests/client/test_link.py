@@ -13,6 +13,7 @@ import pytest
 
 from kiosk.client.link import HubLink
 from kiosk.client.outbox import Outbox
+from kiosk.client.session import HubSession
 from kiosk.hub.server import HubServer
 from tests.hub.conftest import Hub, make_hub
 from tests.hub.test_faults import free_port
@@ -26,8 +27,8 @@ def hub(tmp_path: Path) -> Iterator[Hub]:
 
 
 def make_link(url: str, token: str, tmp_path: Path) -> HubLink:
-    return HubLink(url, token, "k1", Outbox(tmp_path / "outbox.sqlite3"), tick_ms=50,
-                   poll_ms=100)
+    return HubLink(HubSession(url, token), "k1", Outbox(tmp_path / "outbox.sqlite3"),
+                   tick_ms=50)
 
 
 def event(n: int) -> dict[str, Any]:
@@ -60,6 +61,7 @@ def test_offline_then_hub_up_delivers_everything_once(qtbot: Any, tmp_path: Path
             ("k1", "ar", "code")]
     finally:
         link.stop()
+        link.session.close()
         server.stop()
     from kiosk.hub.db import connect
 
@@ -81,6 +83,7 @@ def test_status_of_a_call_until_a_mediator_comes(qtbot: Any, hub: Hub, tmp_path:
         assert link.help["claimed_by"] == "aicha"
     finally:
         link.stop()
+        link.session.close()
 
 
 def test_cancel_reaches_the_hub(qtbot: Any, hub: Hub, tmp_path: Path) -> None:
@@ -94,3 +97,4 @@ def test_cancel_reaches_the_hub(qtbot: Any, hub: Hub, tmp_path: Path) -> None:
             assert a.get(f"/help-requests/{request_id}").json()["status"] == "cancelled"
     finally:
         link.stop()
+        link.session.close()

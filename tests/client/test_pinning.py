@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,40 +16,16 @@ from PySide6.QtCore import QUrl
 from kiosk.client.flowsync import FlowSync
 from kiosk.client.link import HubLink
 from kiosk.client.outbox import Outbox
+from kiosk.client.session import HubSession
 from kiosk.client.staff import StaffClient
 from kiosk.client.tls import HubTls, HubWebSocket
 from kiosk.hub import tls
 from tests.hub.conftest import PASSWORD, Hub, make_hub
 
 
-@pytest.fixture(scope="module")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> tuple[tls.CertFiles, tls.CertFiles]:
-    """The hub's certificate, and another one (a stranger's)."""
-    return (tls.make_cert(tmp_path_factory.mktemp("hub-tls"), ["localhost", "127.0.0.1"]),
-            tls.make_cert(tmp_path_factory.mktemp("other-tls"), ["localhost", "127.0.0.1"]))
-
-
-@pytest.fixture
-def https_hub(tmp_path: Path, certs: tuple[tls.CertFiles, tls.CertFiles]) -> Iterator[Hub]:
-    mine = certs[0]
-    h = make_hub(tmp_path / "hub.sqlite3", cert_file=mine.cert, key_file=mine.key)
-    yield h
-    h.server.stop()
-
-
-@pytest.fixture
-def right(certs: tuple[tls.CertFiles, tls.CertFiles]) -> str:
-    return certs[0].sha256
-
-
-@pytest.fixture
-def wrong(certs: tuple[tls.CertFiles, tls.CertFiles]) -> str:
-    return certs[1].sha256.replace(":", "").lower()  # colons or not, either is a pin
-
-
 def make_link(hub: Hub, tmp_path: Path, pin: str | None) -> HubLink:
-    return HubLink(hub.url, hub.tokens["k1"], "k1", Outbox(tmp_path / "outbox.sqlite3"),
-                   tick_ms=50, poll_ms=100, cert_sha256=pin)
+    return HubLink(HubSession(hub.url, hub.tokens["k1"], pin), "k1",
+                   Outbox(tmp_path / "outbox.sqlite3"), tick_ms=50)
 
 
 def last_errors(outbox: Outbox) -> list[str]:
@@ -93,7 +68,8 @@ def test_a_kiosk_with_the_right_pin_delivers_a_help_call(qtbot: Any, https_hub: 
             assert a.get(f"/help-requests/{request_id}").json()["kiosk_id"] == "k1"
     finally:
         link.stop()
-    assert link.nam.tls.last_refusal == ""
+        link.session.close()
+    assert link.http.access.tls.last_refusal == ""
 
 
 @pytest.mark.parametrize("pin", ["wrong", "none"])
@@ -109,6 +85,7 @@ def test_a_kiosk_with_a_wrong_pin_or_none_never_delivers_and_says_why(
         qtbot.waitUntil(lambda: any(last_errors(link.outbox)), timeout=10_000)
     finally:
         link.stop()
+        link.session.close()
     reason = last_errors(link.outbox)[0]
     if pin == "wrong":
         assert "not the pinned" in reason
@@ -116,7 +93,7 @@ def test_a_kiosk_with_a_wrong_pin_or_none_never_delivers_and_says_why(
     else:
         assert "not trusted by this system" in reason
         assert "hub_cert_sha256" in reason
-    assert reason == link.nam.tls.last_refusal
+    assert reason == link.http.access.tls.last_refusal
     assert len(link.outbox) == 1
     assert any(reason in r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
     with eyes("aicha") as a:
@@ -125,8 +102,8 @@ def test_a_kiosk_with_a_wrong_pin_or_none_never_delivers_and_says_why(
 
 def test_plain_http_to_another_machine_is_refused_before_sending(qtbot: Any,
                                                                  tmp_path: Path) -> None:
-    link = HubLink("http://192.0.2.10:8765", "token", "k1", Outbox(tmp_path / "o.sqlite3"),
-                   tick_ms=50, cert_sha256="")
+    link = HubLink(HubSession("http://192.0.2.10:8765", "token", ""), "k1",
+                   Outbox(tmp_path / "o.sqlite3"), tick_ms=50)
     with qtbot.waitSignal(link.onlineChanged, timeout=10_000):
         link.start()
     try:
@@ -134,6 +111,7 @@ def test_plain_http_to_another_machine_is_refused_before_sending(qtbot: Any,
         qtbot.waitUntil(lambda: any(last_errors(link.outbox)), timeout=10_000)
     finally:
         link.stop()
+        link.session.close()
     assert "refusing plain HTTP to 192.0.2.10" in last_errors(link.outbox)[0]
     # the stream is refused too, without a connection attempt
     socket = HubWebSocket(HubTls("http://192.0.2.10:8765", ""))
@@ -182,7 +160,7 @@ def test_the_stream_follows_calls_with_the_right_pin(qtbot: Any, https_hub: Hub,
                                            "kiosk_id": "k1", "language": "fr",
                                            "kind": "help"}).raise_for_status()
         assert message.args[0] == "help.created"
-        assert client.nam.tls.last_refusal == ""
+        assert client.http.access.tls.last_refusal == ""
     finally:
         if client.connected:  # the closing handshake ends before the hub stops
             with qtbot.waitSignal(client.connectionChanged, timeout=10_000):
@@ -226,11 +204,12 @@ def test_the_stream_refuses_another_certificate(qtbot: Any, https_hub: Hub, tmp_
 
 def test_flow_sync_downloads_over_https(qtbot: Any, https_hub: Hub, right: str,
                                         tmp_path: Path) -> None:
-    sync = FlowSync(https_hub.url, https_hub.tokens["k1"], tmp_path / "flows", check_ms=60_000,
-                    cert_sha256=right)
+    session = HubSession(https_hub.url, https_hub.tokens["k1"], right)
+    sync = FlowSync(session, tmp_path / "flows", check_ms=60_000)
     try:
         with qtbot.waitSignal(sync.downloaded, timeout=15_000) as got:
             sync.start()
         assert (tmp_path / "flows" / f"{got.args[0]}.yaml").is_file()
     finally:
         sync.stop()
+        session.close()

@@ -13,6 +13,7 @@ from kiosk import paths
 from kiosk.client.flowsync import FlowSync, read_versions
 from kiosk.client.link import HubLink
 from kiosk.client.outbox import Outbox
+from kiosk.client.session import HubSession
 from kiosk.customer.flowupdates import FlowUpdates, running_versions
 from kiosk.customer.network import KioskNetwork
 from kiosk.flows.library import FlowLibrary
@@ -53,10 +54,10 @@ def test_a_new_version_waits_for_the_customer_to_leave(qtbot: Any, hub: Hub, set
     library = FlowLibrary([paths.builtin_flows_dir()])
     library.load()
     ctrl, window = open_kiosk(qtbot, library, settings, clock, "k1")
-    link = HubLink(hub.url, hub.tokens["k1"], "k1", Outbox(tmp_path / "outbox.sqlite3"),
-                   tick_ms=50, poll_ms=100)
+    session = HubSession(hub.url, hub.tokens["k1"])  # one per kiosk: link and flows share it
+    link = HubLink(session, "k1", Outbox(tmp_path / "outbox.sqlite3"), tick_ms=50)
     network = KioskNetwork(ctrl, link, flush_ms=100)
-    sync = FlowSync(hub.url, hub.tokens["k1"], tmp_path / "incoming", check_ms=60_000)
+    sync = FlowSync(session, tmp_path / "incoming", check_ms=60_000)
     updates = FlowUpdates(ctrl, sync, live=tmp_path / "live")
     network.follow_flows(updates)
     network.start()
@@ -89,7 +90,8 @@ def test_an_idle_kiosk_switches_at_once_and_rollback_too(qtbot: Any, hub: Hub, s
     library = FlowLibrary([paths.builtin_flows_dir()])
     library.load()
     ctrl, _window = open_kiosk(qtbot, library, settings, clock, "k1")
-    sync = FlowSync(hub.url, hub.tokens["k1"], tmp_path / "incoming")
+    session = HubSession(hub.url, hub.tokens["k1"])
+    sync = FlowSync(session, tmp_path / "incoming")
     FlowUpdates(ctrl, sync, live=tmp_path / "live")
     sync.start()
     try:
@@ -105,3 +107,4 @@ def test_an_idle_kiosk_switches_at_once_and_rollback_too(qtbot: Any, hub: Hub, s
         assert read_versions(tmp_path / "live")["buy-stamps"] == 1
     finally:
         sync.stop()
+        session.close()

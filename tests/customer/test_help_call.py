@@ -12,6 +12,7 @@ import pytest
 
 from kiosk.client.link import HubLink
 from kiosk.client.outbox import Outbox
+from kiosk.client.session import HubSession
 from kiosk.customer.controller import OUTCOME, KioskController
 from kiosk.customer.network import KioskNetwork
 from kiosk.customer.window import KioskWindow
@@ -33,8 +34,8 @@ def networked(qtbot: Any, library: Any, settings: dict[str, Any], clock: Any, ur
               ) -> Iterator[tuple[KioskController, KioskWindow, KioskNetwork]]:
     """A kiosk linked to a hub (fast timers); the link is stopped on the way out."""
     ctrl, window = open_kiosk(qtbot, library, settings, clock, "k1")
-    link = HubLink(url, token, "k1", Outbox(tmp_path / "outbox.sqlite3"), tick_ms=50,
-                   poll_ms=100)
+    link = HubLink(HubSession(url, token), "k1", Outbox(tmp_path / "outbox.sqlite3"),
+                   tick_ms=50)
     network = KioskNetwork(ctrl, link, flush_ms=100)
     network.start()
     try:

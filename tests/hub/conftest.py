@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import shutil
+import ssl
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,8 +32,18 @@ class Hub:
         return self.server.url
 
     def client(self, who: str | None = None) -> httpx.Client:
+        """httpx on the test's side (over HTTPS, trusting the hub's own certificate)."""
         headers = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
-        return httpx.Client(base_url=f"{self.url}/api/v1", headers=headers, timeout=10)
+        return httpx.Client(base_url=f"{self.url}/api/v1", headers=headers, timeout=10,
+                            verify=self._trust())
+
+    def _trust(self) -> ssl.SSLContext | bool:
+        cert = self.server.server.config.ssl_certfile
+        if not cert:
+            return True
+        ctx = ssl.create_default_context(cafile=str(cert))
+        ctx.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+        return ctx
 
 
 _TEMPLATE: tuple[Path, dict[str, str]] | None = None

@@ -99,10 +99,10 @@ def test_unanswered_calls_turn_urgent_and_louder(qtbot: Any, hub: Hub) -> None:
 
 def test_resync_after_the_connection_drops(qtbot: Any, hub: Hub) -> None:
     aicha = open_console(qtbot, hub, "aicha")
-    aicha.client.retry.setInterval(100)
+    aicha.client.stream.retry.setInterval(100)
     try:
         with qtbot.waitSignal(aicha.client.connectionChanged, timeout=10_000):
-            aicha.client.ws.abort()  # the network drops
+            aicha.client.stream.ws.abort()  # the network drops
         assert aicha.connection.text() == "Connexion perdue : reconnexion…"
         body = call()
         with hub.client("k1") as k:
