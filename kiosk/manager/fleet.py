@@ -1,7 +1,8 @@
 """The manager app's kiosks page ("Bornes"): every kiosk of the office, online or not (in
 words and colour), when it last said it was alive, which flow versions it runs compared
 with the versions published on the hub (old ones flagged), its voice state, how many items
-wait in its outbox and its software version.
+wait in its outbox, how many of its help calls the hub refused (kept as dead letters, the
+latest listed under the table with the hub's reason) and its software version.
 
 The page reads the hub when it is shown and every 15 s while it stays shown; the timer
 stops when the page is hidden or the app shuts down.
@@ -39,7 +40,9 @@ from kiosk.manager.workshops_common import (
 )
 
 REFRESH_MS = 15_000
-COLUMNS = ("name", "state", "heartbeat", "flows", "voice", "outbox", "version")
+COLUMNS = ("name", "state", "heartbeat", "flows", "voice", "outbox", "refused", "version")
+READS = ("kiosks", "flows", "dead")  # what one refresh reads from the hub
+LATEST_REFUSED = 5
 _TONES = {"ok": (OK, "#E3F2E5"), "bad": (BAD, "#FBE3E4"), "warn": (WARN, "#FFF1D6")}
 
 
@@ -63,6 +66,14 @@ def ago(t: Any, when: str | None, now: datetime | None = None) -> str:
     if seconds < 86_400:
         return t("fleet.hours_ago", n=seconds // 3600)
     return t("fleet.days_ago", n=seconds // 86_400)
+
+
+def _local(when: Any) -> str:
+    """A stored instant as the day and time here (``23/11 14:05``)."""
+    try:
+        return datetime.fromisoformat(str(when)).astimezone().strftime("%d/%m %H:%M")
+    except ValueError:
+        return str(when)
 
 
 def flow_state(t: Any, running: dict[str, Any], current: dict[str, int]) -> tuple[str, bool]:
@@ -130,6 +141,9 @@ class FleetPage(QWidget):
         box.addWidget(self.table, 1)
         self.published = status_label()
         box.addWidget(self.published)
+        self.refused = status_label()
+        self.refused.setObjectName("fleet-refused")
+        box.addWidget(self.refused)
         self.timer = QTimer(self)
         self.timer.setObjectName("fleet-refresh")
         self.timer.setInterval(REFRESH_MS)
@@ -160,12 +174,15 @@ class FleetPage(QWidget):
             set_status(self.status, self.t("fleet.loading"))
         self.client.call("GET", "/kiosks", done=lambda s, p: self._answer("kiosks", s, p))
         self.client.call("GET", "/flows", done=lambda s, p: self._answer("flows", s, p))
+        self.client.call("GET", f"/dead-letters?limit={LATEST_REFUSED}",
+                         done=lambda s, p: self._answer("dead", s, p))
 
     def _answer(self, what: str, status: int | None, payload: Any) -> None:
         self._answers[what] = (status, payload)
-        if "kiosks" not in self._answers or "flows" not in self._answers:
+        if any(name not in self._answers for name in READS):
             return
         (k_status, kiosks), (f_status, flows) = self._answers["kiosks"], self._answers["flows"]
+        d_status, dead = self._answers["dead"]
         self._answers = {}
         if self._closed:
             return
@@ -177,6 +194,8 @@ class FleetPage(QWidget):
             return
         self.kiosks = kiosks
         self._show()
+        self._show_refused(dead.get("items", []) if d_status == 200 and isinstance(dead, dict)
+                           else [])
         if f_status != 200:
             set_status(self.status, plain_error(self.t, f_status, flows), "error")
 
@@ -191,6 +210,7 @@ class FleetPage(QWidget):
             flows, late = flow_state(t, info.get("flows") or {}, self.current)
             voice, voice_tone = voice_text(t, info.get("voice"))
             outbox = int(info.get("outbox") or 0)
+            refused = int(kiosk.get("refused") or 0)
             cells = {
                 "name": (kiosk["name"], None),
                 "state": (t("fleet.online" if online else "fleet.offline"), "ok" if online else "bad"),
@@ -199,6 +219,8 @@ class FleetPage(QWidget):
                 "voice": (voice, voice_tone),
                 "outbox": (t("fleet.outbox_waiting", count=outbox) if outbox
                            else t("fleet.outbox_empty"), "warn" if outbox else None),
+                "refused": (t("fleet.refused_some", count=refused) if refused
+                            else t("fleet.outbox_empty"), "bad" if refused else None),
                 "version": (info.get("version") or t("fleet.version_unknown"), None),
             }
             for col, name in enumerate(COLUMNS):
@@ -212,6 +234,14 @@ class FleetPage(QWidget):
                    else t("fleet.updated", time=stamp))
         set_status(self.published, t("fleet.published", flows=", ".join(
             f"{f} v{v}" for f, v in sorted(self.current.items()))) if self.current else "")
+
+    def _show_refused(self, letters: list[dict[str, Any]]) -> None:
+        """The latest help calls the hub refused: when, which kiosk, why."""
+        t = self.t
+        lines = [t("fleet.refused_line", time=_local(letter.get("at")), kiosk=letter["kiosk_id"],
+                   reason=str(letter.get("reason", ""))[:160]) for letter in letters]
+        set_status(self.refused, t("fleet.refused_title") + "\n" + "\n".join(lines)
+                   if lines else "", "error" if lines else "info")
 
     def _item(self, text: str, tone: str | None, bold: bool = False) -> QTableWidgetItem:
         item = QTableWidgetItem(text)

@@ -152,3 +152,24 @@ def test_office_catalogs_match() -> None:
         ours = {f for _, f, _, _ in fields.parse(fr.t(key)) if f}
         theirs = {f for _, f, _, _ in fields.parse(en.t(key)) if f}
         assert ours == theirs, key
+
+
+def test_refused_help_calls_are_counted_and_listed_with_their_reason(qtbot: Any, hub: Hub) -> None:
+    from tests.hub.test_help_requests import call
+
+    with hub.client("k2") as k:  # a call the hub cannot take: a flow id too long
+        assert k.post("/help-requests", json=call(kiosk="k2", flow_id="x" * 80)
+                      ).status_code == 422
+    beat(hub, "k2", voice="ok")
+    page = open_page(qtbot, hub, FleetPage)
+    try:
+        qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=10_000)
+        assert page.row("k2")["refused"] == "⚠ 1"
+        assert page.row("k1")["refused"] == "0"
+        qtbot.waitUntil(lambda: page.refused.isVisible(), timeout=10_000)
+        text = page.refused.text()
+        assert text.startswith("Appels refusés par le hub")
+        assert "k2" in text
+        assert "flow_id" in text
+    finally:
+        close_page(page)
