@@ -98,3 +98,44 @@ def test_cancel_reaches_the_hub(qtbot: Any, hub: Hub, tmp_path: Path) -> None:
     finally:
         link.stop()
         link.session.close()
+
+
+def test_the_place_in_the_queue_follows_the_stream(qtbot: Any, hub: Hub, tmp_path: Path) -> None:
+    """No polling: the kiosk hears that the queue moved and asks for its place."""
+    link = make_link(hub.url, hub.tokens["k1"], tmp_path)
+    with hub.client("k2") as k2:
+        ahead = k2.post("/help-requests", json={"id": str(uuid.uuid4()), "kiosk_id": "k2",
+                                                 "language": "fr"}).json()
+    link.start()
+    try:
+        qtbot.waitUntil(lambda: link.session.stream.connected, timeout=10_000)
+        link.call_help({"language": "fr", "flow_id": "send-parcel", "step_id": "weigh"})
+        qtbot.waitUntil(lambda: link.help.get("status") == "queued", timeout=10_000)
+        assert link.help["position"] == 2
+        with hub.client("aicha") as a:
+            a.post(f"/help-requests/{ahead['id']}/claim").raise_for_status()
+        qtbot.waitUntil(lambda: link.help.get("position") == 1, timeout=10_000)
+        with hub.client("bruno") as b:
+            b.post(f"/help-requests/{link.help_id}/claim").raise_for_status()
+        qtbot.waitUntil(lambda: link.help.get("status") == "claimed", timeout=10_000)
+        assert link.help["claimed_by"] == "bruno"
+    finally:
+        link.stop()
+        link.session.close()
+
+
+def test_a_call_the_hub_refuses_is_said_refused_and_kept_by_the_hub(qtbot: Any, hub: Hub,
+                                                                    tmp_path: Path) -> None:
+    link = make_link(hub.url, hub.tokens["k1"], tmp_path)
+    link.start()
+    try:
+        link.call_help({"language": "fr", "flow_id": "x" * 65, "step_id": "weigh"})
+        qtbot.waitUntil(lambda: link.help.get("status") == "refused", timeout=10_000)
+        assert "flow_id" in link.help["reason"]
+        assert len(link.outbox) == 0  # not retried for ever
+        with hub.client("manon") as m:
+            (letter,) = m.get("/dead-letters").json()["items"]
+        assert letter["request_id"] == link.help_id
+    finally:
+        link.stop()
+        link.session.close()

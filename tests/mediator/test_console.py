@@ -123,3 +123,16 @@ def test_wrong_password_is_said(qtbot: Any, hub: Hub) -> None:
         window.log_in()
     assert window.login_error.text() == "Identifiant ou mot de passe incorrect."
     window.shutdown()
+
+
+def test_a_disabled_mediator_is_sent_back_to_the_login_page(qtbot: Any, hub: Hub) -> None:
+    aicha = open_console(qtbot, hub, "aicha")
+    try:
+        with hub.client("manon") as m:
+            m.post("/users/aicha/disable").raise_for_status()
+        qtbot.waitUntil(lambda: aicha.pages.currentIndex() == 0, timeout=10_000)
+        assert aicha.login_error.text().startswith("Votre session a pris fin")
+        assert aicha.client.token == ""
+        assert not aicha.cards
+    finally:
+        aicha.shutdown()
