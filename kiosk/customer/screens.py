@@ -276,9 +276,9 @@ class OutcomeScreen(Screen):
         self.buttons: list[BigButton] = []
         self.reference = None
         self.reference_labels: list[QWidget] = []
-        counter = (not workshop and self.ctrl.sends_to_counter
-                   and self.ctrl.help_reference is not None)
-        if not workshop and self.ctrl.call_pending:
+        counter = (not workshop and self.ctrl.help.sends_to_counter
+                   and self.ctrl.help.reference is not None)
+        if not workshop and self.ctrl.help.pending:
             cancel = BigButton(t("help.cancel"), "choice", "no.svg", icon_px=64)
             cancel.setObjectName("help-cancel")
             cancel.clicked.connect(self.ctrl.cancel_help)
@@ -323,7 +323,7 @@ class OutcomeScreen(Screen):
         col.setContentsMargins(28, 22, 28, 22)
         col.setSpacing(10)
         col.addWidget(label(self.ctrl.strings.t("reference.title"), "barTitle"))
-        for text, lang in self.ctrl.reference_lines():
+        for text, lang in self.ctrl.help.reference_lines():
             line = label(text, "barText")
             own_direction(line, lang)
             col.addWidget(line)

@@ -167,7 +167,7 @@ def test_counter_screens_at_double_size(kiosk: Any, case: str, lang: str,
     ctrl.call_help()
     if case == "offline":
         ctrl.set_hub_online(False)
-        ctrl._give_up_offline()
+        ctrl.help.give_up_offline()
     elif case == "refused":
         ctrl.set_help_status({"status": "refused", "reason": "test"})
     settle()

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from kiosk import config
-from kiosk.customer.controller import OUTCOME, STEP, KioskController, Look, shorten
+from kiosk.customer.controller import OUTCOME, STEP, KioskController, Look
+from kiosk.customer.helpcall import shorten
 from kiosk.customer.window import KioskWindow
 from kiosk.i18n import catalog
 from kiosk.ui.widgets import BigButton
@@ -54,7 +55,7 @@ def reference_texts(window: KioskWindow) -> list[str]:
 def call(ctrl: KioskController, window: KioskWindow, qtbot: Any, clock: Any,
          flow: str = "send-parcel", steps: int = 1) -> None:
     """Start a flow, go ``steps`` steps in, and tap "Call a mediator"."""
-    ctrl.wall_clock = lambda: CALL_AT
+    ctrl.help.wall_clock = lambda: CALL_AT
     ctrl.start_flow(flow)
     for _ in range(steps):
         ctrl.choose(0) if ctrl.session.current.choices else ctrl.advance()  # type: ignore[union-attr]
@@ -72,11 +73,11 @@ def online_call(ctrl: KioskController, window: KioskWindow, qtbot: Any, clock: A
 def assert_nothing_left(ctrl: KioskController) -> None:
     assert ctrl.pristine
     assert ctrl.help_status == {}
-    assert ctrl.help_reference is None
-    assert ctrl.help_fallback is None
-    assert not ctrl.help_held
-    assert not ctrl.help_keep.isActive()
-    assert not ctrl.help_offline.isActive()
+    assert ctrl.help.reference is None
+    assert ctrl.help.fallback is None
+    assert not ctrl.help.held
+    assert not ctrl.help.keep_timer.isActive()
+    assert not ctrl.help.offline_timer.isActive()
 
 
 # -- no hub -----------------------------------------------------------------------------
@@ -87,17 +88,17 @@ def test_no_hub_screen_outlasts_inactivity_then_the_usual_reset(qtbot: Any, kios
     idle_rounds: list[int] = []
     window.idle.timeout.connect(lambda: idle_rounds.append(1))
     call(ctrl, window, qtbot, clock)
-    assert ctrl.help_keep.objectName() == "help-nohub-keep"
-    assert ctrl.help_keep.isActive()
+    assert ctrl.help.keep_timer.objectName() == "help-nohub-keep"
+    assert ctrl.help.keep_timer.isActive()
     assert window.outcome.status.text() == catalog("en").t("outcome.help_text")
     qtbot.waitUntil(lambda: len(idle_rounds) >= 3, timeout=5000)  # 3 x inactivity_seconds
-    assert ctrl.help_held
+    assert ctrl.help.held
     assert ctrl.screen == OUTCOME
     assert not window.more_time.isVisible()
     assert window.outcome.reference is not None
     assert window.outcome.reference.isVisible()
     # help_nohub_keep has passed: "more time?", then the reset clears everything
-    qtbot.waitUntil(lambda: not ctrl.help_held, timeout=5000)
+    qtbot.waitUntil(lambda: not ctrl.help.held, timeout=5000)
     qtbot.waitUntil(window.more_time.isVisible, timeout=5000)
     qtbot.waitUntil(lambda: ctrl.pristine, timeout=5000)
     assert_nothing_left(ctrl)
@@ -127,7 +128,7 @@ def test_the_reference_shows_task_step_and_time(qtbot: Any, kiosk: Any, clock: A
     ctrl.set_language("ar")
     call(ctrl, window, qtbot, clock, steps=1)
     flow = ctrl.library.get("send-parcel")
-    step = ctrl.help_reference["step"]  # type: ignore[index]
+    step = ctrl.help.reference["step"]  # type: ignore[index]
     n = ctrl.session.position()[0]  # type: ignore[union-attr]
     assert n >= 2
     lines = reference_texts(window)
@@ -157,15 +158,15 @@ def test_leaving_the_screen_ends_the_hold_and_a_new_call_starts_afresh(qtbot: An
                                                                        clock: Any) -> None:
     ctrl, window = kiosk
     call(ctrl, window, qtbot, clock)
-    first = ctrl.help_reference
+    first = ctrl.help.reference
     tap(qtbot, window.outcome.buttons[0], clock)  # back to the step
     assert ctrl.screen == STEP
-    assert not ctrl.help_held
-    assert not ctrl.help_keep.isActive()
-    ctrl.wall_clock = lambda: datetime(2026, 3, 12, 13, 30, tzinfo=UTC)
+    assert not ctrl.help.held
+    assert not ctrl.help.keep_timer.isActive()
+    ctrl.help.wall_clock = lambda: datetime(2026, 3, 12, 13, 30, tzinfo=UTC)
     tap(qtbot, window.top.help, clock)
-    assert ctrl.help_reference is not first
-    assert ctrl.help_held
+    assert ctrl.help.reference is not first
+    assert ctrl.help.held
     assert reference_texts(window)[-1] == "Appel à 14:30"
     ctrl.reset("test")
 
@@ -183,9 +184,9 @@ def test_offline_one_message_then_the_counter_and_the_call_cancelled(qtbot: Any,
     assert said.texts[-1] == window.outcome.status.text()
     assert button(window, "help-cancel") is not None
     assert window.outcome.reference is None  # no "go to the counter" yet
-    assert ctrl.help_offline.objectName() == "help-offline-wait"
-    assert ctrl.help_offline.isActive()
-    qtbot.waitUntil(lambda: ctrl.help_fallback == "offline", timeout=5000)
+    assert ctrl.help.offline_timer.objectName() == "help-offline-wait"
+    assert ctrl.help.offline_timer.isActive()
+    qtbot.waitUntil(lambda: ctrl.help.fallback == "offline", timeout=5000)
     assert said.cancels == 1  # the link queues it behind the call: the hub records both
     assert window.outcome.status.text() == \
         "La connexion ne revient pas. Allez au guichet et montrez cet écran."
@@ -213,9 +214,9 @@ def test_connection_back_in_time_the_usual_statuses_go_on(qtbot: Any, kiosk: Any
     said = Said(ctrl)
     online_call(ctrl, window, qtbot, clock)
     ctrl.set_hub_online(False)
-    assert ctrl.help_offline.isActive()
+    assert ctrl.help.offline_timer.isActive()
     ctrl.set_hub_online(True)
-    assert not ctrl.help_offline.isActive()
+    assert not ctrl.help.offline_timer.isActive()
     assert window.outcome.status.text() == "Votre appel part vers les médiateurs."
     assert said.texts[-1] == "Votre appel part vers les médiateurs."
     ctrl.set_help_status({"status": "queued", "position": 2})
@@ -226,7 +227,7 @@ def test_connection_back_in_time_the_usual_statuses_go_on(qtbot: Any, kiosk: Any
     ctrl.set_help_status({"status": "claimed", "claimed_by": "aïcha"})  # polled again
     assert said.texts.count("Aïcha arrive pour vous aider.") == 1
     assert said.cancels == 0
-    assert ctrl.help_fallback is None
+    assert ctrl.help.fallback is None
     assert button(window, "help-cancel") is not None
     ctrl.reset("test")
 
@@ -239,7 +240,7 @@ def test_offline_while_back_on_a_step_brings_the_counter_screen(qtbot: Any, kios
     ctrl.set_hub_online(False)
     tap(qtbot, button(window, "resume"), clock)  # back to the step, the call still waiting
     assert ctrl.screen == STEP
-    assert ctrl.help_offline.isActive()
+    assert ctrl.help.offline_timer.isActive()
     qtbot.waitUntil(lambda: ctrl.screen == OUTCOME, timeout=5000)
     assert said.cancels == 1
     assert window.outcome.status.text() == catalog("fr").t("help.offline_gave_up")
@@ -262,8 +263,8 @@ def test_a_refused_call_sends_to_the_counter(qtbot: Any, kiosk: Any, clock: Any)
     assert button(window, "help-dismiss") is not None
     assert reference_texts(window)[-1] == "Appel à 14:07"
     assert said.cancels == 0  # the hub will never have it: nothing to cancel
-    assert ctrl.help_held
-    assert not ctrl.help_offline.isActive()
+    assert ctrl.help.held
+    assert not ctrl.help.offline_timer.isActive()
     assert "help.refused" in ctrl.events.types()
     ctrl.set_help_status({"id": "other", "status": "claimed", "claimed_by": "x"})
     assert window.outcome.status.text() == es.t("help.refused")
@@ -271,7 +272,7 @@ def test_a_refused_call_sends_to_the_counter(qtbot: Any, kiosk: Any, clock: Any)
     assert_nothing_left(ctrl)
     ctrl.set_help_status({"id": "c1", "status": "refused"})  # too late: a new customer
     assert ctrl.screen != OUTCOME
-    assert ctrl.help_fallback is None
+    assert ctrl.help.fallback is None
 
 
 # -- said aloud, in every language --------------------------------------------------------
@@ -290,7 +291,7 @@ def test_every_message_is_said_in_the_customers_language(qtbot: Any, kiosk: Any,
     online_call(ctrl, window, qtbot, clock)
     ctrl.set_hub_online(False)
     assert said.texts[-1] == t("help.offline")
-    ctrl._give_up_offline()
+    ctrl.help.give_up_offline()
     assert said.texts[-1] == t("help.offline_gave_up")
     assert ctrl.current_speech() == f"{t('outcome.help_title')} {t('help.offline_gave_up')}"
     ctrl.reset("test")
