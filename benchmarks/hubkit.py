@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -42,7 +44,8 @@ class HubProcess:
                 [sys.executable, "-m", "kiosk.cli", "hub", "--db", str(self.db), "--port",
                  str(self.port)], stdout=subprocess.DEVNULL, stderr=log)
         wait = threading.Event()
-        for _ in range(400):
+        deadline = time.monotonic() + 30
+        while True:
             if self.proc.poll() is not None:
                 raise RuntimeError("the hub stopped at start:\n"
                                    + self.log.read_text(errors="replace")[-2000:])
@@ -50,10 +53,23 @@ class HubProcess:
                 httpx.get(f"{self.url}/health", timeout=1)
                 break
             except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("the hub did not answer /health in 30 s") from None
                 wait.wait(0.05)
-        self.mediator_tokens = [
-            httpx.post(f"{self.url}/auth/login", json={"username": f"m{i}", "password": PASSWORD}
-                       ).json()["token"] for i in range(mediators)]
+        try:
+            self.mediator_tokens = [self._login(f"m{i}") for i in range(mediators)]
+        except BaseException:
+            self.stop()
+            raise
+
+    def _login(self, name: str) -> str:
+        answer = httpx.post(f"{self.url}/auth/login", json={"username": name, "password": PASSWORD},
+                            timeout=60)
+        if answer.status_code != 200:
+            raise RuntimeError(f"the hub refused {name}'s login ({answer.status_code}):\n"
+                               + self.log.read_text(errors="replace")[-2000:])
+        return str(answer.json()["token"])
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -62,3 +78,4 @@ class HubProcess:
         except subprocess.TimeoutExpired:  # stuck (e.g. its writer busy hashing): no wait
             self.proc.kill()
             self.proc.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -21,7 +21,8 @@ def test_benchmarks_run_and_report() -> None:
     names = {r.get("benchmark") for r in report["results"]}
     assert names == {"start_to_first_paint", "tap_to_next_screen_painted_ms",
                      "memory_after_sessions", "hub_throughput",
-                     "help_call_to_consoles_ms", "step_to_audio_start_ms",
-                     "voice_command_decided_ms"}, report
+                     "help_call_to_consoles_ms", "help_call_during_login_flood_ms",
+                     "step_to_audio_start_ms", "voice_command_decided_ms",
+                     "soak_sessions"}, report
     for r in report["results"]:
         assert "ok" in r, r
