@@ -15,6 +15,10 @@ network needs.
   complete head within :data:`HEAD_SECONDS` of its first byte (or of being opened) is
   closed, and a head over :data:`MAX_HEAD_BYTES` gets 431. A slow or endless sender
   cannot hold the hub's connections.
+- **A stopping hub ends every stream cleanly**: uvicorn's WebSocket protocol tries to
+  send its "going away" close frame even to a client whose own close frame has just
+  arrived, which raises in the middle of the shutdown; :class:`HubWebSocketProtocol`
+  closes such a connection without a second close frame.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ import asyncio
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.protocol import State
 
 MAX_HEAD_BYTES = 16 * 1024  # request line and headers
 HEAD_SECONDS = 10.0  # to send a whole request head, from its first byte
@@ -136,3 +142,16 @@ class HubHttpProtocol(HttpToolsProtocol):
                              b"content-length: %d\r\nconnection: close\r\n\r\n%s"
                              % (status, reason, len(body), body))
         self.transport.close()
+
+
+class HubWebSocketProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's WebSocket protocol, stopping cleanly (see the module docstring)."""
+
+    def shutdown(self) -> None:
+        if not self.close_sent and self.conn.state is not State.OPEN and \
+                self.handshake_complete:
+            self.stop_keepalive()  # the client is closing already: nothing more to say
+            self.queue.put_nowait({"type": "websocket.disconnect", "code": 1012})
+            self.transport.close()
+            return
+        super().shutdown()

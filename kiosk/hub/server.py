@@ -15,7 +15,7 @@ import uvicorn
 from kiosk import config
 from kiosk.hub import systemd
 from kiosk.hub.app import create_app
-from kiosk.hub.protocol import HubHttpProtocol
+from kiosk.hub.protocol import HubHttpProtocol, HubWebSocketProtocol
 from kiosk.hub.tls import check_listen
 
 WS_MAX_MESSAGE = 64 * 1024  # clients only answer pings: nothing big ever comes in
@@ -44,6 +44,7 @@ def _config(db: Path, realert_after: float, options: dict[str, Any],
     return uvicorn.Config(create_app(db, realert_after, **options), log_level="warning",
                           lifespan="on", ws_ping_interval=20, ws_ping_timeout=20,
                           timeout_graceful_shutdown=2, http=HubHttpProtocol,
+                          ws=HubWebSocketProtocol,
                           ws_max_size=WS_MAX_MESSAGE,
                           proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None,
                           ssl_certfile=cert_file, ssl_keyfile=key_file)
