@@ -22,7 +22,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.client.http import Answer
-from kiosk.client.outbox import Outbox, Request, plan, settle
+from kiosk.client.outbox import EVENT_BATCH, Outbox, Request, plan, settle
 from kiosk.client.session import HubSession
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ class HubLink(QObject):
         """Send the next due request, unless one is on its way."""
         if self.sending:
             return
-        requests = plan(self.outbox.due(limit=50))
+        requests = plan(self.outbox.due(limit=EVENT_BATCH))  # up to a whole batch of events
         if not requests:
             return
         request = requests[0]

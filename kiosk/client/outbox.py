@@ -92,13 +92,17 @@ class Outbox:
         return [Item(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
 
     def done(self, ids: list[str]) -> None:
+        """The hub has these: drop them (one transaction, so one disk sync for a batch)."""
         with self._lock:
+            self._db.execute("BEGIN")
             self._db.executemany("DELETE FROM items WHERE id = ?", [[i] for i in ids])
+            self._db.execute("COMMIT")
 
     def retry_later(self, ids: list[str], error: str) -> float:
         """Back off (exponential, with jitter, at most 30 s); returns the delay chosen."""
         delay = 0.0
         with self._lock:
+            self._db.execute("BEGIN")
             for item_id in ids:
                 row = self._db.execute("SELECT attempts FROM items WHERE id = ?",
                                        [item_id]).fetchone()
@@ -108,6 +112,7 @@ class Outbox:
                 delay = min(MAX_BACKOFF_S, 0.5 * 2 ** min(attempts, 8)) * random.uniform(0.5, 1)
                 self._db.execute("UPDATE items SET attempts = ?, next_try = ?, last_error = ?"
                                  " WHERE id = ?", [attempts, self.clock() + delay, error, item_id])
+            self._db.execute("COMMIT")
         return delay
 
     def retry_now(self) -> None:
@@ -142,7 +147,9 @@ def plan(items: list[Item]) -> list[Request]:
 def settle(outbox: Outbox, request: Request, status: int | None, error: str = "") -> bool:
     """Record the hub's answer to a request; True when the items left the outbox."""
     if status is not None and (200 <= status < 300 or status in (404, 409, 422)):
-        if status >= 400:  # the hub will never accept it: keep a trace, stop retrying
+        if status == 409 and request.path.endswith("/cancel"):  # a mediator finished first
+            log.info("a cancel came after the call ended (%s): %s", request.path, error)
+        elif status >= 400:  # the hub will never accept it: keep a trace, stop retrying
             log.error("hub refused %s %s (%s): %s", request.method, request.path, status, error)
         outbox.done(request.ids)
         return True
