@@ -2,6 +2,11 @@
 
 Each screen rebuilds its content from the controller in ``render()``; content sits in a
 touch-scrollable area so that large text is never cut, only scrolled.
+
+The buttons a render makes connect to lambdas, never straight to a bound method
+(``connect(self.ctrl.advance)``): PySide keeps about 100 bytes for every connection to a
+method of a long-lived receiver, even after the button is gone, so a kiosk that draws
+tens of thousands of screens grew without end (tests/test_architecture.py checks it).
 """
 
 from __future__ import annotations
@@ -23,19 +28,7 @@ from kiosk.customer.controller import KioskController
 from kiosk.flows.model import pick
 from kiosk.i18n import catalog
 from kiosk.ui.theme import px
-from kiosk.ui.widgets import BigButton, Picture, label, text_width
-
-
-def clear(layout: QLayout) -> None:
-    """Remove and delete every item of a layout, nested layouts included."""
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget()
-        if widget is not None:
-            widget.hide()
-            widget.deleteLater()
-        elif item.layout() is not None:
-            clear(item.layout())
+from kiosk.ui.widgets import BigButton, Picture, clear, label, text_width
 
 
 class Screen(QScrollArea):
@@ -119,7 +112,7 @@ class HomeScreen(Screen):
         # read aloud for those who read little: every task, then how to choose
         self.listen = BigButton(t("home.listen_hint"), "primary", "speaker.svg", icon_px=72)
         self.listen.setObjectName("listen")
-        self.listen.clicked.connect(self.ctrl.repeat)
+        self.listen.clicked.connect(lambda: self.ctrl.repeat())
         top = QBoxLayout(QBoxLayout.Direction.TopToBottom if self.portrait()
                          else QBoxLayout.Direction.LeftToRight)
         top.setSpacing(24)
@@ -220,7 +213,7 @@ class StepScreen(Screen):
         else:
             b = BigButton(t("bar.next"), "primary", "back.svg", icon_px=64, mirrored=not rtl)
             b.setObjectName("next")
-            b.clicked.connect(self.ctrl.advance)
+            b.clicked.connect(lambda: self.ctrl.advance())
             self.actions.addWidget(b, 0, 0)
             self.choice_buttons.append(b)
         self.verticalScrollBar().setValue(0)
@@ -239,7 +232,7 @@ class StepScreen(Screen):
             self.choice_buttons.append(b)
         done = BigButton(t("end.finish"), "primary", "home.svg", icon_px=64)
         done.setObjectName("finish")
-        done.clicked.connect(self.ctrl.advance)
+        done.clicked.connect(lambda: self.ctrl.advance())
         self.actions.addWidget(done, 2, 0, 1, 3)
         self.choice_buttons.append(done)
 
@@ -281,14 +274,14 @@ class OutcomeScreen(Screen):
         if not workshop and self.ctrl.help.pending:
             cancel = BigButton(t("help.cancel"), "choice", "no.svg", icon_px=64)
             cancel.setObjectName("help-cancel")
-            cancel.clicked.connect(self.ctrl.cancel_help)
+            cancel.clicked.connect(lambda: self.ctrl.cancel_help())
             col.addWidget(cancel)
             self.buttons.append(cancel)
         if self.ctrl.session is not None:
             back = BigButton(t("outcome.back_to_step"), "choice", "back.svg", icon_px=64,
                              mirrored=self.ctrl.strings.rtl)
             back.setObjectName("resume")
-            back.clicked.connect(self.ctrl.resume)
+            back.clicked.connect(lambda: self.ctrl.resume())
             col.addWidget(back)
             self.buttons.append(back)
         if counter:  # where the picture goes: staff see it first, without scrolling
@@ -300,7 +293,7 @@ class OutcomeScreen(Screen):
             row.addWidget(Picture(name="workshop.svg" if workshop else "mediator.svg"), 4)
             home = BigButton(t("outcome.home"), "primary", "home.svg", icon_px=64)
             home.setObjectName("outcome-home")
-            home.clicked.connect(self.ctrl.go_home)
+            home.clicked.connect(lambda: self.ctrl.go_home())
             col.addWidget(home)
             self.buttons.append(home)
         col.addStretch(1)
@@ -333,7 +326,7 @@ class OutcomeScreen(Screen):
         dismiss.setObjectName("help-dismiss")
         own_direction(dismiss, "fr")
         dismiss.text_label.setProperty("ownDirection", True)
-        dismiss.clicked.connect(self.ctrl.dismiss_help)
+        dismiss.clicked.connect(lambda: self.ctrl.dismiss_help())
         col.addSpacing(8)
         col.addWidget(dismiss)
         self.buttons.append(dismiss)

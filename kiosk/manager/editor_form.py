@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -36,19 +35,10 @@ from kiosk.manager.editor_fields import (
     shrinkable,
     target_combo,
 )
+from kiosk.ui.widgets import clear
 
 KINDS = ("next", "choices", "end")
 MAX_CHOICES = 6
-
-
-def _clear(layout: QLayout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        if item.widget() is not None:
-            item.widget().hide()
-            item.widget().deleteLater()
-        elif item.layout() is not None:
-            _clear(item.layout())
 
 
 class StepForm(QScrollArea):
@@ -86,7 +76,7 @@ class StepForm(QScrollArea):
 
     def rebuild(self) -> None:
         self._rebuild_soon = False
-        _clear(self.box)
+        clear(self.box)
         self.fields = {}
         if self.doc is None or not self.doc.steps:
             return
