@@ -10,7 +10,8 @@ network needs.
   a POST fails at once ("Connection closed"), a GET hangs until its transfer timeout.
   Aborting the transport ends the TCP connection at once; every client then opens a
   fresh one for its next request (HTTP/1.1 answers here always carry their length, so
-  no close_notify is needed to tell a complete answer from a cut one).
+  no close_notify is needed to tell a complete answer from a cut one). A stopping hub
+  cuts its idle HTTPS connections the same way, or their sockets would outlive it.
 - **The request head must arrive quickly and stay small**: a connection that sends no
   complete head within :data:`HEAD_SECONDS` of its first byte (or of being opened) is
   closed, and a head over :data:`MAX_HEAD_BYTES` gets 431. A slow or endless sender
@@ -101,6 +102,15 @@ class HubHttpProtocol(HttpToolsProtocol):
             self.transport.abort()  # see the module docstring
         else:
             super().timeout_keep_alive_handler()
+
+    def shutdown(self) -> None:
+        # a stopping hub cuts its idle HTTPS connections too: a polite TLS close would
+        # outlive the hub's event loop and leave the connection's socket open
+        idle = self.cycle is None or self.cycle.response_complete
+        if self.scheme == "https" and idle and not self.transport.is_closing():
+            self.transport.abort()
+        else:
+            super().shutdown()
 
     # -- inner ---------------------------------------------------------------------------
     def _add(self, size: int) -> None:

@@ -1,6 +1,6 @@
 """The hub's connection limits (kiosk.hub.protocol) against a real uvicorn: a head too
 large gets 431, a head too slow gets 408, a silent connection is closed, an idle HTTPS
-connection is cut at once (not left half-open)."""
+connection is cut at once (not left half-open), also when the hub stops."""
 
 from __future__ import annotations
 
@@ -94,3 +94,22 @@ def test_an_idle_https_connection_is_cut_at_once(tmp_path: Path,
                 assert tcp.recv(1) == b""
     finally:
         hub.server.stop()
+
+
+def test_a_stopping_hub_cuts_its_idle_https_connections(tmp_path: Path) -> None:
+    """A polite TLS close would outlive the hub's event loop: the connection's socket
+    would stay open in the stopped hub (and the client never see the end)."""
+    certs = tls.make_cert(tmp_path / "tls", ["127.0.0.1"])
+    hub = make_hub(tmp_path / "hub.sqlite3", cert_file=certs.cert, key_file=certs.key)
+    ctx = ssl.create_default_context(cafile=str(certs.cert))
+    ctx.check_hostname = False
+    with socket.create_connection(("127.0.0.1", hub.server.port), timeout=10) as raw, \
+            ctx.wrap_socket(raw) as sock:
+        sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        head = b""
+        while b'"db"' not in head:
+            head += sock.recv(65536)
+        hub.server.stop()
+        with socket.socket(fileno=os.dup(sock.fileno())) as tcp:
+            tcp.settimeout(5)
+            assert tcp.recv(1) == b""  # without the cut: a timeout, the socket left open
