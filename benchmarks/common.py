@@ -42,3 +42,12 @@ def pump(app) -> None:  # type: ignore[no-untyped-def]
 
     app.processEvents()
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def rss_mb() -> float:
+    """This process's resident memory, in MB."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0

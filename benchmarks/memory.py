@@ -14,18 +14,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import emit, pump, quick  # noqa: E402
+from common import emit, pump, quick, rss_mb  # noqa: E402
 
 BUDGET_MB = 180.0
 BUDGET_GROWTH = 0.10
 
-
-def rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def session(ctrl, window, app, rng: random.Random) -> None:  # type: ignore[no-untyped-def]

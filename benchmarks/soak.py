@@ -44,7 +44,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from common import emit, pump, quick, summary  # noqa: E402
+from common import emit, pump, quick, rss_mb, summary  # noqa: E402
 
 BUDGET_MB = 180.0
 BUDGET_GROWTH = 0.10
@@ -94,13 +94,6 @@ while not stop.wait(0.5):
 print(json.dumps(counts), flush=True)
 """
 
-
-def rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 class Problems(logging.Handler):

@@ -4,6 +4,7 @@ connection is cut at once (not left half-open), also when the hub stops."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import socket
@@ -20,6 +21,20 @@ from tests.hub.conftest import Hub, make_hub
 def _raw(hub: Hub) -> socket.socket:
     sock = socket.create_connection(("127.0.0.1", hub.server.port), timeout=5)
     return sock
+
+
+@contextlib.contextmanager
+def _tls_after_one_request(hub: Hub, certs: tls.CertFiles) -> Iterator[ssl.SSLSocket]:
+    """A TLS connection to ``hub`` that has had one whole answer and is now idle."""
+    ctx = ssl.create_default_context(cafile=str(certs.cert))
+    ctx.check_hostname = False
+    with socket.create_connection(("127.0.0.1", hub.server.port), timeout=10) as raw, \
+            ctx.wrap_socket(raw) as sock:
+        sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        head = b""
+        while b'"db"' not in head:
+            head += sock.recv(65536)
+        yield sock
 
 
 def _answer(sock: socket.socket) -> bytes:
@@ -78,14 +93,7 @@ def test_an_idle_https_connection_is_cut_at_once(tmp_path: Path,
     hub = make_hub(tmp_path / "hub.sqlite3", cert_file=certs.cert, key_file=certs.key)
     hub.server.server.config.timeout_keep_alive = 1  # read by each new connection
     try:
-        ctx = ssl.create_default_context(cafile=str(certs.cert))
-        ctx.check_hostname = False
-        with socket.create_connection(("127.0.0.1", hub.server.port), timeout=10) as raw, \
-                ctx.wrap_socket(raw) as sock:
-            sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
-            head = b""
-            while b'"db"' not in head:
-                head += sock.recv(65536)
+        with _tls_after_one_request(hub, certs) as sock:
             sock.settimeout(5)
             assert sock.recv(65536) == b""  # the hub's TLS close_notify, after 1 s
             # ...and the TCP connection itself ends too: half-open, this would time out
@@ -101,14 +109,7 @@ def test_a_stopping_hub_cuts_its_idle_https_connections(tmp_path: Path) -> None:
     would stay open in the stopped hub (and the client never see the end)."""
     certs = tls.make_cert(tmp_path / "tls", ["127.0.0.1"])
     hub = make_hub(tmp_path / "hub.sqlite3", cert_file=certs.cert, key_file=certs.key)
-    ctx = ssl.create_default_context(cafile=str(certs.cert))
-    ctx.check_hostname = False
-    with socket.create_connection(("127.0.0.1", hub.server.port), timeout=10) as raw, \
-            ctx.wrap_socket(raw) as sock:
-        sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
-        head = b""
-        while b'"db"' not in head:
-            head += sock.recv(65536)
+    with _tls_after_one_request(hub, certs) as sock:
         hub.server.stop()
         with socket.socket(fileno=os.dup(sock.fileno())) as tcp:
             tcp.settimeout(5)
