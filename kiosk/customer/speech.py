@@ -25,6 +25,7 @@ class KioskSpeech(QObject):
         self.output = output
         self.commands: QObject | None = None  # voice commands, when attached
         self.prefetch_pending = False
+        self.render_ahead = True  # render the next steps on each screen change
         ctrl.speakRequested.connect(self.say)
         ctrl.stopSpeech.connect(output.stop)
         ctrl.voiceAdjustRequested.connect(self.adjust)
@@ -42,6 +43,8 @@ class KioskSpeech(QObject):
 
     def _prefetch_soon(self) -> None:
         # after the screen's own speech has asked for the engine (the next turn of the loop)
+        if not self.render_ahead:
+            return
         self.prefetch_pending = True
         QTimer.singleShot(0, self, self.prefetch)
 

@@ -5,6 +5,14 @@ lock: call ``render`` from any worker thread, never from the UI thread. WAVs are
 by (voice, rate, text) in a folder with a size limit (oldest used files go first).
 A missing espeak-ng, a language without a voice or a crash in the driver becomes a
 ``SpeechError`` with a sentence saying what is wrong; the caller keeps working in text.
+
+pyttsx3's espeak driver has espeak-ng synthesize in espeak's own thread and tells
+"finished" from there before that thread is done with the utterance. A render that
+starts in that moment was cancelled by the driver (its ``runAndWait`` cancels whatever
+espeak-ng still plays) or muted (the ending utterance resets the driver's state after the
+new one set it): "the speech engine produced no sound", now and then, under load. The
+engine made by :func:`pyttsx3_engine` therefore waits until espeak-ng is idle before
+each call that reaches the driver (:class:`SettledEngine`).
 """
 
 from __future__ import annotations
@@ -13,7 +21,9 @@ import contextlib
 import hashlib
 import io
 import os
+import sys
 import threading
+import time
 import wave
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,15 +62,72 @@ class Voice:
     exact: bool = True
 
 
+class SettledEngine:
+    """An engine whose every call that reaches the driver (voice, file, run) first waits
+    until ``busy()`` is False: espeak-ng has finished the previous utterance in its own
+    thread (at most ``SETTLE_LIMIT_S``; it is idle at once but for a moment under load)."""
+
+    SETTLE_LIMIT_S = 2.0
+
+    def __init__(self, engine: Engine, busy: Callable[[], bool]) -> None:
+        self._engine = engine
+        self._busy = busy
+        self.waits = 0  # calls that found espeak-ng still busy
+
+    def settle(self) -> None:
+        if not self._busy():
+            return
+        self.waits += 1
+        deadline = time.monotonic() + self.SETTLE_LIMIT_S
+        while self._busy() and time.monotonic() < deadline:
+            time.sleep(0.0005)
+
+    def getProperty(self, name: str) -> Any:  # noqa: N802 - pyttsx3 API
+        return self._engine.getProperty(name)
+
+    def setProperty(self, name: str, value: Any) -> None:  # noqa: N802 - pyttsx3 API
+        self.settle()
+        self._engine.setProperty(name, value)
+
+    def save_to_file(self, text: str, filename: str) -> None:
+        self.settle()
+        self._engine.save_to_file(text, filename)
+
+    def runAndWait(self) -> None:  # noqa: N802 - pyttsx3 API
+        self.settle()
+        self._engine.runAndWait()
+
+    def connect(self, topic: str, cb: Callable[..., object]) -> object:
+        return self._engine.connect(topic, cb)
+
+    def disconnect(self, token: object) -> None:
+        self._engine.disconnect(token)
+
+
+def _espeak_busy() -> Callable[[], bool] | None:
+    """espeak-ng's own "still synthesizing" (``espeak_IsPlaying``, through the binding
+    pyttsx3's espeak driver uses, looked up at each call), or None off Linux (another
+    driver)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        from pyttsx3.drivers import _espeak
+    except (ImportError, OSError):  # pragma: no cover - pyttsx3.init() fails first
+        return None
+    return lambda: bool(_espeak.IsPlaying())
+
+
 def pyttsx3_engine() -> Engine:
-    """The process's pyttsx3 engine, or a SpeechError saying what is missing."""
+    """The process's pyttsx3 engine (settled, on espeak-ng), or a SpeechError saying what
+    is missing."""
     try:
         import pyttsx3
     except ImportError as exc:  # pragma: no cover - a dependency of the package
         raise SpeechError(f"pyttsx3 is not installed ({exc})") from exc
     with contextlib.redirect_stdout(io.StringIO()):
         engine: Engine = pyttsx3.init()
-    return engine
+    busy = _espeak_busy()
+    return SettledEngine(engine, busy) if busy is not None else engine
 
 
 class Speaker:
@@ -75,6 +142,11 @@ class Speaker:
         self._voices: dict[str, list[str]] | None = None  # voice id -> its language codes
         self._lock = threading.Lock()
         self._renders = 0
+
+    @property
+    def engine(self) -> Engine | None:
+        """The engine, once a render or a voice lookup has loaded it."""
+        return self._engine
 
     # -- voices ----------------------------------------------------------------------
     def _ensure_engine(self) -> Engine:
@@ -163,7 +235,13 @@ class Speaker:
                 # espeak synthesizes in its own thread and runAndWait() may return before
                 # it is done (long texts): wait for the engine's end-of-utterance event
                 finished = threading.Event()
-                token = engine.connect("finished-utterance", lambda **_kw: finished.set())
+                ends: list[bool] = []  # the driver's "completed" flag
+
+                def on_finished(completed: bool = True, **_kw: object) -> None:
+                    ends.append(bool(completed))
+                    finished.set()
+
+                token = engine.connect("finished-utterance", on_finished)
                 try:
                     with contextlib.redirect_stdout(io.StringIO()):  # the driver prints a line
                         engine.save_to_file(text, str(partial))
@@ -176,6 +254,8 @@ class Speaker:
                 raise SpeechError(f"the speech engine failed: {exc}") from exc
         if not _is_speech(partial):
             partial.unlink(missing_ok=True)
+            if ends and not ends[0]:
+                raise SpeechError("the speech engine stopped before the end")
             raise SpeechError("the speech engine produced no sound")
         os.replace(partial, target)  # readers never see half a file
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -132,3 +137,54 @@ def test_long_texts_are_rendered_whole(real_speaker: Speaker) -> None:
     (a minute of speech, not the first few seconds or nothing)."""
     path = real_speaker.render("Bonjour, voici un texte assez long. " * 20, "fr")
     assert seconds(path) > 30
+
+
+# --- back-to-back renders (the kiosk says a step while it renders the next ones ahead) ------
+
+BACK_TO_BACK = [f"{'Étape suivante, ' * (1 + i % 4)}numéro {i}." for i in range(12)]
+
+
+def _espeak_seconds(text: str, folder: Path) -> float:
+    """The length of espeak-ng's own WAV of ``text`` (the kiosk's voice and rate)."""
+    out = folder / "espeak-ng.wav"
+    subprocess.run(["espeak-ng", "-v", "roa/fr", "-s", str(DEFAULT_RATE), "-w", str(out), text],
+                   check=True, capture_output=True, timeout=60)
+    return seconds(out)
+
+
+def _all_spoken(speaker: Speaker, folder: Path) -> None:
+    """Every text of BACK_TO_BACK rendered at once from three threads: each WAV is speech
+    of that text's length (no render cancelled, muted or given another text's sound)."""
+    with ThreadPoolExecutor(3) as pool:
+        paths_ = list(pool.map(lambda text: speaker.render(text, "fr"), BACK_TO_BACK))
+    for text, path in zip(BACK_TO_BACK, paths_, strict=True):
+        expected = _espeak_seconds(text, folder)
+        assert abs(seconds(path) - expected) <= max(0.25, 0.1 * expected), text
+        assert rms(path) > 500, text  # speech, not silence
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is needed")
+def test_back_to_back_renders_all_speak(tmp_path: Path) -> None:
+    _all_spoken(Speaker(tmp_path / "cache"), tmp_path)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("espeak-ng") is None,
+                    reason="espeak-ng through pyttsx3's espeak driver")
+def test_a_render_waits_until_espeak_has_finished_the_previous_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under load espeak-ng's thread may still be finishing an utterance after it said
+    "finished"; pyttsx3's driver then cancelled the next one (no sound). Here espeak-ng
+    reports itself busy for 60 ms after each start of synthesis: every render still speaks."""
+    from pyttsx3.drivers import _espeak
+
+    real_synth, real_playing = _espeak.Synth, _espeak.IsPlaying
+    started = [0.0]
+
+    def synth(*args: object, **kwargs: object) -> object:
+        started[0] = time.monotonic()
+        return real_synth(*args, **kwargs)
+
+    monkeypatch.setattr(_espeak, "Synth", synth)
+    monkeypatch.setattr(_espeak, "IsPlaying",
+                        lambda: real_playing() or int(time.monotonic() - started[0] < 0.06))
+    _all_spoken(Speaker(tmp_path / "cache"), tmp_path)
