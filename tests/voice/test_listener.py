@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.voice.listener import (
+    EARLY_MS,
     MIN_COVERAGE,
     EndpointDetector,
     Heard,
@@ -42,7 +43,7 @@ def listener() -> Listener:
     return Listener(_model_dir())
 
 
-Speech = Callable[[str], tuple[bytes, int]]
+Speech = Callable[..., tuple[bytes, int]]  # (text, speed=175 words a minute) -> (pcm, rate)
 
 
 @pytest.fixture(scope="module")
@@ -51,14 +52,15 @@ def speech(tmp_path_factory: pytest.TempPathFactory) -> Speech:
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is needed to make Korean speech")
     folder = tmp_path_factory.mktemp("speech")
-    made: dict[str, tuple[bytes, int]] = {}
+    made: dict[tuple[str, int], tuple[bytes, int]] = {}
 
-    def make(text: str) -> tuple[bytes, int]:
-        if text not in made:
+    def make(text: str, speed: int = 175) -> tuple[bytes, int]:
+        if (text, speed) not in made:
             out = folder / f"{len(made)}.wav"
-            subprocess.run(["espeak-ng", "-v", "ko", "-w", str(out), text], check=True, timeout=30)
-            made[text] = read_wav(out)
-        return made[text]
+            subprocess.run(["espeak-ng", "-v", "ko", "-s", str(speed), "-w", str(out), text],
+                           check=True, timeout=30)
+            made[text, speed] = read_wav(out)
+        return made[text, speed]
 
     return make
 
@@ -113,20 +115,69 @@ def test_each_word_is_picked_from_the_grammar(listener: Listener, speech: Speech
     assert pick(heard, GRAMMAR, min_confidence=0.5) == word
 
 
-@pytest.mark.parametrize("word", ["아니요", "안녕하세요"])
-def test_streaming_decides_soon_after_the_speech_ends(listener: Listener, speech: Speech,
-                                                      word: str) -> None:
-    pcm, rate = speech(word)
+def decide(listener: Listener, audio: bytes, rate: int,
+           grammar: list[str] = GRAMMAR) -> list[tuple[float, Heard]]:
+    """Stream ``audio`` in 20 ms chunks: (audio time, Heard) of each decision."""
+    listener.start(grammar, rate)
+    return [(at, heard) for at, chunk in chunks(audio, rate)
+            if (heard := listener.feed(chunk)) is not None]
+
+
+@pytest.mark.parametrize("speed", [130, 175, 230])
+@pytest.mark.parametrize("word", GRAMMAR)
+def test_streaming_decides_80_ms_into_the_silence(listener: Listener, speech: Speech, word: str,
+                                                  speed: int) -> None:
+    """A whole, unambiguous word: decided once 80 ms of silence follow it (the breathy
+    ``h`` in the middle of 안녕하세요 is no silence), by the audio's own clock."""
+    pcm, rate = speech(word, speed)
     audio = pcm + silence(1.0, rate)
-    listener.start(GRAMMAR, rate)
-    decided = [(at, heard) for at, chunk in chunks(audio, rate)
-               if (heard := listener.feed(chunk)) is not None]
+    early = listener.early_decisions
+    decided = decide(listener, audio, rate)
     assert len(decided) == 1, "one decision, then None until the next start()"
     at, heard = decided[0]
-    assert at < len(audio) / 2 / rate
-    assert 0 < at - speech_end(pcm, rate) <= 0.25  # trailing 200 ms, in 20 ms chunks
+    assert (EARLY_MS - 10) / 1000 <= at - speech_end(pcm, rate) <= (EARLY_MS + 10 + CHUNK_MS) / 1000
+    assert listener.early_decisions == early + 1
     assert pick(heard, GRAMMAR, 0.5) == word
     assert listener.finish() is heard
+
+
+def test_without_early_decisions_the_trailing_quiet_decides(listener: Listener,
+                                                            speech: Speech) -> None:
+    pcm, rate = speech("아니요")
+    listener.early_ms = 0
+    try:
+        [(at, heard)] = decide(listener, pcm + silence(1.0, rate), rate)
+    finally:
+        listener.early_ms = EARLY_MS
+    assert 0.2 <= at - speech_end(pcm, rate) <= 0.25  # trailing 200 ms, in 20 ms chunks
+    assert pick(heard, GRAMMAR, 0.5) == "아니요"
+
+
+def test_an_entry_that_begins_a_longer_one_waits_for_the_trailing_quiet(
+        listener: Listener, speech: Speech) -> None:
+    """아니요 could be the start of 아니요 네: no early decision."""
+    grammar = ["네", "아니요", "아니요 네"]
+    pcm, rate = speech("아니요")
+    early = listener.early_decisions
+    [(at, heard)] = decide(listener, pcm + silence(1.0, rate), rate, grammar)
+    assert 0.2 <= at - speech_end(pcm, rate) <= 0.25
+    assert listener.early_decisions == early
+    assert pick(heard, grammar, 0.5) == "아니요"
+
+
+@pytest.mark.parametrize("gap", [0.05, 0.075])
+def test_a_pause_shorter_than_the_early_silence_does_not_end_the_speech(
+        listener: Listener, speech: Speech, gap: float) -> None:
+    """vosk's answer is asked 20 ms before the silence is long enough; when the speech goes
+    on, it is dropped and vosk hears the whole utterance again."""
+    first, rate = speech("아니요")
+    first = first[: int(speech_end(first, rate) * rate) * 2]  # without espeak-ng's padding
+    second, _ = speech("네")
+    audio = first + silence(gap, rate) + second
+    [(at, heard)] = decide(listener, audio + silence(1.0, rate), rate)
+    assert at > (len(first) / 2 + gap * rate) / rate + speech_end(second, rate)
+    assert heard.words == ("아니요", "네")
+    assert pick(heard, GRAMMAR, 0.5) is None
 
 
 def test_push_to_talk_release_decides_with_what_was_fed(listener: Listener, speech: Speech) -> None:
@@ -282,6 +333,23 @@ def test_speech_from_the_first_sample_still_ends() -> None:
     detector = EndpointDetector(RATE)
     speaking = tone(0.2, 3000) + tone(0.2, 6000, hz=220) + tone(0.2, 2500, hz=330)
     assert decisions(detector, speaking + silence(0.5)) == [pytest.approx(0.6 + 0.2)]
+
+
+@pytest.mark.parametrize("speed", [80, 100, 130, 175, 230])
+def test_words_have_less_silence_inside_than_an_early_decision_needs(speech: Speech,
+                                                                     speed: int) -> None:
+    """Closures (before p, t, k) are true silence, the ``h`` of 안녕하세요 is not; even at
+    80 words a minute no silence inside a word reaches EARLY_MS."""
+    for word in [*GRAMMAR, "취소", "감사합니다", "우체국", "고맙습니다"]:
+        pcm, rate = speech(word, speed)
+        end = speech_end(pcm, rate)
+        detector = EndpointDetector(rate)
+        longest = 0
+        for at, chunk in chunks(pcm, rate, ms=10):
+            detector.feed(chunk)
+            if at < end:
+                longest = max(longest, detector.silent_ms)
+        assert longest < EARLY_MS, (word, speed, longest)
 
 
 def test_a_short_pause_inside_speech_does_not_end_it() -> None:
