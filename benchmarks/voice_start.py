@@ -16,8 +16,9 @@ before measuring, as the kiosk's warm-up does at start.
   rendered ahead);
 - cached: the same steps again, their WAVs now in the cache;
 - after_prefetch: what a customer gets: rendering ahead on and an empty cache, a step is
-  shown, the kiosk renders the flow's other steps ahead, then the customer takes a choice
-  (or Next) and the following step speaks. The first step's own start is kept as
+  shown, the kiosk renders the flow's other steps ahead (and holds the sound of the
+  nearest ones decoded), then the customer takes a choice (or Next) and the following
+  step speaks. The first step's own start is kept as
   ``uncached_prefetch_on``: an uncached step whose render queues behind the render ahead
   that the same screen change started first.
 

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 
 from kiosk.customer.controller import KioskController
-from kiosk.customer.speech import KioskSpeech
+from kiosk.customer.speech import HELD, KioskSpeech
 from kiosk.customer.window import KioskWindow
 from kiosk.ui.audio import AudioPlayer
 from kiosk.ui.speech import DEFAULT_VOLUME, SpeechOutput
@@ -103,6 +103,33 @@ def test_next_steps_are_rendered_ahead(qtbot: Any, voiced: Voiced, clock: FakeCl
     tap(qtbot, window.step.choice_buttons[0], clock)
     assert out.speaker.cached(out.last[0], "fr", out.rate) is not None  # played from the cache
     assert len(voiced.engine.rendered) == rendered
+
+
+def test_the_next_steps_sound_is_held_and_starts_at_once(qtbot: Any, voiced: Voiced) -> None:
+    """Qt keeps a WAV's samples only while a QSoundEffect holds them; held, the next step's
+    speech plays within the step change, without waiting for the loop to load it."""
+    from PySide6.QtMultimedia import QSoundEffect
+
+    ctrl, out, speech = voiced.ctrl, voiced.out, voiced.speech
+    flow = ctrl.library.get("send-parcel")
+    ctrl.start_flow(flow.id, next(s for s in flow.steps if len(s.choices) > 1).id)
+    voiced.idle(qtbot)
+    assert out.player.available, "tests play into a private null sink"
+    following = ctrl.session.current.choices[0].next
+    text = " ".join(ctrl.step_speech(ctrl.session.flow.step(following)).split())
+    path = str(out.speaker.cached(text, "fr", out.rate))
+    assert path in speech.held
+    assert len(speech.held) <= HELD
+    qtbot.waitUntil(lambda: all(e.status() == QSoundEffect.Status.Ready
+                                for e in speech.held.values()))
+    ctrl.choose(0)  # no turn of the event loop from here to the check
+    assert out.player.playing
+    assert out.last == (text, "fr")
+    voiced.idle(qtbot)
+    assert path not in speech.held  # now said; the steps after it are held instead
+    ctrl.go_home()
+    voiced.idle(qtbot)
+    assert not speech.held
 
 
 def test_repeat_says_it_again(qtbot: Any, voiced: Voiced, clock: FakeClock) -> None:
