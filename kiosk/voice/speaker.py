@@ -114,6 +114,8 @@ def _espeak_busy() -> Callable[[], bool] | None:
         from pyttsx3.drivers import _espeak
     except (ImportError, OSError):  # pragma: no cover - pyttsx3.init() fails first
         return None
+    if not callable(getattr(_espeak, "IsPlaying", None)):  # pragma: no cover - another pyttsx3
+        return None
     return lambda: bool(_espeak.IsPlaying())
 
 
