@@ -1,13 +1,15 @@
-"""The one QApplication, set up the same way for every app (font, names, platform)."""
+"""The one QApplication, set up the same way for every app (font, names, platform), and
+``FirstPaint``, which tells when a window's first frame is painted."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QEvent, QMessageLogContext, QObject, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.ui.theme import FONT_FAMILY
 
@@ -45,11 +47,45 @@ def application(offscreen: bool = False) -> QApplication:
 
 def settle(rounds: int = 3) -> None:
     """Run pending layout passes (nested layouts post more of them) and events."""
-    from PySide6.QtCore import QEvent
-
     app = QApplication.instance()
     if app is None:
         return
     for _ in range(rounds):
         app.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
         app.processEvents()
+
+
+class FirstPaint(QObject):
+    """Calls ``on_painted()`` once, at the end of a window's first paint: the moment its
+    first frame is ready for the screen. Qt paints a window (the top-level widget, then
+    its children) while it delivers the window's expose or update event; this filter
+    delivers that event itself, so that the callback runs once the whole frame is drawn.
+    Made before the window is shown."""
+
+    WINDOW_EVENTS = (QEvent.Type.Expose, QEvent.Type.UpdateRequest)
+
+    def __init__(self, widget: QWidget, on_painted: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.widget = widget
+        self.on_painted = on_painted
+        self._painted = False
+        self._handle: QObject | None = None
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        kind = event.type()
+        if obj is self.widget:
+            if kind == QEvent.Type.Paint:
+                self._painted = True
+            elif kind == QEvent.Type.Show and self._handle is None:
+                self._handle = self.widget.windowHandle()  # made by show(), exposed later
+                if self._handle is not None:
+                    self._handle.installEventFilter(self)
+        elif obj is self._handle and kind in self.WINDOW_EVENTS:
+            obj.event(event)
+            if self._painted:
+                self.widget.removeEventFilter(self)
+                obj.removeEventFilter(self)
+                self.on_painted()
+            return True
+        return False
