@@ -36,13 +36,14 @@ def screen_size(settings: dict[str, Any]) -> tuple[int, int]:
     return int(w), int(h)
 
 
-def build(settings: dict[str, Any], lockdown: bool,
-          library: FlowLibrary | None = None) -> tuple[KioskController, KioskWindow]:
-    """A controller and its window, not shown yet."""
+def build(settings: dict[str, Any], lockdown: bool, library: FlowLibrary | None = None,
+          size: tuple[int, int] | None = None) -> tuple[KioskController, KioskWindow]:
+    """A controller and its window, not shown yet; ``size``: the window's, when known
+    (the first render is then the one shown)."""
     library = library or load_library(settings)
     languages = [c.strip() for c in str(settings["languages"]).split(",") if c.strip()]
     ctrl = KioskController(library, str(settings["kiosk_id"]), languages, settings=settings)
-    window = KioskWindow(ctrl, settings, lockdown=lockdown)
+    window = KioskWindow(ctrl, settings, lockdown=lockdown, size=size)
     return ctrl, window
 
 

@@ -48,9 +48,13 @@ def run(hub_url: str | None, kiosk_id: str | None, hub_token: str | None, window
     from kiosk.customer.app import build, recover_on_error, screen_size, watch_flows
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    ctrl, window = build(settings, lockdown=not windowed)
+    if windowed or first_paint_png:
+        size = screen_size(settings)
+    else:
+        screen = app.primaryScreen().geometry()
+        size = (screen.width(), screen.height())
+    ctrl, window = build(settings, lockdown=not windowed, size=size)
     if first_paint_png:
-        window.resize(*screen_size(settings))
         sys.exit(_first_paint(app, window, first_paint_png))
     watch_flows(ctrl, window)
     recover_on_error(ctrl)
@@ -60,7 +64,6 @@ def run(hub_url: str | None, kiosk_id: str | None, hub_token: str | None, window
     if network is not None:
         app.aboutToQuit.connect(network.stop)
     if windowed:
-        window.resize(*screen_size(settings))
         window.show()
     else:
         # without a window manager (a bare X session) full screen is only a wish: ask

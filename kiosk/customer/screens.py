@@ -54,10 +54,10 @@ class Screen(QScrollArea):
 
     def available_width(self) -> int:
         """Width the content can use: the screen's width less a scroll bar, whether or not
-        one shows (so that a scroll bar appearing never changes the layout it caused)."""
-        width = self.width()
-        if width < 200 and self.window() is not None:
-            width = self.window().width()
+        one shows (so that a scroll bar appearing never changes the layout it caused).
+        A screen not shown yet has no width of its own (a new widget believes it is
+        640 px wide): the screens span the window, whose width is already the real one."""
+        width = self.width() if self.isVisible() else self.window().width()
         return max(width - 24, 320)
 
     def portrait(self) -> bool:

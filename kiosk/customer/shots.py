@@ -28,8 +28,7 @@ def render_shots(settings: dict[str, Any], shots: list[Shot]) -> list[Path]:
     from kiosk.ui.qt import application, settle
 
     app = application(offscreen=True)
-    ctrl, window = build(settings, lockdown=False)
-    window.resize(*screen_size(settings))
+    ctrl, window = build(settings, lockdown=False, size=screen_size(settings))
     window.show()
     written = []
     try:

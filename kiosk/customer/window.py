@@ -32,8 +32,12 @@ class KioskWindow(QWidget):
     shuttingDown = Signal()  # timers stop; helpers (speech, listening) stop too
 
     def __init__(self, ctrl: KioskController, settings: dict[str, Any],
-                 lockdown: bool = True) -> None:
+                 lockdown: bool = True, size: tuple[int, int] | None = None) -> None:
+        """``size``: the window's size once shown, known before the first render so that
+        the first frame is laid out for the real screen (not re-laid out once shown)."""
         super().__init__()
+        if size is not None:
+            self.resize(*size)
         self.setObjectName("KioskRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.ctrl = ctrl
