@@ -21,6 +21,8 @@ APP_NAME = "guichet-kiosk"
 def package_root() -> Path:
     """The installed ``kiosk`` package as a folder on disk (Qt and the YAML loaders need
     real files: a zipped install is refused with a clear message)."""
+    if (PACKAGE_DIR / "__init__.py").is_file():  # installed as files: the kiosk's start
+        return PACKAGE_DIR  # need not load importlib.resources (~5 ms)
     from importlib.resources import files
 
     root = files("kiosk")

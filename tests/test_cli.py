@@ -129,3 +129,64 @@ def test_a_bad_settings_file_is_one_clear_line(tmp_path: Path,
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {bad}: hub_port")
     assert "Traceback" not in result.output
+
+
+def test_kiosk_run_reads_the_same_options_without_click() -> None:
+    """'kiosk run' starts without click (kiosk.launch); its options are the click
+    command's, and anything else (help, a typo) is left to click."""
+    from kiosk.customer.cli import run
+    from kiosk.customer.start import RUN_FLAGS, RUN_OPTIONS, parse_run
+
+    declared = {opt for param in run.params for opt in param.opts}
+    assert declared == set(RUN_OPTIONS) | set(RUN_FLAGS)
+    assert parse_run(["--windowed", "--hub=https://hub.lan", "--kiosk-id", "k2"]) == {
+        "hub_url": "https://hub.lan", "kiosk_id": "k2", "hub_token": None,
+        "first_paint_png": None, "windowed": True}
+    for other in (["--help"], ["-h"], ["--hub"], ["--windowd"], ["--wind"], ["extra"]):
+        assert parse_run(other) is None, other
+
+
+def test_kiosk_run_help_and_mistakes_go_to_click(capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.launch import main as launch
+
+    with pytest.raises(SystemExit) as done:
+        launch(["run", "--help"])
+    assert done.value.code == 0
+    assert "Start the customer kiosk" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as done:
+        launch(["run", "--windowd"])
+    assert done.value.code == 2
+    assert "No such option '--windowd'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_kiosk_run_starts_without_click_and_shows_its_cached_first_frame(tmp_path: Path) -> None:
+    """The real 'kiosk run' path, twice: the first start draws its home screen and keeps
+    it, the second paints that picture first; the real widgets then draw the same frame.
+    Neither imports click; the second, with its flows cached, neither the hub nor the
+    validator."""
+    code = (
+        "import sys\n"
+        "from kiosk.launch import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print('modules', ' '.join(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "KIOSK_CACHE_DIR": str(tmp_path / "cache")}
+    outputs = []
+    for n in (1, 2):
+        done = subprocess.run([sys.executable, "-c", code, "run", "--first-paint-png",
+                               str(tmp_path / f"{n}.png")], capture_output=True, text=True,
+                              env=env, timeout=120, check=True)
+        lines = dict(line.split(" ", 1) for line in done.stdout.splitlines())
+        outputs.append(lines)
+    assert "click" not in outputs[0]["modules"].split()
+    modules = set(outputs[1]["modules"].split())  # the first start filled the flow cache
+    for heavy in ("click", "fastapi", "uvicorn", "sqlite_utils", "pydantic",
+                  "kiosk.flows.validator", "kiosk.hub"):
+        assert heavy not in modules, heavy
+    assert [o["cached-frame"] for o in outputs] == ["miss", "hit"]
+    assert float(outputs[1]["first-paint"]) < float(outputs[1]["ready"])
+    assert (tmp_path / "1.png").read_bytes() == (tmp_path / "2.png").read_bytes()

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from kiosk import paths
 from kiosk.customer.controller import KioskController
 from kiosk.customer.reload import FlowWatcher
+from kiosk.customer.start import flow_folders, screen_size
 from kiosk.customer.window import KioskWindow
 from kiosk.flows.library import FlowLibrary
 
 log = logging.getLogger(__name__)
-
-
-def flow_folders(settings: dict[str, Any]) -> list[Path]:
-    folders = [paths.builtin_flows_dir()]
-    if settings.get("flows_dir"):
-        folders.append(Path(settings["flows_dir"]))
-    folders.append(paths.hub_flows_dir())  # what the hub published wins
-    return folders
+__all__ = ["build", "flow_folders", "load_library", "make_controller", "recover_on_error",
+           "screen_size", "watch_flows"]
 
 
 def load_library(settings: dict[str, Any]) -> FlowLibrary:
@@ -31,18 +25,19 @@ def load_library(settings: dict[str, Any]) -> FlowLibrary:
     return library
 
 
-def screen_size(settings: dict[str, Any]) -> tuple[int, int]:
-    w, _, h = str(settings["screen_size"]).partition("x")
-    return int(w), int(h)
+def make_controller(settings: dict[str, Any],
+                    library: FlowLibrary | None = None) -> KioskController:
+    """The kiosk's controller, on its flows (loaded from the settings' folders)."""
+    library = library or load_library(settings)
+    languages = [c.strip() for c in str(settings["languages"]).split(",") if c.strip()]
+    return KioskController(library, str(settings["kiosk_id"]), languages, settings=settings)
 
 
 def build(settings: dict[str, Any], lockdown: bool, library: FlowLibrary | None = None,
           size: tuple[int, int] | None = None) -> tuple[KioskController, KioskWindow]:
     """A controller and its window, not shown yet; ``size``: the window's, when known
     (the first render is then the one shown)."""
-    library = library or load_library(settings)
-    languages = [c.strip() for c in str(settings["languages"]).split(",") if c.strip()]
-    ctrl = KioskController(library, str(settings["kiosk_id"]), languages, settings=settings)
+    ctrl = make_controller(settings, library)
     window = KioskWindow(ctrl, settings, lockdown=lockdown, size=size)
     return ctrl, window
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -26,8 +24,8 @@ LOOK_OPTIONS = [
 @click.option("--token", "hub_token", help="This kiosk's device token (setting hub_token).")
 @click.option("--windowed", is_flag=True, help="A normal window, no lockdown (development).")
 @click.option("--first-paint-png", type=click.Path(dir_okay=False), hidden=True,
-              help="Print when the first frame is painted, save the screen to this PNG and "
-              "exit (start-up benchmark).")
+              help="Print when the first frame and the real widgets are painted, save the "
+              "screen to this PNG and exit (start-up benchmark).")
 def run(hub_url: str | None, kiosk_id: str | None, hub_token: str | None, windowed: bool,
         first_paint_png: str | None) -> None:
     """Start the customer kiosk, full screen and locked down.
@@ -38,63 +36,15 @@ def run(hub_url: str | None, kiosk_id: str | None, hub_token: str | None, window
     Example:
         kiosk run --windowed
     """
-    from kiosk.ui.qt import application, has_display
+    # 'kiosk run' itself starts without click (kiosk.launch); this is 'kiosk run' through
+    # the click group ('python -m kiosk.cli run', CliRunner)
+    from kiosk.customer.start import StartError, run_kiosk
 
-    if not has_display() and not first_paint_png:
-        raise click.ClickException("no screen found (DISPLAY/WAYLAND_DISPLAY unset); "
-                                   "try 'kiosk screenshot' or 'kiosk demo'")
-    settings = config.load({"hub_url": hub_url, "kiosk_id": kiosk_id, "hub_token": hub_token})
-    app = application(offscreen=bool(first_paint_png))
-    from kiosk.customer.app import build, recover_on_error, screen_size, watch_flows
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if windowed or first_paint_png:
-        size = screen_size(settings)
-    else:
-        screen = app.primaryScreen().geometry()
-        size = (screen.width(), screen.height())
-    ctrl, window = build(settings, lockdown=not windowed, size=size)
-    if first_paint_png:
-        sys.exit(_first_paint(app, window, first_paint_png))
-    watch_flows(ctrl, window)
-    recover_on_error(ctrl)
-    from kiosk.customer.network import connect_to_hub
-
-    network = connect_to_hub(ctrl, settings)
-    if network is not None:
-        app.aboutToQuit.connect(network.stop)
-    if windowed:
-        window.show()
-    else:
-        # without a window manager (a bare X session) full screen is only a wish: ask
-        # for the screen's size as well
-        window.setGeometry(app.primaryScreen().geometry())
-        window.showFullScreen()
-    window.exitRequested.connect(app.quit)
-    from PySide6.QtCore import QTimer
-
-    from kiosk.customer.speech import attach_voice
-
-    QTimer.singleShot(0, window, lambda: attach_voice(ctrl, window, settings))
-    sys.exit(app.exec())
-
-
-def _first_paint(app: Any, window: Any, png: str) -> int:
-    """The start-up benchmark's run: ``first-paint SECONDS`` on stdout (time.monotonic()
-    at the end of the window's first paint), then the screen saved as a PNG."""
-    import time
-
-    from kiosk.ui.qt import FirstPaint
-
-    def painted() -> None:
-        print(f"first-paint {time.monotonic():.6f}", flush=True)
-        window.grab().save(png)
-        window.shutdown()
-        app.exit(0)  # quit() would ask the locked-down window, which refuses to close
-
-    FirstPaint(window, painted)
-    window.show()
-    return int(app.exec())
+    try:
+        code = run_kiosk(hub_url, kiosk_id, hub_token, windowed, first_paint_png)
+    except StartError as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(code)
 
 
 def _apply_look(command: click.Command) -> click.Command:

@@ -1,26 +1,54 @@
 """KioskWindow: the bars, the screens and the overlays, kept in step with the controller;
-lockdown (frameless full screen, exit keys ignored, staff PIN) and the inactivity reset."""
+lockdown (frameless full screen, exit keys ignored, staff PIN) and the inactivity reset.
+
+A kiosk that starts may show its cached first frame (kiosk.customer.firstframe) before it
+has widgets: ``cover_with`` paints that picture at once, and ``attach`` builds the real
+widgets on the next turn of the loop. The picture is never taken for the real thing: a
+touch, click or key that comes before the widgets builds them first, then reaches the
+real widget under the finger, the one the picture showed there. This module imports its
+widgets only when it builds them, so that the picture needs nothing but Qt; it reads
+``QtCore.Qt`` only when needed too (PySide makes that namespace's ~100 enums on first
+use: ~11 ms).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.customer.bars import BottomBar, TopBar
-from kiosk.customer.controller import OUTCOME, STEP, KioskController
-from kiosk.customer.guard import KioskGuard
-from kiosk.customer.overlays import (
-    HelpOfferOverlay,
-    LanguageOverlay,
-    MoreTimeOverlay,
-    PinOverlay,
-)
-from kiosk.customer.screens import HomeScreen, OutcomeScreen, StepScreen
-from kiosk.customer.voice_overlays import ListenOverlay, SoundOverlay
-from kiosk.ui.theme import stylesheet
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QImage, QPaintEvent, QResizeEvent, QShowEvent
+
+    from kiosk.customer.bars import BottomBar, TopBar
+    from kiosk.customer.controller import KioskController
+    from kiosk.customer.guard import KioskGuard
+    from kiosk.customer.overlays import (
+        HelpOfferOverlay,
+        LanguageOverlay,
+        MoreTimeOverlay,
+        PinOverlay,
+    )
+    from kiosk.customer.screens import HomeScreen, OutcomeScreen, StepScreen
+    from kiosk.customer.voice_overlays import ListenOverlay, SoundOverlay
+
+STEP, OUTCOME = "step", "outcome"  # the controller's screens (kiosk.customer.controller)
+# Qt.Window | Qt.FramelessWindowHint | Qt.WindowStaysOnTopHint as a number, set through the
+# native window's "flags" property before it is shown: the first frame need not wait for
+# PySide to make the Qt namespace's enums; attach() tells the widget
+LOCKDOWN_FLAGS = 0x00000001 | 0x00000800 | 0x00040000
+
+# what a customer does: any of these, while the cached first frame shows, builds the widgets
+INPUT_EVENTS = frozenset({
+    QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
+    QEvent.Type.MouseButtonDblClick, QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate,
+    QEvent.Type.TouchEnd, QEvent.Type.TouchCancel, QEvent.Type.KeyPress,
+    QEvent.Type.KeyRelease, QEvent.Type.Wheel, QEvent.Type.TabletPress,
+})
 
 
 class KioskWindow(QWidget):
@@ -31,25 +59,63 @@ class KioskWindow(QWidget):
     listenRequested = Signal()  # the speak button: a voice command
     shuttingDown = Signal()  # timers stop; helpers (speech, listening) stop too
 
-    def __init__(self, ctrl: KioskController, settings: dict[str, Any],
+    ctrl: KioskController
+    guard: KioskGuard
+    top: TopBar
+    stack: QStackedWidget
+    home: HomeScreen
+    bottom: BottomBar
+
+    def __init__(self, ctrl: KioskController | None, settings: dict[str, Any],
                  lockdown: bool = True, size: tuple[int, int] | None = None) -> None:
         """``size``: the window's size once shown, known before the first render so that
-        the first frame is laid out for the real screen (not re-laid out once shown)."""
+        the first frame is laid out for the real screen (not re-laid out once shown).
+        Without ``ctrl`` the window has no widgets until ``attach``."""
         super().__init__()
+        self.setObjectName("KioskRoot")
         if size is not None:
             self.resize(*size)
-        self.setObjectName("KioskRoot")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.ctrl = ctrl
         self.lockdown = lockdown
         self._exit_allowed = not lockdown
         self._shut_down = False
         self.guard_installed = False
+        self.attached = False
         self._style_key: tuple[str, float] | None = None
+        self._settings = settings
+        self._made: dict[str, QWidget] = {}  # screens and overlays, made on first use
+        self._cover: QImage | None = None  # the cached first frame, until the widgets exist
+        self._on_cover_done: Callable[[], None] | None = None
+        self._cover_filter: _CoverInput | None = None
         self.setWindowTitle("Guichet Kiosk")
-        if lockdown:
-            self.setWindowFlags(Qt.WindowType.FramelessWindowHint
-                                | Qt.WindowType.WindowStaysOnTopHint)
+        if lockdown:  # frameless and on top, given to the native window (see LOCKDOWN_FLAGS)
+            self.winId()
+            self.windowHandle().setProperty("flags", LOCKDOWN_FLAGS)
+
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(round(float(settings["inactivity_seconds"]) * 1000))
+        self.idle.timeout.connect(self._idle_timeout)
+        self.stuck = QTimer(self)
+        self.stuck.setSingleShot(True)
+        self.stuck.setInterval(round(float(settings.get("stuck_after", 0)) * 1000))
+        self.stuck.timeout.connect(self._offer_help)
+        if ctrl is not None:
+            self.attach(ctrl)
+
+    def attach(self, ctrl: KioskController) -> None:
+        """Build the widgets for ``ctrl`` and draw the current screen."""
+        from kiosk.customer.bars import BottomBar, TopBar
+        from kiosk.customer.guard import KioskGuard
+        from kiosk.customer.screens import HomeScreen
+
+        self.ctrl = ctrl
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_StyledBackground)
+        if self.lockdown:  # the widget learns the flags its native window has
+            self.overrideWindowFlags(QtCore.Qt.WindowType(LOCKDOWN_FLAGS))
+        self.guard = KioskGuard(self, int(self._settings["double_tap_ms"]),
+                                int(self._settings["corner_taps"]), self.lockdown)
+        self.guard.activity.connect(self._restart_idle)
+        self.guard.cornerGesture.connect(lambda: self.pin.ask(self.ctrl.strings))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -57,30 +123,11 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget()
         self.home = HomeScreen(ctrl)
         self.stack.addWidget(self.home)
-        self._settings = settings
-        self._made: dict[str, QWidget] = {}  # screens and overlays, made on first use
         self.bottom = BottomBar(ctrl, self.pick_language, self.soundRequested.emit,
                                 self.listenRequested.emit)
         layout.addWidget(self.top)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.bottom)
-
-        self.idle = QTimer(self)
-        self.idle.setSingleShot(True)
-        self.idle.setInterval(round(float(settings["inactivity_seconds"]) * 1000))
-        self.idle.timeout.connect(self._idle_timeout)
-        self.guard = KioskGuard(self, int(settings["double_tap_ms"]),
-                                int(settings["corner_taps"]), lockdown)
-        self.guard.activity.connect(self._restart_idle)
-        self.guard.cornerGesture.connect(lambda: self.pin.ask(self.ctrl.strings))
-        # installed once the first screen is up: the first paint stays fast
-        QTimer.singleShot(0, self, self._install_guard)
-
-        self.stuck = QTimer(self)
-        self.stuck.setSingleShot(True)
-        self.stuck.setInterval(round(float(settings.get("stuck_after", 0)) * 1000))
-        self.stuck.timeout.connect(self._offer_help)
-
         ctrl.lookChanged.connect(self.restyle)
         ctrl.screenChanged.connect(self.render)
         ctrl.screenChanged.connect(self._watch_stuck)
@@ -88,7 +135,63 @@ class KioskWindow(QWidget):
         ctrl.resetDone.connect(self._after_reset)
         ctrl.voiceChanged.connect(self.bottom.render)
         ctrl.flowsChanged.connect(self._flows_changed)
+        self.attached = True
         self.restyle()
+        if self._cover is not None:  # shown already: the widgets show and take their places now
+            for part in (self.top, self.stack, self.bottom):
+                part.show()
+            app = QApplication.instance()
+            for _ in range(3):  # nested layouts post more passes (input events stay queued)
+                app.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+            self._uncover()
+            self._install_guard()
+        else:
+            # installed once the first screen is up: the first paint stays fast
+            QTimer.singleShot(0, self, self._install_guard)
+
+    # -- the cached first frame ------------------------------------------------------
+    def cover_with(self, picture: QImage, build: Callable[[], None]) -> None:
+        """Paint ``picture`` (the home screen as last drawn, as big as the window) until
+        ``build()`` attaches the widgets: on the loop turn after the picture is painted,
+        or at once when a customer's input comes first."""
+        assert not self.attached
+        self._cover = picture
+        self._on_cover_done = build
+        # a window never painted (a screen switched off) gets its widgets all the same
+        QTimer.singleShot(2000, self, self._build_now)
+
+    def _uncover(self) -> None:
+        self._cover = None
+        self._on_cover_done = None
+        if self._cover_filter is not None:
+            self._cover_filter.detach()
+            self._cover_filter = None
+        self.update()
+
+    def _build_now(self) -> None:
+        build = self._on_cover_done
+        if build is not None and not self.attached and not self._shut_down:
+            self._on_cover_done = None
+            try:
+                build()
+            except BaseException:
+                self._uncover()  # never a picture of a kiosk that does not work
+                raise
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._cover is not None and self._cover_filter is None:
+            self._cover_filter = _CoverInput(self)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        if self._cover is None:
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        painter.drawImage(0, 0, self._cover)
+        painter.end()
+        if self._on_cover_done is not None:  # on screen: the widgets on the next turn
+            QTimer.singleShot(0, self, self._build_now)
 
     def _install_guard(self) -> None:
         if not self._shut_down:
@@ -99,11 +202,20 @@ class KioskWindow(QWidget):
     def _make(self, name: str) -> QWidget:
         if name not in self._made:
             self._made[name] = widget = self._build(name)
-            if isinstance(widget, (StepScreen, OutcomeScreen)):
+            if name in (STEP, OUTCOME):
                 self.stack.addWidget(widget)
         return self._made[name]
 
     def _build(self, name: str) -> QWidget:
+        from kiosk.customer.overlays import (
+            HelpOfferOverlay,
+            LanguageOverlay,
+            MoreTimeOverlay,
+            PinOverlay,
+        )
+        from kiosk.customer.screens import OutcomeScreen, StepScreen
+        from kiosk.customer.voice_overlays import ListenOverlay, SoundOverlay
+
         ctrl, settings = self.ctrl, self._settings
         if name == "step":
             return StepScreen(ctrl)
@@ -170,14 +282,16 @@ class KioskWindow(QWidget):
 
     # -- drawing -------------------------------------------------------------------
     def restyle(self) -> None:
+        from kiosk.ui.theme import stylesheet
+
         look = self.ctrl.look
         key = (look.theme, look.scale)
         if key != self._style_key:
             self.setStyleSheet(stylesheet(*key))
             self._style_key = key
         rtl = self.ctrl.strings.rtl
-        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl
-                                else Qt.LayoutDirection.LeftToRight)
+        self.setLayoutDirection(QtCore.Qt.LayoutDirection.RightToLeft if rtl
+                                else QtCore.Qt.LayoutDirection.LeftToRight)
         self.render()
 
     def render(self) -> None:
@@ -258,7 +372,7 @@ class KioskWindow(QWidget):
         if "more_time" in self._made:
             self.more_time.stop()
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and self.attached:
             app.removeEventFilter(self.guard)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
@@ -267,3 +381,24 @@ class KioskWindow(QWidget):
             return
         self.shutdown()
         super().closeEvent(event)
+
+
+class _CoverInput(QObject):
+    """While the cached first frame shows: a customer's input to the window builds the
+    widgets first, then goes on its way, and Qt hands it to the real widget under it."""
+
+    def __init__(self, window: KioskWindow) -> None:
+        super().__init__(window)
+        self.kiosk = window
+        self.handle = window.windowHandle()
+        if self.handle is not None:
+            self.handle.installEventFilter(self)
+
+    def detach(self) -> None:
+        if self.handle is not None:
+            self.handle.removeEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() in INPUT_EVENTS:
+            self.kiosk._build_now()
+        return False

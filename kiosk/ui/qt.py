@@ -58,9 +58,10 @@ def settle(rounds: int = 3) -> None:
 class FirstPaint(QObject):
     """Calls ``on_painted()`` once, at the end of a window's first paint: the moment its
     first frame is ready for the screen. Qt paints a window (the top-level widget, then
-    its children) while it delivers the window's expose or update event; this filter
-    delivers that event itself, so that the callback runs once the whole frame is drawn.
-    Made before the window is shown."""
+    its children) while it delivers an expose event to the window's QWindow or an update
+    request to the widget; this filter delivers those itself, so that the callback runs
+    once the whole frame is drawn. Made before the window is shown, or after: then its
+    next paint counts."""
 
     WINDOW_EVENTS = (QEvent.Type.Expose, QEvent.Type.UpdateRequest)
 
@@ -71,21 +72,27 @@ class FirstPaint(QObject):
         self._painted = False
         self._handle: QObject | None = None
         widget.installEventFilter(self)
+        if widget.isVisible():
+            self._watch_window()
+
+    def _watch_window(self) -> None:
+        self._handle = self.widget.windowHandle()  # made by show(), exposed later
+        if self._handle is not None:
+            self._handle.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         kind = event.type()
-        if obj is self.widget:
-            if kind == QEvent.Type.Paint:
-                self._painted = True
-            elif kind == QEvent.Type.Show and self._handle is None:
-                self._handle = self.widget.windowHandle()  # made by show(), exposed later
-                if self._handle is not None:
-                    self._handle.installEventFilter(self)
-        elif obj is self._handle and kind in self.WINDOW_EVENTS:
+        if obj is self.widget and kind == QEvent.Type.Paint:
+            self._painted = True
+        elif obj is self.widget and kind == QEvent.Type.Show and self._handle is None:
+            self._watch_window()
+        elif kind in self.WINDOW_EVENTS and (obj is self._handle or obj is self.widget):
+            self._painted = False  # only a paint made now counts (not a grab's, earlier)
             obj.event(event)
             if self._painted:
                 self.widget.removeEventFilter(self)
-                obj.removeEventFilter(self)
+                if self._handle is not None:
+                    self._handle.removeEventFilter(self)
                 self.on_painted()
             return True
         return False

@@ -6,7 +6,6 @@ accessibility tests measure exactly what the screen uses.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 
@@ -65,6 +64,8 @@ BUTTONS: dict[str, tuple[str, str, str]] = {
 @cache
 def palette(name: str) -> dict[str, str]:
     """The colours of a theme, by key."""
+    import json  # not at import: the kiosk's first frame needs FONT_FAMILY only
+
     path = paths.asset("themes", f"{name}.json")
     data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
     return data
