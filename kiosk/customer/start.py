@@ -105,7 +105,7 @@ class KioskStart:
         from kiosk.ui.qt import FirstPaint
 
         self.app, self.settings, self.png = app, settings, first_paint_png
-        self.frame = ""  # the cached first frame was: "hit", "miss" or "stale"
+        self.frame = ""  # the cached first frame was: "hit", "miss", "stale" (or "busy")
         self.painted = False
         screen = app.primaryScreen()
         if windowed or first_paint_png:
@@ -133,6 +133,7 @@ class KioskStart:
         """The flows, the controller and the widgets: before the window is shown, or
         after the cached picture was painted."""
         from kiosk.customer.app import make_controller
+        from kiosk.ui.qt import FirstPaint
 
         try:
             self.ctrl = make_controller(self.settings)
@@ -144,30 +145,28 @@ class KioskStart:
             log.exception("the kiosk could not build its screen")
             self.app.exit(1)
             return
-        if self.painted:
-            self._widgets_up()
-            if self.png:  # the benchmark: now the real widgets' first paint
-                from kiosk.ui.qt import FirstPaint
-
-                FirstPaint(self.window, self._benchmark_ready)
+        if self.painted:  # over the cached picture: wait for the widgets' own first paint
+            FirstPaint(self.window, self._widgets_painted)
 
     def _first_paint(self) -> None:
         self.painted = True
         if self.png:
             _stamp("first-paint")
-        if self.window.attached:  # no cached picture: the real widgets were painted
-            if self.png:
-                _stamp("ready")
-            from PySide6.QtCore import QTimer
+        if self.window.attached:  # no cached picture: the widgets painted this frame
+            self._widgets_painted()
 
-            QTimer.singleShot(0, self.window, self._widgets_up)  # out of the paint
+    def _widgets_painted(self) -> None:
+        if self.png:
+            _stamp("ready")
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self.window, self._widgets_up)  # out of the paint
 
     def _widgets_up(self) -> None:
         """The widgets are on screen: keep their frame, then what may change the screen."""
         self._keep_frame()
         if self.png:  # the benchmark's run: no hub, no voice
-            if self.picture is None:
-                self._benchmark_done()
+            self._benchmark_done()
             return
         from PySide6.QtCore import QTimer
 
@@ -185,16 +184,15 @@ class KioskStart:
         QTimer.singleShot(0, window, lambda: attach_voice(ctrl, window, self.settings))
 
     def _keep_frame(self) -> None:
-        """Keep the real widgets' frame for the next start when the cached one differs.
-        Done before anything (the voice) can change the screen: the picture is the home
-        screen as the widgets first draw it."""
+        """Keep the widgets' first frame for the next start when the cached one differs.
+        Done before anything (the voice) can change the screen, and only while it still
+        shows the untouched home screen (a customer may have tapped already)."""
         from kiosk.customer import firstframe
 
+        if not self.ctrl.pristine or self.window.overlay_open():
+            self.frame = "busy"
+            return
         self.frame = firstframe.keep(self.window.grab().toImage(), self.picture, self.key)
-
-    def _benchmark_ready(self) -> None:
-        _stamp("ready")
-        self._benchmark_done()
 
     def _benchmark_done(self) -> None:
         print(f"cached-frame {self.frame}", flush=True)

@@ -276,6 +276,10 @@ class KioskWindow(QWidget):
     def pin(self) -> PinOverlay:
         return self._make("pin")  # type: ignore[return-value]
 
+    def overlay_open(self) -> bool:
+        """A panel (language, PIN, help offer, ...) is over the screen."""
+        return any(overlay.isVisible() for overlay in self._overlays())
+
     def _overlays(self) -> list[QWidget]:
         return [w for name, w in self._made.items()
                 if name in ("languages", "more_time", "pin", "offer", "sound", "listen")]
