@@ -342,6 +342,18 @@ class KioskController(QObject):
         ordered = near + [s.id for s in flow.steps if s.id not in near and s.id != current.id]
         return [self.step_speech(flow.step(sid)) for sid in dict.fromkeys(ordered)]
 
+    def upcoming_pictures(self) -> list[str]:
+        """The step pictures the customer may see next: those of the steps one move away
+        (back included); at home, each task's first step."""
+        if self.screen == HOME or self.session is None:
+            steps = [f.step(f.start) for f in self.flows()]
+        else:
+            flow, current = self.session.flow, self.session.current
+            ids = [t for t in current.targets() if not t.startswith("@")]
+            ids += self.session.history[-1:]
+            steps = [flow.step(sid) for sid in dict.fromkeys(ids)]
+        return [s.image for s in steps if s.image]
+
     def _end_session(self, reason: str) -> None:
         if self.session is not None:
             self.session.abandon(reason)

@@ -52,6 +52,8 @@ class KioskGuard(QObject):
         self.ignored_taps = 0
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if not event.isInputEvent():  # every event of the application passes here: most
+            return False  # go on at once (PySide makes an enum object for each type())
         kind = event.type()
         if kind in PRESS_EVENTS:
             return self._press(watched, event)

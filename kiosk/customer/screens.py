@@ -100,15 +100,16 @@ class HomeScreen(Screen):
             QTimer.singleShot(0, self, self.render)  # not from inside a resize
 
     def render(self) -> None:
-        key = (self.ctrl.look, self.ctrl.feedback_given, tuple(self.ctrl.flows()), self.columns())
-        if key == self._drawn:
-            return  # nothing changed since the last time it was drawn
+        key = (self.ctrl.look, tuple(self.ctrl.flows()), self.columns())
+        if key == self._drawn:  # nothing changed since the last time it was drawn, but
+            if self.hint.text() != self._hint_text():  # perhaps the thanks for a feedback
+                self.hint.setText(self._hint_text())
+            return
         self._drawn = key
         clear(self.body)
         t = self.ctrl.strings.t
         lang = self.ctrl.look.language
-        self.hint = hint = label(t("end.thanks") if self.ctrl.feedback_given else t("home.hint"),
-                                 "hint")
+        self.hint = hint = label(self._hint_text(), "hint")
         # read aloud for those who read little: every task, then how to choose
         self.listen = BigButton(t("home.listen_hint"), "primary", "speaker.svg", icon_px=72)
         self.listen.setObjectName("listen")
@@ -135,6 +136,10 @@ class HomeScreen(Screen):
         self.body.addWidget(label(t("home.choose_language"), "hint"))
         self.body.addLayout(self._languages())
         self.body.addStretch(1)
+
+    def _hint_text(self) -> str:
+        t = self.ctrl.strings.t
+        return t("end.thanks") if self.ctrl.feedback_given else t("home.hint")
 
     def _languages(self) -> QLayout:
         row = QGridLayout()

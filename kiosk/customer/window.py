@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     )
     from kiosk.customer.screens import HomeScreen, OutcomeScreen, StepScreen
     from kiosk.customer.voice_overlays import ListenOverlay, SoundOverlay
+    from kiosk.ui.widgets import PicturesAhead
 
 STEP, OUTCOME = "step", "outcome"  # the controller's screens (kiosk.customer.controller)
 # Qt.Window | Qt.FramelessWindowHint | Qt.WindowStaysOnTopHint as a number, set through the
@@ -61,6 +62,7 @@ class KioskWindow(QWidget):
 
     ctrl: KioskController
     guard: KioskGuard
+    ahead: PicturesAhead
     top: TopBar
     stack: QStackedWidget
     home: HomeScreen
@@ -107,6 +109,7 @@ class KioskWindow(QWidget):
         from kiosk.customer.bars import BottomBar, TopBar
         from kiosk.customer.guard import KioskGuard
         from kiosk.customer.screens import HomeScreen
+        from kiosk.ui.widgets import PicturesAhead
 
         self.ctrl = ctrl
         self.setAttribute(QtCore.Qt.WidgetAttribute.WA_StyledBackground)
@@ -116,6 +119,7 @@ class KioskWindow(QWidget):
                                 int(self._settings["corner_taps"]), self.lockdown)
         self.guard.activity.connect(self._restart_idle)
         self.guard.cornerGesture.connect(lambda: self.pin.ask(self.ctrl.strings))
+        self.ahead = PicturesAhead(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -123,6 +127,8 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget()
         self.home = HomeScreen(ctrl)
         self.stack.addWidget(self.home)
+        self._blank = QWidget()  # the page between two screens (see render)
+        self.stack.addWidget(self._blank)
         self.bottom = BottomBar(ctrl, self.pick_language, self.soundRequested.emit,
                                 self.listenRequested.emit)
         layout.addWidget(self.top)
@@ -140,9 +146,7 @@ class KioskWindow(QWidget):
         if self._cover is not None:  # shown already: the widgets show and take their places now
             for part in (self.top, self.stack, self.bottom):
                 part.show()
-            app = QApplication.instance()
-            for _ in range(3):  # nested layouts post more passes (input events stay queued)
-                app.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+            self._lay_out()
             self._uncover()
             self._install_guard()
         else:
@@ -186,6 +190,8 @@ class KioskWindow(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         if self._cover is None:
             super().paintEvent(event)
+            if self.attached:  # the screen is up: the next screens' pictures, meanwhile
+                self.ahead.painted()
             return
         painter = QPainter(self)
         painter.drawImage(0, 0, self._cover)
@@ -305,9 +311,26 @@ class KioskWindow(QWidget):
         elif self.ctrl.screen == OUTCOME:
             screen = self.outcome
         screen.render()
-        self.stack.setCurrentWidget(screen)
+        if self.stack.currentWidget() is not screen:
+            # the bars' heights differ from screen to screen: they are laid out over a
+            # blank page, so that neither the screen left nor the screen shown is laid
+            # out for the other's room (a scroll bar for a frame, every tile twice)
+            self.stack.setCurrentWidget(self._blank)
         self.top.render()
         self.bottom.render()
+        self._lay_out()
+        self.stack.setCurrentWidget(screen)
+        step = self._made.get(STEP)
+        if step is not None:  # its picture's size is known: those of the next steps, ahead
+            self.ahead.want(step.picture, self.ctrl.upcoming_pictures())
+
+    @staticmethod
+    def _lay_out() -> None:
+        """The layout passes Qt would run on the next turn of the loop, now (only those:
+        input events stay queued). Nested layouts post more of them."""
+        app = QApplication.instance()
+        for _ in range(3):
+            app.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
 
     def _flows_changed(self) -> None:
         if self.ctrl.screen == "home":
@@ -378,6 +401,7 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None and self.attached:
             app.removeEventFilter(self.guard)
+            self.ahead.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         if not self._exit_allowed:

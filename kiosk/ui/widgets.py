@@ -1,4 +1,5 @@
-"""Big touch widgets: buttons whose text wraps, SVG pictures that scale, icon pixmaps."""
+"""Big touch widgets: buttons whose text wraps, SVG pictures that scale, icon pixmaps, and
+the pictures of the next screens rendered ahead."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap, QTransform
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
@@ -71,7 +72,7 @@ def svg_pixmap(kind: str, name: str, size: int, mirrored: bool = False) -> QPixm
     return pm
 
 
-@lru_cache(maxsize=12)  # a picture at 1080p is ~1.5 MB: keep the recent ones only
+@lru_cache(maxsize=12)  # a picture at 1080p is ~1.5 MB: the recent ones, and those ahead
 def fitted_pixmap(kind: str, name: str, width: int, height: int) -> QPixmap:
     """An asset rendered once at the largest size that fits, aspect kept (cached)."""
     r = renderer(str(paths.asset(kind, name)))
@@ -141,6 +142,8 @@ def label(text: str, role: str, wrap: bool = True) -> Text:
 class Picture(QFrame):
     """An SVG picture on a white card, scaled to fit with its aspect ratio kept."""
 
+    MARGINS = (16, 16, -16, -16)  # the picture inside the white card
+
     def __init__(self, kind: str = "pictures", name: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -163,12 +166,55 @@ class Picture(QFrame):
         super().paintEvent(event)  # type: ignore[arg-type]
         if not self.name:
             return
-        area = self.contentsRect().adjusted(16, 16, -16, -16)
+        area = self.contentsRect().adjusted(*self.MARGINS)
         pm = fitted_pixmap(self.kind, self.name, area.width(), area.height())
         painter = QPainter(self)
         painter.drawPixmap(area.x() + (area.width() - pm.width()) // 2,
                            area.y() + (area.height() - pm.height()) // 2, pm)
         painter.end()
+
+
+class PicturesAhead(QObject):
+    """Renders the pictures a customer may see next into ``fitted_pixmap``'s cache, so
+    that the next screen paints from it: one picture (~2-3 ms) per turn of the event loop,
+    once the current screen is painted (``painted``), so that a tap waits at most for one.
+    ``want`` replaces the list (a new screen, new wishes)."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.todo: list[tuple[str, str, int, int]] = []
+        self.timer = QTimer(self)
+        self.timer.setInterval(0)
+        self.timer.timeout.connect(self._one)
+
+    def want(self, picture: Picture, names: list[str]) -> None:
+        """Pictures ``names`` as ``picture`` would paint them, at its current size."""
+        self.timer.stop()
+        area = picture.contentsRect().adjusted(*Picture.MARGINS)
+        self.todo = [(picture.kind, name, area.width(), area.height()) for name in names
+                     if area.width() > 0 and area.height() > 0]
+
+    def add(self, picture: Picture, names: list[str]) -> None:
+        """More pictures, after those wanted already."""
+        todo = self.todo
+        self.want(picture, names)
+        self.todo = todo + self.todo
+
+    def painted(self) -> None:
+        if self.todo and not self.timer.isActive():
+            self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.todo = []
+
+    def _one(self) -> None:
+        while self.todo:
+            before = fitted_pixmap.cache_info().misses
+            fitted_pixmap(*self.todo.pop(0))
+            if fitted_pixmap.cache_info().misses != before:
+                return  # one rendered: the rest on the next turns
+        self.timer.stop()
 
 
 class BigButton(QPushButton):
