@@ -21,9 +21,8 @@ import ipaddress
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from kiosk import paths
@@ -38,8 +37,7 @@ class SettingsError(ValueError):
     """A settings file or value that cannot be used; the message says where."""
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):  # not a dataclass: the kiosk's start need not import dataclasses
     """One setting: its name, type, default value and a sentence of help."""
 
     name: str
@@ -138,8 +136,7 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """A setting's value and where it came from: ``"default"``, a file's path,
     ``"environment (KIOSK_X)"`` or ``"command line"``."""
 

@@ -6,8 +6,8 @@ accessibility tests measure exactly what the screen uses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from kiosk import paths
 
@@ -18,8 +18,7 @@ MIN_TOUCH_PX = 90
 FONT_FAMILY = "DejaVu Sans"
 
 
-@dataclass(frozen=True)
-class TextStyle:
+class TextStyle(NamedTuple):  # not a dataclass: the kiosk's start need not import dataclasses
     """A kind of text on screen: foreground and background palette keys, size at x1."""
 
     fg: str
