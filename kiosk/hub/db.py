@@ -16,6 +16,7 @@ with :class:`DamagedDatabase` (one line, no traceback).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import queue
@@ -164,7 +165,8 @@ def migrate(db: sqlite_utils.Database) -> int:
     return version
 
 
-Result = tuple[Future[Any], Any, BaseException | None]
+Waiter = Future[Any] | asyncio.Future[Any]  # a thread's, or an event loop's
+Result = tuple[Waiter, Any, BaseException | None]
 
 
 class Writer:
@@ -188,7 +190,7 @@ class Writer:
         self._write_failure: str | None = None  # the last commit's, None once one works
         self._sync_failure: str | None = None  # the last fsync's, None once one works
         self._failed_now = False  # a storage failure in the batch being written
-        self._queue: queue.Queue[tuple[Operation, Future[Any]] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[Operation, Waiter] | None] = queue.Queue()
         self._synced: queue.Queue[list[Result] | None] = queue.Queue()
         self._db = connect(path)
         try:
@@ -207,6 +209,13 @@ class Writer:
     def submit(self, operation: Callable[[sqlite_utils.Database], T]) -> Future[T]:
         """Queue ``operation(db)``; the future resolves once its batch is durable."""
         future: Future[T] = Future()
+        self._queue.put((operation, future))
+        return future
+
+    def submit_async(self, operation: Callable[[sqlite_utils.Database], T]) -> asyncio.Future[T]:
+        """:meth:`submit` for a coroutine, called on its event loop: the answers of a whole
+        batch reach the loop in one wake-up (no thread-safe future per operation)."""
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queue.put((operation, future))
         return future
 
@@ -238,30 +247,30 @@ class Writer:
     def alive(self) -> bool:
         return self._thread.is_alive() and self._syncer.is_alive()
 
-    def _commit(self, batch: list[tuple[Operation, Future[Any]]]) -> None:
+    def _commit(self, batch: list[tuple[Operation, Waiter]]) -> None:
         results: list[Result] = []
         self._failed_now = False
+        conn = self._db.conn  # the same statements every time: SQLite's cache keeps them
         try:
-            self._db.execute("BEGIN")
+            conn.execute("BEGIN")
             for operation, future in batch:
-                self._db.execute("SAVEPOINT op")  # one failure stays alone
+                conn.execute("SAVEPOINT op")  # one failure stays alone
                 try:
                     results.append((future, operation(self._db), None))
                 except Exception as exc:  # reported to that caller only
                     failure = self._storage(exc)
-                    self._db.execute("ROLLBACK TO op")
+                    conn.execute("ROLLBACK TO op")
                     results.append((future, None, failure))
-                self._db.execute("RELEASE op")
-            self._db.execute("COMMIT")
+                conn.execute("RELEASE op")
+            conn.execute("COMMIT")
         except Exception as exc:  # the commit itself failed: nobody is told "stored"
             with contextlib.suppress(sqlite3.Error):
-                self._db.execute("ROLLBACK")
+                conn.execute("ROLLBACK")
             # (a full disk can undo the whole transaction, savepoints included: then the
             # cause is the operation's error, not the "no such savepoint" that follows)
             error = StorageError(self._write_failure) if self._failed_now else self._storage(exc)
             self._after(False)
-            for _, future in batch:
-                _settle(future, None, error)
+            _answer([(future, None, error) for _, future in batch])
             return
         self._after(True)
         self._synced.put(results)
@@ -286,9 +295,8 @@ class Writer:
         # one fsync answers every batch committed so far
         while (waiting := _take(self._synced, 10_000)) is not None:
             error = self._fsync()
-            for results in waiting:
-                for future, result, failure in results:
-                    _settle(future, result, failure or error)
+            _answer([(future, result, failure or error) for results in waiting
+                     for future, result, failure in results])
 
     def _fsync(self) -> BaseException | None:
         try:
@@ -336,9 +344,28 @@ def _take(q: queue.Queue[Any], most: int) -> list[Any] | None:
     return items
 
 
-def _settle(future: Future[Any], result: Any, error: BaseException | None) -> None:
+def _answer(results: list[Result]) -> None:
+    """Settle every waiter: threads' futures here, event loops' in one call on each loop."""
+    loops: dict[asyncio.AbstractEventLoop, list[Result]] = {}
+    for item in results:
+        future = item[0]
+        if isinstance(future, asyncio.Future):
+            loops.setdefault(future.get_loop(), []).append(item)
+        else:
+            _settle(future, item[1], item[2])
+    for loop, items in loops.items():
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
+            loop.call_soon_threadsafe(_settle_all, items)
+
+
+def _settle_all(results: list[Result]) -> None:
+    for future, result, error in results:
+        _settle(future, result, error)
+
+
+def _settle(future: Waiter, result: Any, error: BaseException | None) -> None:
     """Give a caller its answer, unless it stopped waiting (a cancelled request)."""
-    with contextlib.suppress(InvalidStateError):
+    with contextlib.suppress(InvalidStateError, asyncio.InvalidStateError):
         if error is not None:
             future.set_exception(error)
         else:

@@ -13,7 +13,7 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from kiosk.hub import api
 from kiosk.hub.auth import Principal
@@ -21,21 +21,30 @@ from kiosk.hub.context import PREFIX, Context
 from kiosk.hub.store import Conflict
 
 STATUSES = ("queued", "claimed", "resolved", "cancelled")
+JSON = "application/json"
+ONE_REQUEST: dict[int | str, dict[str, Any]] = {200: {
+    "description": "The request as it is now",
+    "content": {JSON: {"schema": {"type": "object", "additionalProperties": True}}}}}
 
 
 def router(ctx: Context) -> APIRouter:
     r = APIRouter(prefix=PREFIX, tags=["help requests"])
     store = ctx.store
     Staff = Annotated[Principal, Depends(ctx.guard.require("mediator", "manager"))]
-    KioskOnly = Annotated[Principal, Depends(ctx.guard.require("kiosk"))]
     Anyone = Annotated[Principal, Depends(ctx.guard.require("kiosk", "mediator", "manager"))]
+    # the routes of a call's life check the token themselves (ctx.guard.check): the same
+    # checks in the same order, without a second round of FastAPI's dependency solving
+    staff, kiosk_only = ("mediator", "manager"), ("kiosk",)
+    check = ctx.guard.check
 
     async def refused(who: Principal, raw: bytes, status: int, reason: str) -> None:
         await asyncio.wrap_future(store.dead_letter(who.name, "help", raw, status, reason))
 
-    @r.post("/help-requests", status_code=201, openapi_extra=api.body_schema(api.HelpCreate))
-    async def create_help(request: Request, who: KioskOnly) -> JSONResponse:
+    @r.post("/help-requests", status_code=201, openapi_extra=api.body_schema(api.HelpCreate),
+            responses={201: ONE_REQUEST[200], 200: ONE_REQUEST[200]})
+    async def create_help(request: Request) -> Response:
         """A kiosk asks for a mediator. The same id again answers 200 and changes nothing."""
+        who = check(request, kiosk_only)
         raw = await api.read_raw(request)
         try:
             body = api.validate(raw, api.HelpCreate)
@@ -46,12 +55,13 @@ def router(ctx: Context) -> APIRouter:
         if body.kiosk_id != who.name:
             raise HTTPException(403, f"this token belongs to kiosk '{who.name}'")
         try:
-            change = await asyncio.wrap_future(store.create_help(body.model_dump()))
+            change = await store.create_help(body.model_dump())
         except Conflict as exc:
             await refused(who, raw, 409, str(exc))
             raise
-        current = store.get_help(body.id)  # with its position in the queue
-        return JSONResponse(current, status_code=201 if change.created else 200)
+        # the request as committed, with its position in the queue
+        return Response(change.text, status_code=201 if change.created else 200,
+                        media_type=JSON)
 
     @r.get("/help-requests")
     async def list_help(_who: Staff, status: str = "queued,claimed", limit: int | None = None,
@@ -76,30 +86,32 @@ def router(ctx: Context) -> APIRouter:
             raise HTTPException(403, "this request belongs to another kiosk")
         return row
 
-    async def act(request_id: str, action: str, who: Principal, **extra: Any) -> dict[str, Any]:
-        change = await asyncio.wrap_future(store.transition(
-            request_id, action, who.name, who.role, extra.get("outcome"), extra.get("note")))
-        return change.request
+    async def act(request_id: str, action: str, who: Principal, **extra: Any) -> Response:
+        change = await store.transition(request_id, action, who.name, who.role,
+                                      extra.get("outcome"), extra.get("note"))
+        return Response(change.text, media_type=JSON)  # serialised once, in the writer
 
-    @r.post("/help-requests/{request_id}/claim")
-    async def claim(request_id: str, who: Staff) -> dict[str, Any]:
+    @r.post("/help-requests/{request_id}/claim", responses=ONE_REQUEST)
+    async def claim(request_id: str, request: Request) -> Response:
         """Take a call. Only one mediator gets it: the others get 409."""
-        return await act(request_id, "claim", who)
+        return await act(request_id, "claim", check(request, staff))
 
-    @r.post("/help-requests/{request_id}/release")
-    async def release(request_id: str, who: Staff) -> dict[str, Any]:
+    @r.post("/help-requests/{request_id}/release", responses=ONE_REQUEST)
+    async def release(request_id: str, request: Request) -> Response:
         """Give a claimed call back to the queue."""
-        return await act(request_id, "release", who)
+        return await act(request_id, "release", check(request, staff))
 
-    @r.post("/help-requests/{request_id}/resolve", openapi_extra=api.body_schema(api.Resolve))
-    async def resolve(request_id: str, request: Request, who: Staff) -> dict[str, Any]:
+    @r.post("/help-requests/{request_id}/resolve", openapi_extra=api.body_schema(api.Resolve),
+            responses=ONE_REQUEST)
+    async def resolve(request_id: str, request: Request) -> Response:
         """Close a claimed call with an outcome and an optional note."""
+        who = check(request, staff)
         body = await api.parse(request, api.Resolve)
         return await act(request_id, "resolve", who, outcome=body.outcome, note=body.note)
 
-    @r.post("/help-requests/{request_id}/cancel")
-    async def cancel(request_id: str, who: KioskOnly) -> dict[str, Any]:
+    @r.post("/help-requests/{request_id}/cancel", responses=ONE_REQUEST)
+    async def cancel(request_id: str, request: Request) -> Response:
         """The customer no longer needs help (only the kiosk that asked)."""
-        return await act(request_id, "cancel", who)
+        return await act(request_id, "cancel", check(request, kiosk_only))
 
     return r

@@ -12,6 +12,7 @@ it missed with ``?since=N`` and gets exactly that.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -50,20 +51,67 @@ class Forbidden(Exception):
 
 @dataclass
 class Change:
+    """A help request as one change left it, and its JSON (the caller's answer)."""
+
     request: dict[str, Any]
     created: bool = False
+    text: str = ""
+
+
+# The hot path (help calls, events) is plain parameterised SQL on the connection, each
+# statement always the same text, so SQLite's prepared statements are reused (sqlite-utils'
+# table methods read the schema and name a fresh savepoint on every call).
+_INSERT_HELP = ("INSERT INTO help_requests (id, kiosk_id, flow_id, step_id, language, kind,"
+                " level, seconds_on_step, status, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING *")
+_CHANGEABLE = frozenset({"status", "updated_at", "claimed_by", "claimed_at", "resolved_at",
+                         "outcome", "note", "cancelled_at", "realerted_at"})
+_INSERT_EVENTS = ("INSERT OR IGNORE INTO events (id, kiosk_id, session_id, type, flow_id,"
+                  " step_id, at, data, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+EventRow = tuple[str, str, str | None, str, str | None, str | None, str, str]
+
+
+def _one(db: sqlite_utils.Database, sql: str, args: Iterable[Any]) -> dict[str, Any] | None:
+    cursor = db.conn.execute(sql, tuple(args))
+    rows = cursor.fetchall()  # to the end, so that the statement is done (RETURNING too)
+    if not rows:
+        return None
+    return dict(zip([d[0] for d in cursor.description], rows[0], strict=True))
 
 
 def _row(db: sqlite_utils.Database, request_id: str) -> dict[str, Any]:
-    rows = list(db.query("SELECT * FROM help_requests WHERE id = ?", [request_id]))
-    if not rows:
+    row = _one(db, "SELECT * FROM help_requests WHERE id = ?", [request_id])
+    if row is None:
         raise NotFound(request_id)
-    return rows[0]
+    return row
+
+
+def _update(db: sqlite_utils.Database, request_id: str, changes: dict[str, Any]
+            ) -> dict[str, Any]:
+    """Set ``changes`` (columns of :data:`_CHANGEABLE`) and return the row as it is now."""
+    names = sorted(changes)
+    assert _CHANGEABLE.issuperset(names), names
+    sets = ", ".join(f"{name} = ?" for name in names)
+    row = _one(db, f"UPDATE help_requests SET {sets} WHERE id = ? RETURNING *",
+               [*(changes[name] for name in names), request_id])
+    if row is None:
+        raise NotFound(request_id)
+    return row
+
+
+def _position(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
+    """A queued request's place in the queue (1 = next)."""
+    ahead = db.conn.execute("SELECT COUNT(*) FROM help_requests WHERE status = 'queued'"
+                            " AND (created_at, id) < (?, ?)",
+                            (row["created_at"], row["id"])).fetchone()[0]
+    return int(ahead) + 1
 
 
 class Store:
     """The hub's operations. Writes return a future that resolves once the change is
-    committed (durable); reads answer at once from the calling thread's connection."""
+    committed (durable): an asyncio future for the request paths (help calls and events,
+    called on the event loop), a thread's future for the rest; reads answer at once from
+    the calling thread's connection."""
 
     def __init__(self, path: Path, on_written: Callable[[list[StreamEntry]], None] | None = None,
                  ) -> None:
@@ -84,18 +132,34 @@ class Store:
         """Log a stream entry in the current transaction; consoles hear of it once the
         operation has run. The payload goes under ``request`` (help.*, kiosk.*) or
         ``flow`` (flow.*), see :func:`message`."""
+        self._log(db, kind, payload)
+        return int(self._pending[-1]["seq"])
+
+    def _log(self, db: sqlite_utils.Database, kind: str, payload: dict[str, Any]) -> str:
+        """:meth:`emit`, returning the payload as JSON."""
         if not self._next_seq:
             last = db.execute("SELECT MAX(seq) FROM stream").fetchone()[0]
             self._next_seq = int(last or 0) + 1
         seq, self._next_seq = self._next_seq, self._next_seq + 1  # used, even if rolled back
-        db.execute("INSERT INTO stream (seq, type, payload, at) VALUES (?, ?, ?, ?)",
-                   [seq, kind, json.dumps(payload), now_iso()])
-        self._pending.append(message(seq, kind, payload))
-        return seq
+        text = json.dumps(payload)
+        db.conn.execute("INSERT INTO stream (seq, type, payload, at) VALUES (?, ?, ?, ?)",
+                        (seq, kind, text, now_iso()))
+        entry = message(seq, kind, payload)
+        entry["_text"] = encoded(seq, kind, text)  # serialised once, for every console
+        self._pending.append(entry)
+        return text
 
     def run(self, op: Callable[[sqlite_utils.Database], T]) -> Future[T]:
         """Queue ``op`` for the writer; the future resolves once it is committed. Its
         stream entries vanish with it if it fails, and with its batch if that does."""
+        return self.writer.submit(self._guarded(op))
+
+    def call(self, op: Callable[[sqlite_utils.Database], T]) -> asyncio.Future[T]:
+        """:meth:`run` for the event loop (call it there): an asyncio future."""
+        return self.writer.submit_async(self._guarded(op))
+
+    def _guarded(self, op: Callable[[sqlite_utils.Database], T],
+                 ) -> Callable[[sqlite_utils.Database], T]:
         def guarded(db: sqlite_utils.Database) -> T:
             try:
                 result = op(db)
@@ -104,7 +168,7 @@ class Store:
             self._batch += entries  # the op succeeded: told once the batch is committed
             return result
 
-        return self.writer.submit(guarded)
+        return guarded
 
     def _committed(self, ok: bool) -> None:
         """After each batch (writer thread): tell consoles what was committed."""
@@ -132,39 +196,44 @@ class Store:
         return int(row[0] or 0)
 
     # -- help requests -------------------------------------------------------------
-    def create_help(self, data: dict[str, Any]) -> Future[Change]:
+    def create_help(self, data: dict[str, Any]) -> asyncio.Future[Change]:
+        """Queue a kiosk's call (``data``: the fields of ``HelpCreate``); the answer is the
+        request with its ``position`` in the queue. The same id again changes nothing."""
         def op(db: sqlite_utils.Database) -> Change:
-            existing = list(db.query("SELECT * FROM help_requests WHERE id = ?", [data["id"]]))
-            if existing:
-                if existing[0]["kiosk_id"] != data["kiosk_id"]:
-                    raise Conflict("this id belongs to another kiosk's request")
-                return Change(existing[0], created=False)
-            now = now_iso()
-            fields = {k: v for k, v in data.items() if k != "at"}
-            row = {**fields, "status": "queued", "created_at": asked_at(data.get("at"), now),
-                   "updated_at": now}
-            db.table("help_requests").insert(row)
-            request = _row(db, data["id"])
-            self.emit(db, "help.created", request)
-            return Change(request, created=True)
+            request = _one(db, "SELECT * FROM help_requests WHERE id = ?", [data["id"]])
+            created = request is None
+            if request is None:
+                now = now_iso()
+                request = _one(db, _INSERT_HELP, [
+                    data["id"], data["kiosk_id"], data.get("flow_id"), data.get("step_id"),
+                    data["language"], data.get("kind", "help"), data.get("level"),
+                    data.get("seconds_on_step"), asked_at(data.get("at"), now), now])
+                assert request is not None
+                self._log(db, "help.created", request)
+            elif request["kiosk_id"] != data["kiosk_id"]:
+                raise Conflict("this id belongs to another kiosk's request")
+            answer = request
+            if request["status"] == "queued":
+                answer = {**request, "position": _position(db, request)}
+            return Change(request, created=created, text=json.dumps(answer))
 
-        return self.run(op)
+        return self.call(op)
 
     def transition(self, request_id: str, action: str, who: str, role: str,
-                   outcome: str | None = None, note: str | None = None) -> Future[Change]:
+                   outcome: str | None = None, note: str | None = None,
+                   ) -> asyncio.Future[Change]:
         """claim, release, resolve (mediator/manager) or cancel (its kiosk)."""
         def op(db: sqlite_utils.Database) -> Change:
             row = _row(db, request_id)
             changes = _apply(row, action, who, role, outcome, note)
             if changes is None:  # already in the asked state: an idempotent repeat
-                return Change(row)
+                return Change(row, text=json.dumps(row))
             changes["updated_at"] = now_iso()
-            db.table("help_requests").update(request_id, changes)
-            request = _row(db, request_id)
-            self.emit(db, f"help.{_PAST[action]}", request)
-            return Change(request)
+            request = _update(db, request_id, changes)
+            text = self._log(db, f"help.{_PAST[action]}", request)
+            return Change(request, text=text)
 
-        return self.run(op)
+        return self.call(op)
 
     def realert(self, older_than_s: float) -> Future[list[dict[str, Any]]]:
         """Mark queued requests waiting longer than ``older_than_s`` as re-alerted."""
@@ -176,8 +245,7 @@ class Store:
             for row in list(db.query(
                     "SELECT * FROM help_requests WHERE status = 'queued' AND realerted_at IS NULL"
                     " AND created_at < ?", [limit])):
-                db.table("help_requests").update(row["id"], {"realerted_at": now_iso()})
-                request = _row(db, row["id"])
+                request = _update(db, row["id"], {"realerted_at": now_iso()})
                 self.emit(db, "help.realerted", request)
                 out.append(request)
             return out
@@ -189,10 +257,7 @@ class Store:
         db = self.readers.get()
         row = _row(db, request_id)
         if row["status"] == "queued":
-            ahead = db.execute("SELECT COUNT(*) FROM help_requests WHERE status = 'queued'"
-                               " AND (created_at, id) < (?, ?)",
-                               [row["created_at"], row["id"]]).fetchone()[0]
-            row["position"] = int(ahead) + 1
+            row["position"] = _position(db, row)
         return row
 
     def list_help(self, statuses: Iterable[str], limit: int | None = None,
@@ -256,20 +321,17 @@ class Store:
         return list(self.readers.get().query(sql + " ORDER BY id DESC LIMIT ?", [*args, limit]))
 
     # -- events and kiosks ---------------------------------------------------------
-    def add_events(self, events: list[dict[str, Any]]) -> Future[int]:
-        """Store a batch; events already stored (same id) are skipped. Returns new ones."""
+    def add_events(self, rows: list[EventRow]) -> asyncio.Future[int]:
+        """Store a batch of ``(id, kiosk_id, session_id, type, flow_id, step_id, at, data)``
+        (``at`` in UTC as stored, ``data`` as JSON); events already stored (same id) are
+        skipped. Returns how many were new."""
         def op(db: sqlite_utils.Database) -> int:
-            before = db.execute("SELECT total_changes()").fetchone()[0]
-            received = now_iso()
-            db.conn.executemany(
-                "INSERT OR IGNORE INTO events (id, kiosk_id, session_id, type, flow_id, step_id,"
-                " at, data, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(e["id"], e["kiosk_id"], e.get("session_id"), e["type"], e.get("flow_id"),
-                  e.get("step_id"), e["at"], json.dumps(e.get("data") or {}), received)
-                 for e in events])
-            return int(db.execute("SELECT total_changes()").fetchone()[0] - before)
+            before = db.conn.total_changes
+            received = (now_iso(),)
+            db.conn.executemany(_INSERT_EVENTS, [row + received for row in rows])
+            return db.conn.total_changes - before
 
-        return self.run(op)
+        return self.call(op)
 
     def count(self, table: str) -> int:
         assert table in ("events", "help_requests")
@@ -277,8 +339,8 @@ class Store:
 
     def heartbeat(self, kiosk: str, info: dict[str, Any]) -> Future[dict[str, Any]]:
         def op(db: sqlite_utils.Database) -> dict[str, Any]:
-            db.table("kiosks").update(kiosk, {"last_heartbeat": now_iso(),
-                                              "info": json.dumps(info)})
+            db.conn.execute("UPDATE kiosks SET last_heartbeat = ?, info = ? WHERE name = ?",
+                            (now_iso(), json.dumps(info), kiosk))
             entry = _kiosk(next(db.query(_KIOSKS + " WHERE k.name = ?", [kiosk])))
             self.emit(db, "kiosk.heartbeat", entry)
             return entry
@@ -294,6 +356,12 @@ def message(seq: int, kind: str, payload: dict[str, Any]) -> StreamEntry:
     """A stream message: ``{"seq", "type", "request"}``, or ``{"seq", "type", "flow"}``
     for ``flow.*`` types."""
     return {"seq": seq, "type": kind, ("flow" if kind.startswith("flow.") else "request"): payload}
+
+
+def encoded(seq: int, kind: str, payload_text: str) -> str:
+    """:func:`message` as JSON (the same text as ``json.dumps``), from its payload's JSON."""
+    key = "flow" if kind.startswith("flow.") else "request"
+    return f'{{"seq": {seq}, "type": {json.dumps(kind)}, "{key}": {payload_text}}}'
 
 
 def asked_at(at: Any, now: str) -> str:
