@@ -20,6 +20,9 @@ network needs.
   send its "going away" close frame even to a client whose own close frame has just
   arrived, which raises in the middle of the shutdown; :class:`HubWebSocketProtocol`
   closes such a connection without a second close frame.
+- **The stream writes to its connections directly**: one message for ten consoles is one
+  frame, encoded once and written to each connection from the event loop, with no task,
+  queue or ASGI message per console (:meth:`HubWebSocketProtocol.send_now`).
 """
 
 from __future__ import annotations
@@ -29,10 +32,13 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
 MAX_HEAD_BYTES = 16 * 1024  # request line and headers
 HEAD_SECONDS = 10.0  # to send a whole request head, from its first byte
+CUT_SECONDS = 10.0  # a stream client that reads nothing after being closed is cut
+DIRECT = "guichet.stream"  # key of a WebSocket connection's direct writer in its scope
 
 
 class HubHttpProtocol(HttpToolsProtocol):
@@ -154,8 +160,49 @@ class HubHttpProtocol(HttpToolsProtocol):
         self.transport.close()
 
 
+def text_frame(text: str) -> bytes:
+    """One unmasked, uncompressed WebSocket text frame: what the hub sends any console
+    (made once per stream message, written to every connection)."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False, extensions=[])
+
+
 class HubWebSocketProtocol(WebSocketsSansIOProtocol):
-    """uvicorn's WebSocket protocol, stopping cleanly (see the module docstring)."""
+    """uvicorn's WebSocket protocol, stopping cleanly (see the module docstring), which
+    lets the stream write to it directly: its scope's ``extensions`` hold it under
+    :data:`DIRECT` once the handshake is accepted."""
+
+    def handle_connect(self, event: Any) -> None:
+        super().handle_connect(event)
+        scope = getattr(self, "scope", None)
+        if scope is not None and not self.close_sent:  # accepted: the app starts next turn
+            scope["extensions"][DIRECT] = self
+
+    def send_now(self, frame: bytes, text: str) -> bool:
+        """Write one text message at once (``frame`` is it already encoded, used unless
+        the client negotiated an extension); False when the connection is closing."""
+        if self.close_sent or self.transport.is_closing() or self.conn.state is not State.OPEN:
+            return False
+        if self.conn.extensions:
+            self.conn.send_text(text.encode())
+            frame = b"".join(self.conn.data_to_send())
+        self.transport.write(frame)
+        return True
+
+    def buffered(self) -> int:
+        """Bytes written but not yet taken by the network (a client that does not read)."""
+        return int(self.transport.get_write_buffer_size())
+
+    def close_behind(self, code: int, reason: str) -> None:
+        """Close a connection whose client is too far behind: the close frame goes after
+        what it has not read yet, and a client that reads nothing at all is cut
+        :data:`CUT_SECONDS` later (uvicorn's own close waits until the buffer drains)."""
+        if not self.close_sent and self.conn.state is State.OPEN:
+            self.conn.send_close(code, reason)
+            self.transport.write(b"".join(self.conn.data_to_send()))
+            self.close_sent = True
+            self.queue.put_nowait({"type": "websocket.disconnect", "code": code})
+        self.transport.close()  # once the buffer is sent
+        self.loop.call_later(CUT_SECONDS, self.transport.abort)
 
     def shutdown(self) -> None:
         if not self.close_sent and self.conn.state is not State.OPEN and \

@@ -46,6 +46,10 @@ def _config(db: Path, realert_after: float, options: dict[str, Any],
                           timeout_graceful_shutdown=2, http=HubHttpProtocol,
                           ws=HubWebSocketProtocol,
                           ws_max_size=WS_MAX_MESSAGE,
+                          # stream messages are small JSON: compressing each one for each
+                          # console would cost more CPU than it saves on a LAN, and an
+                          # uncompressed frame is encoded once for every console
+                          ws_per_message_deflate=False,
                           proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None,
                           ssl_certfile=cert_file, ssl_keyfile=key_file)
 

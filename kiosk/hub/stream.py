@@ -1,9 +1,17 @@
 """The WebSocket stream: committed changes fanned out to every connected console.
 
-The writer thread hands committed entries (in ``seq`` order) to :meth:`publish_threadsafe`;
-each connection has its own queue and sender. A reconnecting client passes ``since`` and
-first gets the entries it missed, read back from the database, then live ones, with no
-gap and no duplicate (live entries at or below the last replayed ``seq`` are skipped).
+The writer thread hands committed entries (in ``seq`` order, each already serialised
+once by the store) to :meth:`Broadcaster.publish_threadsafe`; on the event loop each
+entry becomes one WebSocket frame (two for help requests: the whole one and the brief
+one kiosks see of others' calls), written to every connection directly: no task, queue
+or wake-up per console. A console whose connection stops taking data is cut once
+:data:`BUFFER_LIMIT` bytes wait for it (it reconnects with ``since``): it never holds up
+the others, nor the hub's memory (1013 after what it has not read, then cut if it reads
+nothing at all).
+
+A reconnecting client passes ``since`` and first gets the entries it missed, read back
+from the database, then live ones, with no gap and no duplicate (entries that come during
+the replay wait, and those at or below the last replayed ``seq`` are skipped).
 
 A kiosk sees its own help requests and heartbeats whole, every ``flow.*`` message (so it
 can download a newly published version), and of other kiosks' help requests only
@@ -22,32 +30,46 @@ import contextlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from fastapi import WebSocket, WebSocketDisconnect
 
 from kiosk.hub.auth import Principal
+from kiosk.hub.protocol import DIRECT, text_frame
 
 Entry = dict[str, Any]
-QUEUE_LIMIT = 10_000
+BUFFER_LIMIT = 8 * 1024 * 1024  # bytes waiting for one console before it is cut
 MAX_PER_ACCOUNT = 8  # open streams for one kiosk or person (desk, phone, tablet...)
 REVOKED = 4401
 TOO_MANY = 4429
 
 
+class Connection(Protocol):
+    """What the stream needs of a connection (the hub's WebSocket protocol has it)."""
+
+    def send_now(self, frame: bytes, text: str) -> bool: ...
+
+    def buffered(self) -> int: ...
+
+    def close_behind(self, code: int, reason: str) -> None: ...
+
+
 @dataclass(frozen=True)
 class Close:
-    """Put in a connection's queue: close it with this code and reason."""
+    """Why a connection must be closed: its code and reason."""
 
     code: int
     reason: str
 
 
-@dataclass
+@dataclass(eq=False)
 class _Subscriber:
     who: Principal
-    queue: asyncio.Queue[Entry | Close]
+    conn: Connection
+    closing: asyncio.Future[Close]
+    backlog: list[Entry] | None = field(default_factory=list)  # None once live
+    last: int = -1  # the last seq replayed: live entries up to it are not sent again
 
 
 class Broadcaster:
@@ -61,20 +83,27 @@ class Broadcaster:
     def publish_threadsafe(self, entries: list[Entry]) -> None:
         """Called by the writer thread after a commit."""
         if self.loop is not None and not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(self._publish, entries)
+            with contextlib.suppress(RuntimeError):  # closed meanwhile: nobody listens
+                self.loop.call_soon_threadsafe(self._publish, entries)
 
     def _publish(self, entries: list[Entry]) -> None:
-        for entry in entries:  # serialized once for every console
-            entry["_text"] = json.dumps({k: v for k, v in entry.items() if k != "_text"})
-            brief = _brief(entry)
-            if brief is not None:
-                entry["_brief"] = json.dumps(brief)
         for sub in list(self.subscribers):
-            if sub.queue.qsize() + len(entries) > QUEUE_LIMIT:  # stuck: drop it, it resyncs
-                self._drop(sub, Close(1013, "too far behind: reconnect with since"))
+            if sub.backlog is not None:  # still replaying: these come after
+                sub.backlog += entries
+            else:
+                self._deliver(sub, entries)
+
+    def _deliver(self, sub: _Subscriber, entries: list[Entry]) -> None:
+        for entry in entries:
+            if entry["seq"] <= sub.last:
                 continue
-            for entry in entries:
-                sub.queue.put_nowait(entry)
+            view = _live_view(entry, sub.who)
+            if view is not None and not sub.conn.send_now(*view):
+                self._forget(sub)  # closing: its serve() ends with it
+                return
+        if sub.conn.buffered() > BUFFER_LIMIT:  # stuck: it resyncs when it reconnects
+            self._forget(sub)
+            sub.conn.close_behind(1013, "too far behind: reconnect with since")
 
     def open_streams(self, name: str) -> int:
         return sum(1 for s in self.subscribers if s.who.name == name)
@@ -89,56 +118,57 @@ class Broadcaster:
         for sub in list(self.subscribers):
             self._drop(sub, Close(1012, "the hub is restarting"))
 
-    def _drop(self, sub: _Subscriber, why: Close) -> None:
+    def _forget(self, sub: _Subscriber) -> None:
         if sub in self.subscribers:
             self.subscribers.remove(sub)
-        sub.queue.put_nowait(why)
+
+    def _drop(self, sub: _Subscriber, why: Close) -> None:
+        self._forget(sub)
+        if not sub.closing.done():
+            sub.closing.set_result(why)
 
     async def serve(self, ws: WebSocket, who: Principal, since: int | None,
                     read_since: Callable[[int], list[Entry]],
                     still_valid: Callable[[], bool]) -> None:
         """Send ``ws`` what it may see until it goes; ``still_valid()`` is asked every
         minute (the token may have expired or been revoked meanwhile)."""
-        sub = _Subscriber(who, asyncio.Queue())
+        conn = ws.scope.get("extensions", {}).get(DIRECT)
+        if conn is None:
+            raise RuntimeError("the stream needs the hub's WebSocket protocol "
+                               "(kiosk.hub.protocol.HubWebSocketProtocol)")
+        sub = _Subscriber(who, conn, asyncio.get_running_loop().create_future())
         self.subscribers.append(sub)  # subscribe first, then replay: nothing falls in between
-        last = -1
         receiver: asyncio.Task[None] | None = None
         try:
             if since is not None:
                 for old in read_since(since):  # a fast local read
-                    text = _view(old, who, json.dumps)
+                    text = _stored_view(old, who)
                     if text is not None:
                         await ws.send_text(text)
-                    last = old["seq"]
+                    sub.last = old["seq"]
+            backlog, sub.backlog = sub.backlog or [], None  # live from now on
+            if sub in self.subscribers:
+                self._deliver(sub, backlog)
             receiver = asyncio.create_task(_drain(ws))
             while True:
-                getter = asyncio.create_task(sub.queue.get())
-                done, _ = await asyncio.wait({getter, receiver}, timeout=_next_check(who),
+                waiting: set[asyncio.Future[Any]] = {sub.closing, receiver}
+                done, _ = await asyncio.wait(waiting, timeout=_next_check(who),
                                              return_when=asyncio.FIRST_COMPLETED)
                 if receiver in done:
-                    getter.cancel()
                     return
-                if getter not in done:
-                    getter.cancel()
-                    if not still_valid():
-                        await ws.close(code=REVOKED, reason="the token has expired: log in again")
-                        return
-                    continue
-                entry = getter.result()
-                if isinstance(entry, Close):
-                    await ws.close(code=entry.code, reason=entry.reason)
+                if sub.closing in done:
+                    why = sub.closing.result()
+                    await ws.close(code=why.code, reason=why.reason)
                     return
-                if entry["seq"] > last:
-                    text = _view(entry, who, None)
-                    if text is not None:
-                        await ws.send_text(text)
+                if not still_valid():
+                    await ws.close(code=REVOKED, reason="the token has expired: log in again")
+                    return
         except (WebSocketDisconnect, RuntimeError):
             return
         finally:
             if receiver is not None:
                 receiver.cancel()
-            if sub in self.subscribers:
-                self.subscribers.remove(sub)
+            self._forget(sub)
 
 
 def _next_check(who: Principal) -> float:
@@ -155,15 +185,31 @@ async def _drain(ws: WebSocket) -> None:
             await ws.receive_text()
 
 
-def _view(entry: Entry, who: Principal, dump: Callable[[Any], str] | None) -> str | None:
-    """The text ``who`` gets for ``entry`` (None: nothing). ``dump`` serialises an entry
-    read back from the database; live entries come serialised already."""
+def _live_view(entry: Entry, who: Principal) -> tuple[bytes, str] | None:
+    """The frame and text ``who`` gets for a live entry (None: nothing), each made once
+    for all connections and kept in the entry."""
     if who.role != "kiosk" or "flow" in entry or _mine(entry, who):
-        return dump(entry) if dump else str(entry["_text"])
-    if dump:
+        view = entry.get("_view")
+        if view is None:
+            text = entry.get("_text") or json.dumps(_public(entry))
+            view = entry["_view"] = (text_frame(text), text)
+        return view
+    if "_brief" not in entry:
         brief = _brief(entry)
-        return dump(brief) if brief is not None else None
-    return entry.get("_brief")
+        entry["_brief"] = None if brief is None else (text_frame(t := json.dumps(brief)), t)
+    return entry["_brief"]  # type: ignore[no-any-return]
+
+
+def _stored_view(entry: Entry, who: Principal) -> str | None:
+    """The text ``who`` gets for an entry read back from the database (None: nothing)."""
+    if who.role != "kiosk" or "flow" in entry or _mine(entry, who):
+        return json.dumps(entry)
+    brief = _brief(entry)
+    return json.dumps(brief) if brief is not None else None
+
+
+def _public(entry: Entry) -> Entry:
+    return {k: v for k, v in entry.items() if not k.startswith("_")}
 
 
 def _mine(entry: Entry, who: Principal) -> bool:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import os
+import socket
+import threading
 from typing import Any
 
 import pytest
 import websockets.sync.client as ws_client
 
+from kiosk.hub import stream
 from tests.hub.conftest import Hub
 from tests.hub.test_help_requests import call
 
@@ -85,3 +90,52 @@ def test_bad_token_is_refused(hub: Hub) -> None:
     with pytest.raises(Exception, match="4401|closed|403"), \
             ws_client.connect(url, open_timeout=5) as ws:
         ws.recv(timeout=5)
+
+
+def _stuck_console(hub: Hub, who: str) -> socket.socket:
+    """A console that completes the WebSocket handshake, then never reads (a tiny receive
+    buffer, so the hub's side fills up at once)."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(10)
+    sock.connect(("127.0.0.1", hub.server.port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall(f"GET /api/v1/stream?token={hub.tokens[who]} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                 f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                 "Sec-WebSocket-Version: 13\r\n\r\n".encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += sock.recv(1)
+    assert b" 101 " in head.split(b"\r\n")[0], head
+    return sock
+
+
+def test_a_console_that_stops_reading_is_cut_and_holds_up_nobody(
+        hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "BUFFER_LIMIT", 256 * 1024)
+    broadcaster = hub.server.server.config.app.state.broadcaster
+    flows = {f"flow-{i}": i for i in range(2000)}  # a heartbeat message of ~40 KB
+    with hub.client("k1") as k, connect(hub, "bruno") as ws:
+        stuck = _stuck_console(hub, "aicha")
+        with stuck:
+            while len(broadcaster.subscribers) < 2:  # the stuck one is subscribed
+                threading.Event().wait(0.01)
+            sent = 0
+            while len(broadcaster.subscribers) == 2 and sent < 500:
+                assert k.post("/kiosks/k1/heartbeat", json={"flows": flows}).status_code == 200
+                sent += 1
+                message = json.loads(ws.recv(timeout=5))  # the reading console keeps up
+                assert message["type"] == "kiosk.heartbeat"
+                assert message["request"]["info"]["flows"] == flows
+            assert len(broadcaster.subscribers) == 1, "the stuck console was never cut"
+            assert sent > 5  # (it was cut for being behind, not at once)
+            received, tail = 0, b""
+            while chunk := stuck.recv(1 << 20):  # it reads at last: then the hub closes
+                received += len(chunk)
+                tail = (tail + chunk)[-100:]
+            assert received < sent * 40_000  # what the network held, not what it missed
+            reason = b"too far behind: reconnect with since"
+            assert tail.endswith(b"\x88" + bytes([len(reason) + 2]) + (1013).to_bytes(2, "big")
+                                 + reason)
+        assert k.post("/kiosks/k1/heartbeat", json={}).status_code == 200
+        assert json.loads(ws.recv(timeout=5))["type"] == "kiosk.heartbeat"
