@@ -30,6 +30,8 @@ from common import emit, quick  # noqa: E402
 from hubkit import HubProcess  # noqa: E402
 from loadgen import Cpu, Unit, drive, new_loop, request  # noqa: E402
 
+from kiosk.flows.events import new_id  # noqa: E402  (event ids as kiosks make them)
+
 CONNECTIONS = 32
 EVENT_CONNECTIONS = 8
 BATCH = 500
@@ -60,7 +62,7 @@ def help_units(lifecycles: int, kiosk: str, ktoken: str, mtoken: str) -> list[Un
 def event_units(batches: int, kiosk: str, ktoken: str) -> list[Unit]:
     units = []
     for _ in range(batches):
-        batch = [{"id": str(uuid.uuid4()), "kiosk_id": kiosk, "session_id": "s",
+        batch = [{"id": new_id(), "kiosk_id": kiosk, "session_id": "s",
                   "type": "step", "flow_id": "send-parcel", "step_id": "weigh",
                   "at": "2026-11-23T10:00:00+00:00"} for _ in range(BATCH)]
         units.append((request("POST", f"{API}/events", json.dumps(batch).encode(), ktoken), 1))
