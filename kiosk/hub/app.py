@@ -120,7 +120,9 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
                 "db": problem or "ok"}
         return JSONResponse(body, status_code=503 if problem else 200)
 
-    for module in (routes_auth, routes_help, routes_kiosks, routes_flows, routes_office,
+    # the busiest routes first: FastAPI tries the routers in this order, every route of
+    # each (help calls and events then skip matching the other routers' routes)
+    for module in (routes_help, routes_kiosks, routes_auth, routes_flows, routes_office,
                    routes_stats):
         app.include_router(module.router(ctx))
 

@@ -190,8 +190,8 @@ class Writer:
         self._write_failure: str | None = None  # the last commit's, None once one works
         self._sync_failure: str | None = None  # the last fsync's, None once one works
         self._failed_now = False  # a storage failure in the batch being written
-        self._queue: queue.Queue[tuple[Operation, Waiter] | None] = queue.Queue()
-        self._synced: queue.Queue[list[Result] | None] = queue.Queue()
+        self._queue: queue.SimpleQueue[tuple[Operation, Waiter] | None] = queue.SimpleQueue()
+        self._synced: queue.SimpleQueue[list[Result] | None] = queue.SimpleQueue()
         self._db = connect(path)
         try:
             check(self._db, path)
@@ -325,7 +325,7 @@ def _storage_failure(exc: BaseException) -> bool:
     return False
 
 
-def _take(q: queue.Queue[Any], most: int) -> list[Any] | None:
+def _take(q: queue.SimpleQueue[Any], most: int) -> list[Any] | None:
     """Wait for one item, then take whatever else is already queued (up to ``most``);
     None once the queue has been closed (a None was put in it)."""
     first = q.get()
