@@ -135,15 +135,16 @@ class Store:
         self._log(db, kind, payload)
         return int(self._pending[-1]["seq"])
 
-    def _log(self, db: sqlite_utils.Database, kind: str, payload: dict[str, Any]) -> str:
-        """:meth:`emit`, returning the payload as JSON."""
+    def _log(self, db: sqlite_utils.Database, kind: str, payload: dict[str, Any],
+             at: str | None = None) -> str:
+        """:meth:`emit` (at ``at``, now by default), returning the payload as JSON."""
         if not self._next_seq:
             last = db.execute("SELECT MAX(seq) FROM stream").fetchone()[0]
             self._next_seq = int(last or 0) + 1
         seq, self._next_seq = self._next_seq, self._next_seq + 1  # used, even if rolled back
         text = json.dumps(payload)
         db.conn.execute("INSERT INTO stream (seq, type, payload, at) VALUES (?, ?, ?, ?)",
-                        (seq, kind, text, now_iso()))
+                        (seq, kind, text, at or now_iso()))
         entry = message(seq, kind, payload)
         entry["_text"] = encoded(seq, kind, text)  # serialised once, for every console
         self._pending.append(entry)
@@ -209,13 +210,14 @@ class Store:
                     data["language"], data.get("kind", "help"), data.get("level"),
                     data.get("seconds_on_step"), asked_at(data.get("at"), now), now])
                 assert request is not None
-                self._log(db, "help.created", request)
+                text = self._log(db, "help.created", request, now)
             elif request["kiosk_id"] != data["kiosk_id"]:
                 raise Conflict("this id belongs to another kiosk's request")
-            answer = request
-            if request["status"] == "queued":
-                answer = {**request, "position": _position(db, request)}
-            return Change(request, created=created, text=json.dumps(answer))
+            else:
+                text = json.dumps(request)
+            if request["status"] == "queued":  # the answer says its place: {..., "position": N}
+                text = f'{text[:-1]}, "position": {_position(db, request)}}}'
+            return Change(request, created=created, text=text)
 
         return self.call(op)
 
@@ -228,9 +230,9 @@ class Store:
             changes = _apply(row, action, who, role, outcome, note)
             if changes is None:  # already in the asked state: an idempotent repeat
                 return Change(row, text=json.dumps(row))
-            changes["updated_at"] = now_iso()
+            changes["updated_at"] = now = now_iso()
             request = _update(db, request_id, changes)
-            text = self._log(db, f"help.{_PAST[action]}", request)
+            text = self._log(db, f"help.{_PAST[action]}", request, now)
             return Change(request, text=text)
 
         return self.call(op)
