@@ -7,7 +7,8 @@ messages from one sender to 10 clients (no HTTP, no database): the baseline. Her
 consoles on each, and 100 kiosks sending event batches to the hub from a third process
 for the whole run (the machine is as busy for both). Rounds alternate baseline and hub,
 each sending one call every 10 ms; a call's latency is from just before its POST (or its
-send, for the baseline) to its arrival at each console. Both sides send from a thread
+send, for the baseline) to its arrival at each console. The baseline relays messages of
+the hub's shape and size (a whole help request). Both sides send from a thread
 with requests encoded in advance on a raw socket, and both are read by the same
 consoles. The figures pool every round; each round's are in ``rounds``.
 """
@@ -38,6 +39,12 @@ CONSOLES = 10
 KIOSKS = 100
 PACE = 0.01  # seconds between two calls
 BUDGET_P99_MS, BUDGET_RATIO, TARGET_RATIO = 100, 2.0, 1.5
+SAMPLE = {  # a help call as the hub sends it, so that both sides relay the same message
+    "id": "", "kiosk_id": "k12", "flow_id": None, "step_id": None, "language": "fr",
+    "kind": "help", "level": None, "status": "queued", "seconds_on_step": None,
+    "created_at": "2026-11-23T10:00:00.000+00:00", "updated_at": "2026-11-23T10:00:00.000+00:00",
+    "claimed_by": None, "claimed_at": None, "resolved_at": None, "outcome": None, "note": None,
+    "cancelled_at": None, "realerted_at": None}
 NOISE = """
 import http.client, json, random, sys, threading, time, uuid
 port, seconds, tokens = int(sys.argv[1]), float(sys.argv[2]), json.loads(sys.argv[3])
@@ -159,11 +166,13 @@ def _read_answer(answers: Any) -> None:
 def raw_sender(port: int) -> Callable[[Consoles, int], None]:
     def send(consoles: Consoles, calls: int) -> None:
         pace = threading.Event()
+        seq = 1
         with sync_connect(f"ws://127.0.0.1:{port}/send", compression=None) as sender:
             for _ in range(calls):
                 rid = str(uuid.uuid4())
-                text = json.dumps({"seq": 1, "type": "help.created",
-                                   "request": {"id": rid, "kiosk_id": "k"}})
+                text = json.dumps({"seq": seq, "type": "help.created",
+                                   "request": {**SAMPLE, "id": rid}})
+                seq += 1
                 consoles.sent[rid] = time.perf_counter()
                 sender.send(text)
                 pace.wait(PACE)
