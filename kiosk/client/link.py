@@ -147,11 +147,20 @@ class HubLink(QObject):
             return
         request = message.get("request") or {}
         if request.get("id") == self.help_id and "kiosk_id" in request:
+            if self._answer_brings_place(request):
+                return
             self._update_help(request)
             if request.get("status") == "queued":
                 self.ask_where()  # released back to the queue: its place is new
         elif self.help.get("status") == "queued":
             self.ask_where()  # the queue moved: our place may have changed
+
+    def _answer_brings_place(self, request: dict[str, Any]) -> bool:
+        """The stream told of our new call before the hub's answer to it: the answer, on
+        its way, says the call's place in the queue, which the stream message does not
+        (without it the kiosk would say "you are next" for a moment)."""
+        return (request.get("status") == "queued" and "position" not in request
+                and "position" not in self.help and self.outbox.count("help") > 0)
 
     def _stream_connected(self, connected: bool) -> None:
         if connected and self.help_id is not None and self.help.get("status") in FOLLOWED:
