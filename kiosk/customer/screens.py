@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from kiosk.customer.controller import KioskController
 from kiosk.flows.model import pick
 from kiosk.i18n import catalog
-from kiosk.ui.theme import px
 from kiosk.ui.widgets import BigButton, Picture, clear, label, text_width
 
 
@@ -311,12 +310,7 @@ class OutcomeScreen(Screen):
         It is for staff: its text keeps the normal size when the customer enlarges theirs."""
         box = QFrame()
         box.setObjectName("help-reference")
-        box.setProperty("role", "bar")
-        box.setStyleSheet(
-            f'QLabel[role="barTitle"] {{ font-size: {px("barTitle", 1.0)}px; }}'
-            f' QLabel[role="barText"] {{ font-size: {px("barText", 1.0)}px; }}'
-            f' QPushButton[role="choice"], QPushButton[role="choice"] QLabel'
-            f' {{ font-size: {px("choice", 1.0)}px; }}')
+        box.setProperty("role", "bar")  # its sizes: the theme's rules for #help-reference
         col = QVBoxLayout(box)
         col.setContentsMargins(28, 22, 28, 22)
         col.setSpacing(10)

@@ -110,4 +110,13 @@ def stylesheet(theme: str, scale: float) -> str:
             f"QPushButton[role=\"{role}\"] QLabel {{ color: {c[style.fg]}; background: transparent;"
             f" {_font(style, scale, text_role)} }}",
         ]
+    # the staff's reference on a help screen keeps the normal size whatever the customer's
+    # (in the sheet rather than set on the block: a widget's own sheet is parsed again and
+    # its children polished again at every help screen)
+    rules += [
+        f'QFrame#help-reference QLabel[role="barTitle"] {{ font-size: {px("barTitle", 1.0)}px; }}',
+        f'QFrame#help-reference QLabel[role="barText"] {{ font-size: {px("barText", 1.0)}px; }}',
+        'QFrame#help-reference QPushButton[role="choice"], QFrame#help-reference'
+        f' QPushButton[role="choice"] QLabel {{ font-size: {px("choice", 1.0)}px; }}',
+    ]
     return "\n".join(rules)
