@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from kiosk.customer.controller import KioskController
 from kiosk.flows.model import pick
 from kiosk.i18n import catalog
-from kiosk.ui.widgets import BigButton, Picture, clear, label, text_width
+from kiosk.ui.widgets import BigButton, Picture, Text, clear, label, text_width
 
 
 class Screen(QScrollArea):
@@ -249,40 +249,70 @@ class OutcomeScreen(Screen):
     button with which they clear the screen once they have taken over."""
 
     reference: QFrame | None = None
+    _shape: tuple[object, ...] | None = None
 
     def render(self) -> None:
-        clear(self.body)
+        """The screen for the controller's outcome. Its widgets are kept from the last
+        time when they have the same parts (help or workshop, cancel, back, reference):
+        only their texts change (building and styling them anew took most of a tap)."""
         outcome = self.ctrl.outcome
-        t = self.ctrl.strings.t
         workshop = outcome is not None and outcome.kind == "workshop"
+        level = outcome.level if workshop and outcome is not None else None
+        help_ = self.ctrl.help
+        counter = not workshop and help_.sends_to_counter and help_.reference is not None
+        lines = help_.reference_lines() if counter else []
+        shape = (workshop, bool(level), not workshop and help_.pending,
+                 self.ctrl.session is not None, counter, self.portrait(),
+                 self.ctrl.strings.rtl, tuple(lang for _text, lang in lines))
+        if shape != self._shape:
+            self._shape = shape
+            self._build(shape)
+        t = self.ctrl.strings.t
         key = "workshop" if workshop else "help"
+        self.title.setText(t(f"outcome.{key}_title"))
+        self.status.setText(t("outcome.workshop_text") if workshop else self.ctrl.help_text())
+        if self.level is not None:
+            self.level.setText(t("outcome.workshop_level", level=t(f"workshop_levels.{level}")))
+        texts = {"help-cancel": t("help.cancel"), "resume": t("outcome.back_to_step"),
+                 "outcome-home": t("outcome.home")}
+        for button in self.buttons:
+            if button.objectName() in texts:
+                button.set_text(texts[button.objectName()])
+        if self.reference is not None:
+            self.reference_title.setText(t("reference.title"))
+            for line, (text, lang) in zip(self.reference_labels, lines, strict=True):
+                line.setText(text)
+                own_direction(line, lang)
+
+    def _build(self, shape: tuple[object, ...]) -> None:
+        workshop, has_level, pending, has_session, counter = shape[:5]
+        clear(self.body)
         row = picture_and_card(self.portrait())
         card = QFrame()
         card.setProperty("role", "card")
         col = QVBoxLayout(card)
         col.setContentsMargins(32, 28, 32, 28)
         col.setSpacing(22)
-        col.addWidget(label(t(f"outcome.{key}_title"), "stepText"))
-        text = t("outcome.workshop_text") if workshop else self.ctrl.help_text()
-        self.status = label(text, "stepText")
+        self.title = label("", "stepText")
+        col.addWidget(self.title)
+        self.status = label("", "stepText")
         self.status.setObjectName("help-status")
         col.addWidget(self.status)
-        if workshop and outcome is not None and outcome.level:
-            level = t(f"workshop_levels.{outcome.level}")
-            col.addWidget(label(t("outcome.workshop_level", level=level), "stepText"))
+        self.level: Text | None = None
+        if has_level:
+            self.level = label("", "stepText")
+            col.addWidget(self.level)
         self.buttons: list[BigButton] = []
         self.reference = None
-        self.reference_labels: list[QWidget] = []
-        counter = (not workshop and self.ctrl.help.sends_to_counter
-                   and self.ctrl.help.reference is not None)
-        if not workshop and self.ctrl.help.pending:
-            cancel = BigButton(t("help.cancel"), "choice", "no.svg", icon_px=64)
+        self.reference_labels: list[Text] = []
+        if pending:
+            cancel = BigButton("", "choice", "no.svg", icon_px=64)
             cancel.setObjectName("help-cancel")
             cancel.clicked.connect(lambda: self.ctrl.cancel_help())
             col.addWidget(cancel)
             self.buttons.append(cancel)
-        if self.ctrl.session is not None:
-            back = BigButton(t("outcome.back_to_step"), "choice", "back.svg", icon_px=64,
+        if has_session:
+            back = BigButton("", "choice", "back.svg", icon_px=64,
                              mirrored=self.ctrl.strings.rtl)
             back.setObjectName("resume")
             back.clicked.connect(lambda: self.ctrl.resume())
@@ -290,12 +320,13 @@ class OutcomeScreen(Screen):
             self.buttons.append(back)
         if counter:  # where the picture goes: staff see it first, without scrolling
             if self.portrait():
-                row.addWidget(self._reference(), 0)
+                row.addWidget(self._reference(len(shape[7])), 0)  # type: ignore[arg-type]
             else:
-                row.addWidget(self._reference(), 4, Qt.AlignmentFlag.AlignTop)
+                row.addWidget(self._reference(len(shape[7])), 4,  # type: ignore[arg-type]
+                              Qt.AlignmentFlag.AlignTop)
         else:
             row.addWidget(Picture(name="workshop.svg" if workshop else "mediator.svg"), 4)
-            home = BigButton(t("outcome.home"), "primary", "home.svg", icon_px=64)
+            home = BigButton("", "primary", "home.svg", icon_px=64)
             home.setObjectName("outcome-home")
             home.clicked.connect(lambda: self.ctrl.go_home())
             col.addWidget(home)
@@ -304,7 +335,7 @@ class OutcomeScreen(Screen):
         row.addWidget(card, 6)
         self.body.addLayout(row, 1)
 
-    def _reference(self) -> QFrame:
+    def _reference(self, n_lines: int) -> QFrame:
         """The staff's block: a title in the customer's language, then in French what the
         customer was doing and when they called, and "C'est réglé" to clear the screen.
         It is for staff: its text keeps the normal size when the customer enlarges theirs."""
@@ -314,10 +345,10 @@ class OutcomeScreen(Screen):
         col = QVBoxLayout(box)
         col.setContentsMargins(28, 22, 28, 22)
         col.setSpacing(10)
-        col.addWidget(label(self.ctrl.strings.t("reference.title"), "barTitle"))
-        for text, lang in self.ctrl.help.reference_lines():
-            line = label(text, "barText")
-            own_direction(line, lang)
+        self.reference_title = label("", "barTitle")
+        col.addWidget(self.reference_title)
+        for _ in range(n_lines):
+            line = label("", "barText")
             col.addWidget(line)
             self.reference_labels.append(line)
         dismiss = BigButton(catalog("fr").t("reference.dismiss"), "choice", "yes.svg",
