@@ -96,3 +96,25 @@ def test_thanks_for_a_feedback_do_not_rebuild_the_home_screen(kiosk: Any) -> Non
     ctrl.reset("inactivity")
     assert window.home.hint.text() == ctrl.strings.t("home.hint")
     assert window.home.flow_buttons == tiles
+
+
+def test_a_help_screen_like_the_last_keeps_its_widgets_and_says_the_new_call(
+        kiosk: Any) -> None:
+    ctrl, window = kiosk
+    ctrl.start_flow("send-parcel")
+    ctrl.call_help()
+    settle()
+    outcome = window.outcome
+    parts = (list(outcome.buttons), outcome.status, outcome.reference)
+    ctrl.go_home()
+    ctrl.start_flow("buy-stamps")
+    ctrl.call_help()
+    settle()
+    assert (outcome.buttons, outcome.status, outcome.reference) == parts  # kept, not rebuilt
+    lines = [text for text, _lang in ctrl.help.reference_lines()]
+    assert [label.text() for label in outcome.reference_labels] == lines
+    assert "timbres" in lines[0]
+    assert outcome.status.text() == ctrl.help_text()
+    ctrl.set_language("ar")  # right to left: other parts, built anew, in Arabic
+    assert outcome.status.text() == ctrl.help_text()
+    assert outcome.title.text() == ctrl.strings.t("outcome.help_title")
