@@ -5,12 +5,14 @@
 The hub runs in its own process, and so does a bare ``websockets`` server relaying
 messages from one sender to 10 clients (no HTTP, no database): the baseline. Here: 10
 consoles on each, and 100 kiosks sending event batches to the hub from a third process
-for the whole run (the machine is as busy for both). Rounds alternate baseline and hub,
-each sending one call every 10 ms; a call's latency is from just before its POST (or its
-send, for the baseline) to its arrival at each console. The baseline relays messages of
-the hub's shape and size (a whole help request). Both sides send from a thread
-with requests encoded in advance on a raw socket, and both are read by the same
-consoles. The figures pool every round; each round's are in ``rounds``.
+for the whole run (the machine is as busy for both). Ten short rounds alternate baseline
+and hub (so that a burst of other work on a shared machine falls on both alike), each
+sending 100 calls, one every 10 ms; a call's latency is from just before its POST (or its
+send, for the baseline) to its arrival at each console, on the system's monotonic clock
+(one for every process). The baseline relays messages of the hub's shape and size (a
+whole help request). Both sides send from a process of their own with messages encoded
+in advance (a raw socket for the hub's POSTs), and both are read by the same consoles.
+The figures pool every round; each round's are in ``per_round``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,11 @@ from loadgen import request  # noqa: E402
 CONSOLES = 10
 KIOSKS = 100
 PACE = 0.01  # seconds between two calls
+
+
+def clock() -> float:
+    """The system's monotonic clock: the same in the senders' and the consoles' processes."""
+    return time.clock_gettime(time.CLOCK_MONOTONIC)
 BUDGET_P99_MS, BUDGET_RATIO, TARGET_RATIO = 100, 2.0, 1.5
 SAMPLE = {  # a help call as the hub sends it, so that both sides relay the same message
     "id": "", "kiosk_id": "k12", "flow_id": None, "step_id": None, "language": "fr",
@@ -89,8 +95,7 @@ class Consoles:
 
     def __init__(self, urls: list[str]) -> None:
         self.urls = urls
-        self.sent: dict[str, float] = {}
-        self.seen: list[float] = []
+        self.arrived: list[tuple[str, float]] = []  # (call id, when), one per console
 
     async def run(self, ready: asyncio.Event, stop: asyncio.Event) -> None:
         count = [0]
@@ -105,50 +110,57 @@ class Consoles:
                         raw = await asyncio.wait_for(ws.recv(), 0.5)
                     except TimeoutError:
                         continue
-                    now = time.perf_counter()
+                    now = clock()
                     message = json.loads(raw)
-                    rid = (message.get("request") or {}).get("id")
-                    if message.get("type") == "help.created" and rid in self.sent:
-                        self.seen.append((now - self.sent[rid]) * 1000)
+                    if message.get("type") == "help.created":
+                        self.arrived.append((message["request"]["id"], now))
 
         await asyncio.gather(*(listen(u) for u in self.urls))
 
 
-async def measure(urls: list[str], send: Callable[[Consoles, int], None], calls: int,
-                  ) -> list[float]:
-    """Connect the consoles, send ``calls`` calls from a thread, wait for them all."""
+async def measure(urls: list[str], sender: list[str], calls: int) -> list[float]:
+    """Connect the consoles, send ``calls`` calls from a process of their own (``sender``:
+    this script's arguments after ``--send``), wait for them all. The sender is not in
+    the consoles' process, where reading the hub's answers would delay the consoles."""
     consoles = Consoles(urls)
     ready, stop = asyncio.Event(), asyncio.Event()
     listening = asyncio.create_task(consoles.run(ready, stop))
     await asyncio.wait_for(ready.wait(), 20)
-    await asyncio.to_thread(send, consoles, calls)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--send", *sender, str(calls),
+        stdout=asyncio.subprocess.PIPE)
+    out, _ = await proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"the sender failed ({proc.returncode})")
+    sent: dict[str, float] = json.loads(out)
     deadline = time.perf_counter() + 10
-    while len(consoles.seen) < calls * len(urls) and time.perf_counter() < deadline:
+    while len(consoles.arrived) < calls * len(urls) and time.perf_counter() < deadline:
         await asyncio.sleep(0.05)
     stop.set()
     await listening
-    return consoles.seen
+    return [(when - sent[rid]) * 1000 for rid, when in consoles.arrived if rid in sent]
 
 
-def hub_sender(hub: HubProcess) -> Callable[[Consoles, int], None]:
-    kiosks = list(hub.kiosk_tokens.items())
-
-    def send(consoles: Consoles, calls: int) -> None:
-        sock = socket.create_connection(("127.0.0.1", hub.port))
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        pace = threading.Event()
-        with sock, sock.makefile("rb") as answers:
-            for i in range(calls):
-                name, token = kiosks[i % KIOSKS]
-                rid = str(uuid.uuid4())
-                body = json.dumps({"id": rid, "kiosk_id": name, "language": "fr"}).encode()
-                data = request("POST", "/api/v1/help-requests", body, token)
-                consoles.sent[rid] = time.perf_counter()
-                sock.sendall(data)
-                _read_answer(answers)
-                pace.wait(PACE)
-
-    return send
+def send_to_hub(port: int, tokens: dict[str, str], calls: int) -> dict[str, float]:
+    """POST ``calls`` help calls, one every PACE, each after the last one's answer."""
+    kiosks = list(tokens.items())
+    sent: dict[str, float] = {}
+    ready = []
+    for i in range(calls):
+        name, token = kiosks[i % len(kiosks)]
+        rid = str(uuid.uuid4())
+        body = json.dumps({"id": rid, "kiosk_id": name, "language": "fr"}).encode()
+        ready.append((rid, request("POST", "/api/v1/help-requests", body, token)))
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    pace = threading.Event()
+    with sock, sock.makefile("rb") as answers:
+        for rid, data in ready:
+            sent[rid] = clock()
+            sock.sendall(data)
+            _read_answer(answers)
+            pace.wait(PACE)
+    return sent
 
 
 def _read_answer(answers: Any) -> None:
@@ -163,21 +175,19 @@ def _read_answer(answers: Any) -> None:
     answers.read(length)
 
 
-def raw_sender(port: int) -> Callable[[Consoles, int], None]:
-    def send(consoles: Consoles, calls: int) -> None:
-        pace = threading.Event()
-        seq = 1
-        with sync_connect(f"ws://127.0.0.1:{port}/send", compression=None) as sender:
-            for _ in range(calls):
-                rid = str(uuid.uuid4())
-                text = json.dumps({"seq": seq, "type": "help.created",
-                                   "request": {**SAMPLE, "id": rid}})
-                seq += 1
-                consoles.sent[rid] = time.perf_counter()
-                sender.send(text)
-                pace.wait(PACE)
-
-    return send
+def send_raw(port: int, calls: int) -> dict[str, float]:
+    """Send ``calls`` messages of the hub's shape to the raw server, one every PACE."""
+    sent: dict[str, float] = {}
+    ready = [(rid, json.dumps({"seq": seq, "type": "help.created",
+                               "request": {**SAMPLE, "id": rid}}))
+             for seq, rid in enumerate((str(uuid.uuid4()) for _ in range(calls)), start=1)]
+    pace = threading.Event()
+    with sync_connect(f"ws://127.0.0.1:{port}/send", compression=None) as sender:
+        for rid, text in ready:
+            sent[rid] = clock()
+            sender.send(text)
+            pace.wait(PACE)
+    return sent
 
 
 async def wait_for_raw(port: int) -> None:
@@ -207,8 +217,9 @@ async def run(calls: int, rounds: int) -> dict[str, Any]:
         hub_all: list[float] = []
         per_round = []
         for _ in range(rounds):
-            raw = await measure(raw_urls, raw_sender(port), calls)
-            got = await measure(hub_urls, hub_sender(hub), calls)
+            raw = await measure(raw_urls, ["raw", str(port)], calls)
+            got = await measure(hub_urls, ["hub", str(hub.port), json.dumps(hub.kiosk_tokens)],
+                                calls)
             raw_all += raw
             hub_all += got
             per_round.append({"hub": summary(got), "raw_websocket": summary(raw),
@@ -223,7 +234,15 @@ async def run(calls: int, rounds: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    calls, rounds = (50, 1) if quick() else (300, 3)
+    if "--send" in sys.argv:  # a sender, in a process of its own (see measure)
+        mode, *args = sys.argv[sys.argv.index("--send") + 1:]
+        if mode == "hub":
+            sent = send_to_hub(int(args[0]), json.loads(args[1]), int(args[2]))
+        else:
+            sent = send_raw(int(args[0]), int(args[1]))
+        json.dump(sent, sys.stdout)
+        return
+    calls, rounds = (50, 1) if quick() else (100, 10)
     result = asyncio.run(run(calls, rounds))
     hub, raw = summary(result["hub"]), summary(result["raw"])
     ratio = hub["p99"] / max(raw["p99"], 1e-6)
