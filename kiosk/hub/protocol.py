@@ -11,7 +11,8 @@ network needs.
   Aborting the transport ends the TCP connection at once; every client then opens a
   fresh one for its next request (HTTP/1.1 answers here always carry their length, so
   no close_notify is needed to tell a complete answer from a cut one). A stopping hub
-  cuts its idle HTTPS connections the same way, or their sockets would outlive it.
+  cuts its idle HTTPS connections the same way, and every connection still open after
+  its grace time (:class:`kiosk.hub.server.HubUvicorn`), or their sockets would outlive it.
 - **The request head must arrive quickly and stay small**: a connection that sends no
   complete head within :data:`HEAD_SECONDS` of its first byte (or of being opened) is
   closed, and a head over :data:`MAX_HEAD_BYTES` gets 431. A slow or endless sender
@@ -53,6 +54,7 @@ class HubHttpProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self.tcp = tcp_transport(transport)
         self._arm_head_deadline()  # a connection that never speaks is closed too
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -160,6 +162,15 @@ class HubHttpProtocol(HttpToolsProtocol):
         self.transport.close()
 
 
+def tcp_transport(transport: asyncio.BaseTransport) -> asyncio.BaseTransport:
+    """The TCP connection under ``transport``, kept when the connection is made: under TLS
+    asyncio's SSL transport sits on top of it and forgets it when closed twice, after
+    which nothing could cut a connection whose client never finishes the TLS close."""
+    ssl_protocol = getattr(transport, "_ssl_protocol", None)  # asyncio.sslproto's own
+    tcp = getattr(ssl_protocol, "_transport", None)
+    return tcp if isinstance(tcp, asyncio.BaseTransport) else transport
+
+
 def text_frame(text: str) -> bytes:
     """One unmasked, uncompressed WebSocket text frame: what the hub sends any console
     (made once per stream message, written to every connection)."""
@@ -170,6 +181,10 @@ class HubWebSocketProtocol(WebSocketsSansIOProtocol):
     """uvicorn's WebSocket protocol, stopping cleanly (see the module docstring), which
     lets the stream write to it directly: its scope's ``extensions`` hold it under
     :data:`DIRECT` once the handshake is accepted."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self.tcp = tcp_transport(transport)
 
     def handle_connect(self, event: Any) -> None:
         super().handle_connect(event)

@@ -54,6 +54,22 @@ def _config(db: Path, realert_after: float, options: dict[str, Any],
                           ssl_certfile=cert_file, ssl_keyfile=key_file)
 
 
+class HubUvicorn(uvicorn.Server):
+    """uvicorn's server, leaving no connection behind when it stops: a connection still
+    open after the grace time (a console that never answered the stream's close frame, a
+    request still running) is cut, so that its socket closes with the hub's event loop
+    instead of outliving it."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().shutdown(sockets)
+        for connection in list(self.server_state.connections):
+            getattr(connection, "tcp", connection.transport).abort()
+        for _ in range(10):  # each cut connection closes its socket on a coming turn
+            if not self.server_state.connections:
+                break
+            await asyncio.sleep(0.01)
+
+
 def _proxies(text: str) -> list[str]:
     return [p.strip() for p in str(text).split(",") if p.strip()]
 
@@ -65,7 +81,7 @@ def serve(db: Path, host: str, port: int, realert_after: float = 90.0, *,
     Plain HTTP only on 127.0.0.1: elsewhere ``cert_file`` and ``key_file`` are required
     (:class:`~kiosk.hub.tls.TlsError` otherwise)."""
     check_listen(host, cert_file, key_file)
-    server = uvicorn.Server(_config(db, realert_after, options, cert_file, key_file,
+    server = HubUvicorn(_config(db, realert_after, options, cert_file, key_file,
                                     trusted_proxy))
     sock = bind(host, port)
     # under systemd (Type=notify): READY=1 once listening, then watchdog pings
@@ -86,7 +102,7 @@ class HubServer:
         self.sock = bind(host, port)
         self.host = host
         self.port: int = self.sock.getsockname()[1]
-        self.server = uvicorn.Server(_config(self.db, realert_after, options, cert_file, key_file,
+        self.server = HubUvicorn(_config(self.db, realert_after, options, cert_file, key_file,
                                              trusted_proxy))
         self.thread = threading.Thread(target=self._run, name=f"hub-{self.port}")
 

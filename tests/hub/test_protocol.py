@@ -114,3 +114,36 @@ def test_a_stopping_hub_cuts_its_idle_https_connections(tmp_path: Path) -> None:
         with socket.socket(fileno=os.dup(sock.fileno())) as tcp:
             tcp.settimeout(5)
             assert tcp.recv(1) == b""  # without the cut: a timeout, the socket left open
+
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_stopping_hub_cuts_a_stream_whose_client_never_answers(tmp_path: Path,
+                                                                   scheme: str) -> None:
+    """A console that never answers the hub's close frame (frozen, or its own loop busy)
+    is cut once the grace time is over, not left open in the stopped hub (over TLS the
+    polite close waits for the client's own close)."""
+    certs = tls.make_cert(tmp_path / "tls", ["127.0.0.1"])
+    options = {"cert_file": certs.cert, "key_file": certs.key} if scheme == "https" else {}
+    hub = make_hub(tmp_path / "hub.sqlite3", **options)
+    raw = _raw(hub)
+    if scheme == "https":
+        ctx = ssl.create_default_context(cafile=str(certs.cert))
+        ctx.check_hostname = False
+        raw = ctx.wrap_socket(raw)
+    with raw as sock:
+        sock.sendall(b"GET /api/v1/stream?token=" + hub.tokens["aicha"].encode() +
+                     b" HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                     b"Sec-WebSocket-Version: 13\r\n\r\n")
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += sock.recv(65536)
+        assert head.startswith(b"HTTP/1.1 101")
+        hub.server.stop()  # the client reads nothing: it never answers the close frame
+        with socket.socket(fileno=os.dup(sock.fileno())) as tcp:
+            tcp.settimeout(5)
+            data = b""
+            while chunk := tcp.recv(65536):  # the close frame (TLS or not), then the end
+                data += chunk
+            assert data
