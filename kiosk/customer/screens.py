@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from kiosk.customer.controller import KioskController
 from kiosk.flows.model import pick
 from kiosk.i18n import catalog
-from kiosk.ui.widgets import BigButton, Picture, Text, clear, label, text_width
+from kiosk.ui.widgets import BigButton, Picture, Text, clear, label, svg_pixmap, text_width
 
 
 class Screen(QScrollArea):
@@ -185,6 +185,23 @@ class StepScreen(Screen):
         row.addWidget(self.card, 6)
         self.body.addLayout(row, 1)
         self.choice_buttons: list[BigButton] = []
+        # the choice buttons are kept from step to step, their texts and icons changed:
+        # making and styling buttons anew took much of a tap
+        self._choices: list[BigButton] = []
+
+    def _choice(self, i: int, icon: str | None) -> BigButton:
+        while len(self._choices) <= i:
+            k = len(self._choices)
+            b = BigButton("", "choice", icon or "back.svg", icon_px=72)
+            b.setObjectName(f"choice-{k}")
+            b.clicked.connect(lambda _=False, k=k: self.ctrl.choose(k))
+            self._choices.append(b)
+        b = self._choices[i]
+        assert b.icon_label is not None
+        if icon:
+            b.icon_label.setPixmap(svg_pixmap("icons", icon, 72))
+        b.icon_label.setVisible(bool(icon))
+        return b
 
     def render(self) -> None:
         session = self.ctrl.session
@@ -196,6 +213,9 @@ class StepScreen(Screen):
                               else QBoxLayout.Direction.LeftToRight)
         self.picture.set_picture(step.image)
         self.text.setText(pick(step.text, lang))
+        for b in self._choices:  # out of the grid, kept; then the rest of the grid goes
+            self.actions.removeWidget(b)
+            b.hide()
         clear(self.actions)
         for column in range(3):  # the grid is reused: forget the last step's columns
             self.actions.setColumnStretch(column, 0)
@@ -205,10 +225,10 @@ class StepScreen(Screen):
             # two columns for long lists, unless the text is enlarged (words must fit)
             cols = 2 if len(step.choices) > 3 and self.ctrl.look.scale < 1.5 else 1
             for i, choice in enumerate(step.choices):
-                b = BigButton(pick(choice.label, lang), "choice", choice.icon, icon_px=72)
-                b.setObjectName(f"choice-{i}")
-                b.clicked.connect(lambda _=False, k=i: self.ctrl.choose(k))
+                b = self._choice(i, choice.icon)
+                b.set_text(pick(choice.label, lang))
                 self.actions.addWidget(b, i // cols, i % cols)
+                b.show()
                 self.choice_buttons.append(b)
             for column in range(cols):
                 self.actions.setColumnStretch(column, 1)

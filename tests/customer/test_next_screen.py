@@ -118,3 +118,24 @@ def test_a_help_screen_like_the_last_keeps_its_widgets_and_says_the_new_call(
     ctrl.set_language("ar")  # right to left: other parts, built anew, in Arabic
     assert outcome.status.text() == ctrl.help_text()
     assert outcome.title.text() == ctrl.strings.t("outcome.help_title")
+
+
+def test_the_choice_buttons_are_kept_from_step_to_step(qtbot: Any, kiosk: Any,
+                                                       clock: Any) -> None:
+    ctrl, window = kiosk
+    ctrl.start_flow("send-parcel", "destination")
+    first = list(window.step.choice_buttons)
+    labels = [c.label["fr"] for c in ctrl.session.current.choices]
+    assert [b.label_text() for b in first] == labels
+    icons = [bool(c.icon) for c in ctrl.session.current.choices]
+    assert [b.icon_label.isVisibleTo(b) for b in first] == icons
+    tap(qtbot, first[0], clock)  # in France: the next question
+    step = ctrl.session.current
+    assert step.choices
+    again = window.step.choice_buttons
+    assert again[:len(first)] == first[:len(again)]  # the same buttons, new texts
+    assert [b.label_text() for b in again] == [c.label["fr"] for c in step.choices]
+    assert [b.icon_label.isVisibleTo(b) for b in again] == [bool(c.icon) for c in step.choices]
+    assert all(b.isVisible() for b in again)
+    hidden = [b for b in window.step._choices if b not in again]
+    assert not any(b.isVisible() for b in hidden)
