@@ -32,6 +32,7 @@ from kiosk.hub import (
 from kiosk.hub.accounts import Accounts
 from kiosk.hub.context import PREFIX, Context
 from kiosk.hub.db import StorageError
+from kiosk.hub.fastlane import FastLane, hot_routes
 from kiosk.hub.flows import Flows
 from kiosk.hub.guard import Guard
 from kiosk.hub.logins import Logins
@@ -122,9 +123,12 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
 
     # the busiest routes first: FastAPI tries the routers in this order, every route of
     # each (help calls and events then skip matching the other routers' routes)
-    for module in (routes_help, routes_kiosks, routes_auth, routes_flows, routes_office,
-                   routes_stats):
-        app.include_router(module.router(ctx))
+    routers = [module.router(ctx) for module in (routes_help, routes_kiosks, routes_auth,
+                                                 routes_flows, routes_office, routes_stats)]
+    for router in routers:
+        app.include_router(router)
+    # a help call's route, straight (see kiosk.hub.fastlane)
+    app.add_middleware(FastLane, owner=app, routes=hot_routes(routers))
 
     @app.websocket(f"{PREFIX}/stream")
     async def stream(ws: WebSocket, token: str = "", since: int | None = None) -> None:

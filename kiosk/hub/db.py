@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import queue
 import sqlite3
@@ -30,6 +31,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 Operation = Callable[[sqlite_utils.Database], Any]
 
 MIGRATIONS: list[str] = [
@@ -165,6 +167,16 @@ def migrate(db: sqlite_utils.Database) -> int:
     return version
 
 
+class AfterCommit:
+    """An operation's result with work left for after its batch is committed and the
+    consoles are told (a help call's place in the queue, which only its caller needs):
+    :meth:`finish` runs in the writer thread, outside the transaction, before the caller
+    is answered."""
+
+    def finish(self, db: sqlite_utils.Database) -> None:
+        """Complete the result (reads only: what it writes would not be durable)."""
+
+
 Waiter = Future[Any] | asyncio.Future[Any]  # a thread's, or an event loop's
 Result = tuple[Waiter, Any, BaseException | None]
 
@@ -273,6 +285,12 @@ class Writer:
             _answer([(future, None, error) for _, future in batch])
             return
         self._after(True)
+        for _, value, problem in results:
+            if problem is None and isinstance(value, AfterCommit):
+                try:
+                    value.finish(self._db)
+                except Exception:  # the change is stored: its answer only says less
+                    log.exception("completing an answer after its commit failed")
         self._synced.put(results)
 
     def _storage(self, exc: Exception) -> Exception:

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from kiosk.hub import api
 from kiosk.hub.auth import Principal
 from kiosk.hub.context import PREFIX, Context
+from kiosk.hub.fastlane import hot
 from kiosk.hub.store import Conflict
 
 STATUSES = ("queued", "claimed", "resolved", "cancelled")
@@ -42,6 +43,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.post("/help-requests", status_code=201, openapi_extra=api.body_schema(api.HelpCreate),
             responses={201: ONE_REQUEST[200], 200: ONE_REQUEST[200]})
+    @hot
     async def create_help(request: Request) -> Response:
         """A kiosk asks for a mediator. The same id again answers 200 and changes nothing."""
         who = check(request, kiosk_only)

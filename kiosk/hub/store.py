@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from kiosk.hub.auth import now_iso
-from kiosk.hub.db import Readers, Writer
+from kiosk.hub.db import AfterCommit, Readers, Writer
 
 STATUSES = ("queued", "claimed", "resolved", "cancelled")
 OUTCOMES = ("helped", "sent-to-counter", "workshop", "left", "other")
@@ -50,12 +50,19 @@ class Forbidden(Exception):
 
 
 @dataclass
-class Change:
-    """A help request as one change left it, and its JSON (the caller's answer)."""
+class Change(AfterCommit):
+    """A help request as one change left it, and its JSON (the caller's answer). A queued
+    request's answer also says its ``position`` in the queue, counted once the change is
+    committed and the consoles are told (counting takes as long as the queue is long)."""
 
     request: dict[str, Any]
     created: bool = False
     text: str = ""
+    with_position: bool = False
+
+    def finish(self, db: sqlite_utils.Database) -> None:
+        if self.with_position:  # {..., "position": N}
+            self.text = f'{self.text[:-1]}, "position": {_position(db, self.request)}}}'
 
 
 # The hot path (help calls, events) is plain parameterised SQL on the connection, each
@@ -63,7 +70,8 @@ class Change:
 # table methods read the schema and name a fresh savepoint on every call).
 _INSERT_HELP = ("INSERT INTO help_requests (id, kiosk_id, flow_id, step_id, language, kind,"
                 " level, seconds_on_step, status, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING *")
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)"
+                " ON CONFLICT (id) DO NOTHING RETURNING *")
 _CHANGEABLE = frozenset({"status", "updated_at", "claimed_by", "claimed_at", "resolved_at",
                          "outcome", "note", "cancelled_at", "realerted_at"})
 _INSERT_EVENTS = ("INSERT OR IGNORE INTO events (id, kiosk_id, session_id, type, flow_id,"
@@ -201,23 +209,20 @@ class Store:
         """Queue a kiosk's call (``data``: the fields of ``HelpCreate``); the answer is the
         request with its ``position`` in the queue. The same id again changes nothing."""
         def op(db: sqlite_utils.Database) -> Change:
-            request = _one(db, "SELECT * FROM help_requests WHERE id = ?", [data["id"]])
-            created = request is None
-            if request is None:
-                now = now_iso()
-                request = _one(db, _INSERT_HELP, [
-                    data["id"], data["kiosk_id"], data.get("flow_id"), data.get("step_id"),
-                    data["language"], data.get("kind", "help"), data.get("level"),
-                    data.get("seconds_on_step"), asked_at(data.get("at"), now), now])
-                assert request is not None
+            now = now_iso()
+            request = _one(db, _INSERT_HELP, [  # nothing when the id is known already
+                data["id"], data["kiosk_id"], data.get("flow_id"), data.get("step_id"),
+                data["language"], data.get("kind", "help"), data.get("level"),
+                data.get("seconds_on_step"), asked_at(data.get("at"), now), now])
+            created = request is not None
+            if request is not None:
                 text = self._log(db, "help.created", request, now)
-            elif request["kiosk_id"] != data["kiosk_id"]:
+            elif (request := _row(db, data["id"]))["kiosk_id"] != data["kiosk_id"]:
                 raise Conflict("this id belongs to another kiosk's request")
             else:
                 text = json.dumps(request)
-            if request["status"] == "queued":  # the answer says its place: {..., "position": N}
-                text = f'{text[:-1]}, "position": {_position(db, request)}}}'
-            return Change(request, created=created, text=text)
+            return Change(request, created=created, text=text,
+                          with_position=request["status"] == "queued")
 
         return self.call(op)
 
