@@ -21,10 +21,13 @@ def main() -> int:
     extra = ["--quick"] if "--quick" in sys.argv else []
     results = []
     for script in SCRIPTS:
-        done = subprocess.run([sys.executable, str(HERE / script), *extra], capture_output=True,
-                              text=True, timeout=1800, check=False)
+        # -X faulthandler: a crash (a signal) still says where, on stderr
+        done = subprocess.run([sys.executable, "-X", "faulthandler", str(HERE / script), *extra],
+                              capture_output=True, text=True, timeout=1800, check=False)
         if done.returncode != 0:
-            results.append({"benchmark": script, "error": done.stderr.strip()[-2000:]})
+            # a negative code: killed by that signal (its stderr may then be empty)
+            results.append({"benchmark": script, "returncode": done.returncode,
+                            "error": done.stderr.strip()[-2000:]})
             continue
         results += [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     print(json.dumps({"results": results, "all_ok": all(r.get("ok") for r in results)},
