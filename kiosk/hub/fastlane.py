@@ -1,10 +1,10 @@
-"""The fast lane: the routes of help calls and kiosk events, reached without walking
-FastAPI's stack.
+"""The fast lane: the routes of help calls, kiosk events and logins, reached without
+walking FastAPI's stack.
 
 A kiosk's help call is the request whose latency matters most (a customer waits, the
-consoles must hear of it at once), and the events of a hundred kiosks are the hub's
-busiest traffic beside it (each event request the loop handles is time a help call may
-wait). Their routes are ordinary FastAPI routes (documented in the OpenAPI schema),
+consoles must hear of it at once); the events of a hundred kiosks are the hub's busiest
+traffic beside it, and a login flood its heaviest (each such request the loop handles is
+time a help call may wait). Their routes are ordinary FastAPI routes (documented in the OpenAPI schema),
 marked with :func:`hot`; this ASGI
 middleware sends a request whose method and exact path are those of a hot route straight
 to that route's function, skipping the router's matching and FastAPI's dependency

@@ -5,22 +5,31 @@ password thread).
 """
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse, Response
 
 from kiosk.hub import api, auth
 from kiosk.hub.auth import Principal
 from kiosk.hub.context import PREFIX, Context
+from kiosk.hub.fastlane import hot
 from kiosk.hub.logins import LoginRefused
+
+TOKEN: dict[int | str, dict[str, Any]] = {200: {
+    "description": "A bearer token and the person's role",
+    "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"token": {"type": "string"},
+                                         "role": {"type": "string"}}}}}}}
 
 
 def router(ctx: Context) -> APIRouter:
     r = APIRouter(prefix=PREFIX, tags=["accounts"])
     Person = Annotated[Principal, Depends(ctx.guard.require("mediator", "manager"))]
 
-    @r.post("/auth/login", openapi_extra=api.body_schema(api.Login))
-    async def login(request: Request) -> dict[str, str]:
+    @r.post("/auth/login", openapi_extra=api.body_schema(api.Login), responses=TOKEN)
+    @hot  # a flood of logins must cost the event loop, where help calls pass, little
+    async def login(request: Request) -> Response:
         """Exchange a user name and password for a bearer token (``{"token", "role"}``).
         Too many failures for a name or from an address answer 429 with ``Retry-After``,
         before any password is checked."""
@@ -31,7 +40,7 @@ def router(ctx: Context) -> APIRouter:
         except LoginRefused as exc:
             headers = {"Retry-After": str(int(exc.retry_after) + 1)} if exc.status == 429 else None
             raise HTTPException(exc.status, exc.detail, headers=headers) from None
-        return {"token": token, "role": role}
+        return JSONResponse({"token": token, "role": role})
 
     @r.post("/auth/logout")
     async def logout(request: Request, _who: Person) -> dict[str, bool]:

@@ -79,7 +79,8 @@ def test_answers_and_errors_as_the_usual_stack() -> None:
 def test_the_hubs_hot_routes(shared_hub: Hub) -> None:
     """A help call and an event batch take the lane; their errors read as before."""
     lane = shared_hub.server.server.config.app.user_middleware[0].kwargs["routes"]
-    assert set(lane) == {("POST", f"{PREFIX}/help-requests"), ("POST", f"{PREFIX}/events")}
+    assert set(lane) == {("POST", f"{PREFIX}/help-requests"), ("POST", f"{PREFIX}/events"),
+                         ("POST", f"{PREFIX}/auth/login")}
     with shared_hub.client("k1") as k:
         first = k.post("/help-requests", json=call())
         assert first.status_code == 201
