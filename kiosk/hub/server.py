@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,6 @@ from kiosk.hub.protocol import HubHttpProtocol, HubWebSocketProtocol
 from kiosk.hub.tls import check_listen
 
 WS_MAX_MESSAGE = 64 * 1024  # clients only answer pings: nothing big ever comes in
-# How long a thread may keep the GIL while another waits for it. Python's 5 ms is made for
-# throughput; the hub hands each help call from the event loop to the writer thread and
-# back, and the writer gives the GIL up at every SQLite call: with 5 ms it could wait that
-# long, several times per call, while the loop parses an event batch (in a pair of
-# benchmark runs, a help call's p99 to the consoles fell from 11.2 ms to 6.2 ms).
-GIL_SWITCH_SECONDS = 0.001
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -88,7 +81,6 @@ def serve(db: Path, host: str, port: int, realert_after: float = 90.0, *,
     Plain HTTP only on 127.0.0.1: elsewhere ``cert_file`` and ``key_file`` are required
     (:class:`~kiosk.hub.tls.TlsError` otherwise)."""
     check_listen(host, cert_file, key_file)
-    sys.setswitchinterval(GIL_SWITCH_SECONDS)  # the hub's own process only
     server = HubUvicorn(_config(db, realert_after, options, cert_file, key_file,
                                     trusted_proxy))
     sock = bind(host, port)
