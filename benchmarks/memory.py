@@ -34,10 +34,10 @@ def session(ctrl, window, app, rng: random.Random) -> None:  # type: ignore[no-u
         if ctrl.screen != "step" or ctrl.session is None:
             break
         step = ctrl.session.current
-        if step.end:
+        if step.kind == "end":
             ctrl.give_feedback(rng.choice(["good", "neutral", "bad"]))
             break
-        if step.choices:
+        if step.kind == "choices":
             ctrl.choose(rng.randrange(len(step.choices)))
         else:
             ctrl.advance()

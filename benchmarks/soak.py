@@ -239,14 +239,14 @@ class Robot:
             if ctrl.screen != "step" or ctrl.session is None:
                 break
             step = ctrl.session.current
-            if help_at is not None and (move >= help_at or step.end):
+            if help_at is not None and (move >= help_at or step.kind == "end"):
                 self.call_mediator()
                 help_at = None
                 break
-            if step.end:
+            if step.kind == "end":
                 ctrl.give_feedback(rng.choice(["good", "neutral", "bad"]))
                 break
-            if step.choices:  # a customer who needs no help does not ask for it here
+            if step.kind == "choices":  # a customer who needs no help does not ask for it here
                 plain = [i for i, c in enumerate(step.choices)
                          if not c.next.startswith(("@help", "@workshop"))]
                 ctrl.choose(rng.choice(plain or range(len(step.choices))))

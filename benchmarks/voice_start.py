@@ -255,9 +255,9 @@ def _next_move(ctrl: Any, lang: str, flow_id: str,
     """From this step, a move to another step (a choice or Next) and that step's text."""
     flow = ctrl.library.get(flow_id)
     step = flow.step(step_id)
-    if step.end:
+    if step.kind == "end":
         return None
-    if step.next is not None:
+    if step.kind == "next":
         if step.next.startswith("@"):
             return None
         return ctrl.advance, ctrl.step_speech(flow.step(step.next), lang)

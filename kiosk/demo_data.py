@@ -174,7 +174,7 @@ class Visit:
     # -- inner ---------------------------------------------------------------------
     def _after_move(self, result: Step | Outcome) -> None:
         if not isinstance(result, Outcome):
-            if self.session is not None and self.session.current.end:
+            if self.session is not None and self.session.current.kind == "end":
                 self.walks[-1].completed = True
             return
         if result.kind == "help":
@@ -240,15 +240,15 @@ class Customer:
 
     def dwell(self, step: Step) -> float:
         """Seconds spent reading a step (more on the hard ones)."""
-        base = 28.0 if step.id in HARD_STEPS else (14.0 if step.choices else 9.0)
+        base = 28.0 if step.id in HARD_STEPS else (14.0 if step.kind == "choices" else 9.0)
         return round(min(240.0, max(3.0, self.rng.lognormvariate(0, 0.45) * base)), 1)
 
     def gives_up(self, step: Step) -> bool:
         chance = 0.07 if step.id in HARD_STEPS else 0.012
-        return not step.end and self.rng.random() < chance
+        return step.kind != "end" and self.rng.random() < chance
 
     def choice(self, step: Step) -> int:
-        targets = [c.next for c in step.choices]
+        targets = step.targets()  # the choices' (a step asked to choose is a question)
         special = {i for i, t in enumerate(targets) if t.startswith("@")}
         workshop = [i for i, t in enumerate(targets) if t.startswith(WORKSHOP_PREFIX)]
         if workshop:  # a workshop offer: most say yes, some go home, a few ask
@@ -278,16 +278,16 @@ def walk_flow(visit: Visit, flow: Flow, who: Customer) -> None:
             else:  # walked away: the kiosk resets after its inactivity delay
                 visit.reset("inactivity", after=seconds + 80)
             return
-        if rng.random() < 0.012 and not step.end:  # the help button of the top bar
+        if rng.random() < 0.012 and step.kind != "end":  # the help button of the top bar
             visit.call_help(after=seconds)
-        elif step.end:  # a smiley, or "finished", or just walking away
+        elif step.kind == "end":  # a smiley, or "finished", or just walking away
             roll = rng.random()
             if roll < 0.58:
                 visit.give_feedback(_pick(rng, FEEDBACK), after=seconds)
             elif roll < 0.88:
                 visit.advance(after=seconds)
             return
-        elif step.next is not None:
+        elif step.kind == "next":
             visit.advance(after=seconds)
         elif session.history and rng.random() < 0.04:
             visit.back(after=seconds)

@@ -25,8 +25,7 @@ def main() -> int:
     for flow in library.ordered():
         # the start step, then the step a customer reaches next by the first choice
         first = flow.step(flow.start)
-        second = first.next or next((c.next for c in first.choices if not c.next.startswith("@")),
-                                    flow.start)
+        second = next((t for t in first.targets() if not t.startswith("@")), flow.start)
         flows.append((flow.id, [flow.start] + ([second] if second != flow.start else [])))
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.png"):
@@ -106,7 +105,8 @@ def voice_shots() -> list[Path]:
         window.sound_panel.open()
         shot(f"voice-sound-{suffix}.png")
         window.sound_panel.hide()
-        label = ctrl.session.current.choices[0].label[lang] if ctrl.session else ""
+        step = ctrl.session.current if ctrl.session else None
+        label = step.choices[0].label[lang] if step is not None and step.kind == "choices" else ""
         window.listen_panel.show_state(ctrl.strings, "confirm", t("voice.heard", text=label))
         shot(f"voice-confirm-{suffix}.png")
         window.listen_panel.hide()

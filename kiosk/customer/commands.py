@@ -96,8 +96,9 @@ class VoiceCommands(QObject):
         c, lang = self.ctrl, self.ctrl.look.language
         words = c.strings.t
         grammar: dict[str, Action] = {}
-        if c.screen == STEP and c.session is not None:
-            for i, choice in enumerate(c.session.current.choices):
+        step = c.session.current if c.screen == STEP and c.session is not None else None
+        if step is not None and step.kind == "choices":
+            for i, choice in enumerate(step.choices):
                 grammar.setdefault(phrase(pick_text(choice.label, lang)), ("choice", i))
         for key in ("repeat", "back", "help"):
             grammar.setdefault(phrase(words(f"voice.words.{key}")), (key, 0))

@@ -318,10 +318,10 @@ class KioskController(QObject):
         lang = lang or self.look.language
         strings = catalog(lang)
         parts = [_sentence(step.spoken(lang))]
-        if step.choices:
+        if step.kind == "choices":
             parts.append(strings.t("step.spoken_choices"))
             parts += [_sentence(pick(c.label, lang)) for c in step.choices]
-        elif step.next:
+        elif step.kind == "next":
             parts.append(strings.t("step.spoken_next"))
         return " ".join(parts)
 

@@ -221,7 +221,7 @@ class StepScreen(Screen):
             self.actions.setColumnStretch(column, 0)
         self.choice_buttons = []
         rtl = self.ctrl.strings.rtl
-        if step.choices:
+        if step.kind == "choices":
             # two columns for long lists, unless the text is enlarged (words must fit)
             cols = 2 if len(step.choices) > 3 and self.ctrl.look.scale < 1.5 else 1
             for i, choice in enumerate(step.choices):
@@ -232,9 +232,9 @@ class StepScreen(Screen):
                 self.choice_buttons.append(b)
             for column in range(cols):
                 self.actions.setColumnStretch(column, 1)
-        elif step.end:
+        elif step.kind == "end":
             self._feedback()
-        else:
+        else:  # a plain step: Next
             b = BigButton(t("bar.next"), "primary", "back.svg", icon_px=64, mirrored=not rtl)
             b.setObjectName("next")
             b.clicked.connect(lambda: self.ctrl.advance())

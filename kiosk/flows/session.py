@@ -91,16 +91,16 @@ class FlowSession:
     def advance(self) -> Step | Outcome:
         """Follow ``next`` of the current step; on an end step, finish the flow."""
         step = self.current
-        if step.end:
+        if step.kind == "end":
             return self._finish(Outcome("end", step.id))
-        if step.next is None:
+        if step.kind == "choices":
             raise ValueError(f"step '{step.id}' asks a question: use choose()")
         return self._go(step.next, {})
 
     def choose(self, index: int) -> Step | Outcome:
         """Take choice ``index`` of the current step."""
         step = self.current
-        if not 0 <= index < len(step.choices):
+        if step.kind != "choices" or not 0 <= index < len(step.choices):
             raise IndexError(f"step '{step.id}' has no choice {index}")
         target = step.choices[index].next
         self.choices.append(ChoiceMade(step.id, index, target))
@@ -141,7 +141,7 @@ class FlowSession:
     def abandon(self, reason: str) -> None:
         """The customer left (reset, home, inactivity). On an end step that is the end
         of the flow (``flow.end``), not an abandon: they got there."""
-        if not self.finished and self.current.end:
+        if not self.finished and self.current.kind == "end":
             self._finish(Outcome("end", self.current_id))
         elif not self.finished:
             self._leave()

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from kiosk import paths
 from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_LEVELS, WORKSHOP_PREFIX, falc, guard
 from kiosk.flows.issues import Issue
-from kiosk.flows.model import ID_MAX, ID_PATTERN, Flow
+from kiosk.flows.model import ID_MAX, ID_PATTERN, Flow, declared_kinds, kind_problem, targets_of
 from kiosk.flows.schema import ALLOWED_KEYS, FlowSchema
 from kiosk.flows.source import Located, SourceError, parse
 
@@ -132,14 +132,9 @@ class _Checker:
 
     def _step_shapes(self) -> None:
         for i, step in enumerate(self.data["steps"]):
-            ways = [k for k in ("next", "choices") if step.get(k) is not None]
-            if step.get("end"):
-                ways.append("end")
-            if len(ways) != 1:
-                found = " and ".join(ways) if ways else "none of them"
-                self.error(self.src.value_line(("steps", i)),
-                           f"step '{_short(step['id'])}' needs exactly one of next, choices, end "
-                           f"(found {found})")
+            problem = kind_problem(step)
+            if problem is not None:
+                self.error(self.src.value_line(("steps", i)), f"step '{_short(step['id'])}' {problem}")
             choices = step.get("choices")
             if choices is not None and not 2 <= len(choices) <= 6:
                 self.error(self.src.line(("steps", i, "choices")),
@@ -166,8 +161,8 @@ class _Checker:
 
     def _graph(self) -> None:
         steps = self.data["steps"]
-        edges = {s["id"]: _targets_of(s) for s in steps}
-        ends = {s["id"] for s in steps if s.get("end")} | {
+        edges = {s["id"]: targets_of(s) for s in steps}
+        ends = {s["id"] for s in steps if "end" in declared_kinds(s)} | {
             s["id"] for s in steps if any(_ends_path(t) for t in edges[s["id"]])}
         reached = _closure({self.data["start"]}, edges)
         can_end = _reverse_closure(ends, edges)
@@ -307,12 +302,6 @@ def _target_problem(target: str, ids: list[str]) -> str | None:
     if target not in ids:
         return f"target '{_short(target)}' does not exist{_suggest(target, ids)}"
     return None
-
-
-def _targets_of(step: Mapping[str, Any]) -> list[str]:
-    if step.get("next") is not None:
-        return [step["next"]]
-    return [c["next"] for c in step.get("choices") or ()]
 
 
 def _closure(start: set[str], edges: Mapping[str, list[str]]) -> set[str]:

@@ -22,6 +22,7 @@ import yaml
 
 from kiosk.flows.issues import Issue
 from kiosk.flows.library import flow_files
+from kiosk.flows.model import kind_of
 from kiosk.flows.source import SourceError, parse
 from kiosk.flows.validator import validate_text
 from kiosk.hub.auth import now_iso
@@ -238,11 +239,12 @@ class Flows:
         return [s["id"] for s in envelope["flow"]["steps"]]
 
     def end_steps(self, flow_id: str) -> set[str]:
+        """Ids of the current version's end steps (none for an unknown flow)."""
         try:
             steps = self.current(flow_id)["flow"]["steps"]
         except NotFound:
             return set()
-        return {s["id"] for s in steps if s.get("end")}
+        return {s["id"] for s in steps if kind_of(s) == "end"}
 
 
 def _flow_row(db: sqlite_utils.Database, flow_id: str) -> dict[str, Any]:

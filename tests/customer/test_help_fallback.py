@@ -58,7 +58,7 @@ def call(ctrl: KioskController, window: KioskWindow, qtbot: Any, clock: Any,
     ctrl.help.wall_clock = lambda: CALL_AT
     ctrl.start_flow(flow)
     for _ in range(steps):
-        ctrl.choose(0) if ctrl.session.current.choices else ctrl.advance()  # type: ignore[union-attr]
+        ctrl.choose(0) if ctrl.session.current.kind == "choices" else ctrl.advance()  # type: ignore[union-attr]
     tap(qtbot, window.top.help, clock)
     assert ctrl.screen == OUTCOME
 

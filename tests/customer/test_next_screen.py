@@ -131,7 +131,7 @@ def test_the_choice_buttons_are_kept_from_step_to_step(qtbot: Any, kiosk: Any,
     assert [b.icon_label.isVisibleTo(b) for b in first] == icons
     tap(qtbot, first[0], clock)  # in France: the next question
     step = ctrl.session.current
-    assert step.choices
+    assert step.kind == "choices"
     again = window.step.choice_buttons
     assert again[:len(first)] == first[:len(again)]  # the same buttons, new texts
     assert [b.label_text() for b in again] == [c.label["fr"] for c in step.choices]

@@ -51,7 +51,7 @@ def voiced(qtbot: Any, kiosk: Any, tmp_path: Path) -> Iterator[Voiced]:
 def test_a_step_says_its_text_then_its_choices(voiced: Voiced) -> None:
     ctrl = voiced.ctrl
     flow = ctrl.library.get("send-parcel")
-    step = next(s for s in flow.steps if len(s.choices) > 1)
+    step = next(s for s in flow.steps if s.kind == "choices")
     ctrl.start_flow(flow.id, step.id)
     said = voiced.said[-1]
     assert said.startswith(step.text["fr"].split(".")[0])
@@ -62,8 +62,8 @@ def test_a_step_says_its_text_then_its_choices(voiced: Voiced) -> None:
 
 def test_a_step_without_choices_says_how_to_go_on(voiced: Voiced) -> None:
     ctrl = voiced.ctrl
-    flow = next(f for f in ctrl.flows() if any(s.next for s in f.steps))
-    step = next(s for s in flow.steps if s.next)
+    flow = next(f for f in ctrl.flows() if any(s.kind == "next" for s in f.steps))
+    step = next(s for s in flow.steps if s.kind == "next")
     ctrl.start_flow(flow.id, step.id)
     assert voiced.said[-1].endswith("Puis touchez Suivant.")
 
@@ -112,7 +112,7 @@ def test_the_next_steps_sound_is_held_and_starts_at_once(qtbot: Any, voiced: Voi
 
     ctrl, out, speech = voiced.ctrl, voiced.out, voiced.speech
     flow = ctrl.library.get("send-parcel")
-    ctrl.start_flow(flow.id, next(s for s in flow.steps if len(s.choices) > 1).id)
+    ctrl.start_flow(flow.id, next(s for s in flow.steps if s.kind == "choices").id)
     voiced.idle(qtbot)
     assert out.player.available, "tests play into a private null sink"
     following = ctrl.session.current.choices[0].next

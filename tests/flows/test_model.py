@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import time
 
-from kiosk.flows.model import Choice, Flow, Step
+from kiosk.flows.model import Choice, ChoiceStep, EndStep, Flow, NextStep, Step
 
 
 def _step(sid: str, targets: list[str]) -> Step:
     text = {"fr": sid}
     if not targets:
-        return Step(sid, text, end=True)
+        return EndStep(id=sid, text=text)
     if len(targets) == 1:
-        return Step(sid, text, next=targets[0])
-    return Step(sid, text, choices=tuple(Choice({"fr": t}, t) for t in targets))
+        return NextStep(id=sid, text=text, next=targets[0])
+    return ChoiceStep(id=sid, text=text, choices=tuple(Choice({"fr": t}, t) for t in targets))
 
 
 def _flow(edges: dict[str, list[str]]) -> Flow:

@@ -1,8 +1,10 @@
-"""Property tests: valid graphs always let a customer reach an end; no mutation of a
+"""Property tests: valid graphs always let a customer reach an end, and their flows go
+to plain data (the JSON cache, the hub's copy) and back unchanged; no mutation of a
 valid file makes the validator crash."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk import paths
-from kiosk.flows.model import Flow
+from kiosk.flows.model import Flow, declared_kinds, kind_of, step_from_dict, step_to_dict
 from kiosk.flows.session import FlowSession, Outcome
 from kiosk.flows.validator import validate_text
 
@@ -46,7 +48,8 @@ def flow_graphs(draw: st.DrawFn) -> dict[str, Any]:
 
 def _distances(flow: Flow) -> dict[str, int]:
     """Moves from each step to an end or special target."""
-    dist = {s.id: 1 for s in flow.steps if s.end or any(t.startswith("@") for t in s.targets())}
+    dist = {s.id: 1 for s in flow.steps
+            if s.kind == "end" or any(t.startswith("@") for t in s.targets())}
     changed = True
     while changed:
         changed = False
@@ -71,21 +74,48 @@ def test_valid_graphs_always_reach_an_end(data: dict[str, Any], moves: list[int]
         if isinstance(result, Outcome):
             break
         step = session.current
-        result = session.choose(move % len(step.choices)) if step.choices else session.advance()
+        result = (session.choose(move % len(step.choices)) if step.kind == "choices"
+                  else session.advance())
     dist = _distances(flow)
     for _ in range(len(flow.steps) + 1):  # then head for the nearest end
         if isinstance(result, Outcome):
             break
         step = session.current
-        if step.choices:
-            best = min(range(len(step.choices)),
-                       key=lambda i: 0 if step.choices[i].next.startswith("@")
-                       else dist[step.choices[i].next])
+        if step.kind == "choices":
+            targets = step.targets()
+            best = min(range(len(targets)),
+                       key=lambda i: 0 if targets[i].startswith("@") else dist[targets[i]])
             result = session.choose(best)
         else:
             result = session.advance()
     assert isinstance(result, Outcome)
     assert session.finished
+
+
+@SETTINGS
+@given(data=flow_graphs(), say=st.booleans(), icons=st.booleans())
+def test_flows_go_to_plain_data_and_back_unchanged(data: dict[str, Any], say: bool,
+                                                   icons: bool) -> None:
+    for step in data["steps"]:
+        if say:
+            step["say"] = {"fr": f"Dites {step['id']}."}
+        for choice in step.get("choices") or ():
+            if icons:
+                choice["icon"] = "parcel.svg"
+    report = validate_text(yaml.safe_dump(data, allow_unicode=True), "random.yaml")
+    assert report.ok, [str(i) for i in report.errors]
+    flow = report.flow
+    assert flow is not None
+    plain = json.loads(json.dumps(flow.to_dict()))  # as the cache and the hub keep it
+    assert Flow.from_dict(plain) == flow
+    assert Flow.from_dict(plain).to_dict() == plain
+    for raw, step, kept in zip(data["steps"], flow.steps, plain["steps"], strict=True):
+        # one kind, the same read from the file, from the flow and from its plain data
+        assert declared_kinds(raw) == [step.kind]
+        assert kind_of(kept) == step.kind
+        assert step_from_dict(kept) == step
+        assert step_to_dict(step) == kept
+        assert kept == raw
 
 
 SOURCE = (paths.builtin_flows_dir() / "send-parcel.yaml").read_text(encoding="utf-8")

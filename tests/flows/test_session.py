@@ -106,7 +106,7 @@ def test_leaving_from_an_end_step_ends_the_flow() -> None:
     flow = library.get("buy-stamps")
     seen: list[str] = []
     session = FlowSession(flow, "fr", on_event=lambda kind, *_: seen.append(kind))
-    session.jump(next(s.id for s in flow.steps if s.end))
+    session.jump(next(s.id for s in flow.steps if s.kind == "end"))
     session.abandon("home")
     assert seen[-1] == "flow.end"
     assert "flow.abandon" not in seen

@@ -64,7 +64,7 @@ def known(hub: Hub) -> Hub:
     a.choose(0, after=10)  # in France -> delivery
     a.choose(0, after=10)  # -> pay
     for _ in range(4):  # pay, label (choice), stick, receipt
-        if a.session is not None and a.session.current.choices:
+        if a.session is not None and a.session.current.kind == "choices":
             a.choose(0, after=10)
         else:
             a.advance(after=10)
