@@ -16,6 +16,13 @@ SCALES = (1.0, 1.5, 2.0)
 MIN_TEXT_PX = 28
 MIN_TOUCH_PX = 90
 FONT_FAMILY = "DejaVu Sans"
+# the focus ring of a button reached by keys: FOCUS_RING_PX wide, in two bands of equal
+# width (outer, inner) of contrasting colours, so that one of them stands out at least 3:1
+# against whatever is beside it (the button's own colour, the window, a bar, a panel)
+FOCUS_RING_PX = 6
+FOCUS_BANDS = ("focus", "focus_halo")
+# (palette keys) what a focus ring may be drawn on or beside
+FOCUS_SURROUNDINGS = ("window", "card", "bar", "overlay", "pressed")
 
 
 class TextStyle(NamedTuple):  # not a dataclass: the kiosk's start need not import dataclasses
@@ -106,7 +113,6 @@ def stylesheet(theme: str, scale: float) -> str:
             f" min-height: {MIN_TOUCH_PX}px; min-width: {MIN_TOUCH_PX}px;"
             f" {_font(style, scale, text_role)} }}",
             f"QPushButton[role=\"{role}\"]:pressed {{ background: {c['pressed']}; }}",
-            f"QPushButton[role=\"{role}\"]:focus {{ border-color: {c['focus']}; }}",
             f"QPushButton[role=\"{role}\"] QLabel {{ color: {c[style.fg]}; background: transparent;"
             f" {_font(style, scale, text_role)} }}",
         ]

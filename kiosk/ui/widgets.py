@@ -9,7 +9,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap, QTransform
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QTransform,
+)
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QFrame,
@@ -23,7 +32,15 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import paths
-from kiosk.ui.theme import BUTTONS, FONT_FAMILY, TEXT_STYLES, px
+from kiosk.ui.theme import (
+    BUTTONS,
+    FOCUS_BANDS,
+    FOCUS_RING_PX,
+    FONT_FAMILY,
+    TEXT_STYLES,
+    palette,
+    px,
+)
 
 
 def clear(layout: QLayout) -> None:
@@ -217,6 +234,24 @@ class PicturesAhead(QObject):
         self.timer.stop()
 
 
+def paint_focus_ring(widget: QWidget, theme: str, radius: float = 18.0) -> None:
+    """The focus ring along the inside of ``widget``'s edge: ``FOCUS_RING_PX`` wide, its
+    outer and inner bands in the theme's contrasting focus colours (``FOCUS_BANDS``)."""
+    colours = palette(theme)
+    band = FOCUS_RING_PX / len(FOCUS_BANDS)
+    painter = QPainter(widget)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    for i, key in enumerate(FOCUS_BANDS):
+        pen = QPen(QColor(colours[key]))
+        pen.setWidthF(band)
+        painter.setPen(pen)
+        inset = band * i + band / 2
+        painter.drawRoundedRect(QRectF(widget.rect()).adjusted(inset, inset, -inset, -inset),
+                                max(0.0, radius - inset), max(0.0, radius - inset))
+    painter.end()
+
+
 class BigButton(QPushButton):
     """A large touch button: optional icon, and text that wraps instead of being cut.
 
@@ -230,7 +265,8 @@ class BigButton(QPushButton):
         super().__init__(parent)
         self.setProperty("role", role)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # touch screen: no stray focus ring
+        # keys reach it (Tab, or the kiosk's keypad mode); a touch never gives it the focus
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         box = QVBoxLayout(self) if vertical else QHBoxLayout(self)
         box.setContentsMargins(margin, 12, margin, 12)
         box.setSpacing(16)
@@ -270,6 +306,15 @@ class BigButton(QPushButton):
         width = max(90, inner + 2 * self.margin + 10)
         self.setMinimumWidth(width)
         return width
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        if not self.hasFocus():
+            return
+        window = self.window()
+        # the customer kiosk draws the ring in keypad mode only (its window says so)
+        if window.property("focusRing") is not False:
+            paint_focus_ring(self, str(window.property("kioskTheme") or "default"))
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         hint = self.layout().totalSizeHint()

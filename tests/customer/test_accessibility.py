@@ -14,6 +14,9 @@ from kiosk.ui.qt import settle
 from kiosk.ui.theme import (
     BUTTONS,
     CONTROL_EDGES,
+    FOCUS_BANDS,
+    FOCUS_RING_PX,
+    FOCUS_SURROUNDINGS,
     MIN_TEXT_PX,
     MIN_TOUCH_PX,
     SCALES,
@@ -41,6 +44,23 @@ def test_controls_stand_out_from_their_background(theme: str) -> None:
     for role, (bg, _border, text_role) in BUTTONS.items():
         fg = TEXT_STYLES[text_role].fg
         assert contrast(c[fg], c[bg]) >= 4.5, f"{theme} button {role}"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_focus_ring_stands_out_in_every_state(theme: str) -> None:
+    """The focused state: a 6 px ring of two bands that contrast with each other, one of
+    which stands out at least 3:1 against anything beside it: every button's colour
+    (normal, pressed) and every background a button stands on."""
+    c = palette(theme)
+    assert FOCUS_RING_PX >= 6
+    bands = [c[key] for key in FOCUS_BANDS]
+    assert contrast(bands[0], bands[1]) >= 3.0, theme
+    beside = {key: c[key] for key in FOCUS_SURROUNDINGS}
+    beside.update({f"button {role}": c[bg] for role, (bg, _border, _text) in BUTTONS.items()})
+    beside.update({f"border {role}": c[border] for role, (_bg, border, _text) in BUTTONS.items()})
+    for name, colour in beside.items():
+        best = max(contrast(band, colour) for band in bands)
+        assert best >= 3.0, f"{theme}: focus ring on {name} ({best:.2f})"
 
 
 def _visible(window: QWidget, kind: type) -> list[Any]:
