@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_LEVELS, WORKSHOP_PREFIX
+from kiosk.flows.model import STEP_KINDS, StepKind, declared_kinds, targets_of
 from kiosk.flows.source import Located, SourceError, parse
 from kiosk.flows.validator import Report, validate_text
 
@@ -28,6 +29,14 @@ _NUMBER = re.compile(r"^[-+]?(\d[\d_]*)?(\.\d*)?([eE][-+]?\d+)?$|^0x[0-9a-fA-F]+
 
 def is_special(target: str) -> bool:
     return target.startswith("@")
+
+
+def shown_kind(step: dict[str, Any]) -> StepKind:
+    """The kind the editor shows a step as (form, preview, graph): the one it declares
+    (``kiosk.flows.model.declared_kinds``); a step of two kinds (an error the validator
+    reports) as the first, one of none as a plain step still to point somewhere."""
+    declared = declared_kinds(step)
+    return declared[0] if declared else "next"
 
 
 def is_rtl(language: str) -> bool:
@@ -223,12 +232,11 @@ class FlowDoc:
             self.data["start"] = new
         return True
 
-    def set_kind(self, step: dict[str, Any], kind: str, fallback_target: str) -> None:
-        """Make a step a plain one (``next``), a question (``choices``) or an end."""
-        old_targets = ([step["next"]] if step.get("next") else
-                       [c.get("next", "") for c in step.get("choices") or ()])
-        target = next((t for t in old_targets if t), fallback_target)
-        for key in ("next", "choices", "end"):
+    def set_kind(self, step: dict[str, Any], kind: StepKind, fallback_target: str) -> None:
+        """Make a step a plain one (``next``), a question (``choices``) or an end, keeping
+        the first place it went to."""
+        target = next((t for t in targets_of(step) if t), fallback_target)
+        for key in STEP_KINDS:
             step.pop(key, None)
         if kind == "next":
             step["next"] = target
@@ -322,17 +330,10 @@ def dump(data: dict[str, Any]) -> str:
     return "\n".join(_lines(data, 0)) + "\n"
 
 
-
-def step_targets(step: dict[str, Any]) -> list[str]:
-    if step.get("next"):
-        return [str(step["next"])]
-    return [str(c.get("next", "")) for c in step.get("choices") or () if isinstance(c, dict)]
-
-
 def position(doc: FlowDoc, step_id: str) -> tuple[int, int]:
     """("step N of M") as the kiosk shows it when the step is reached the shortest way:
     N counts the steps shown, M adds the most still to come."""
-    edges = {str(s.get("id")): [t for t in step_targets(s) if not is_special(t)] for s in doc.steps}
+    edges = {str(s.get("id")): [t for t in targets_of(s) if not is_special(t)] for s in doc.steps}
     start = str(doc.data.get("start", ""))
     dist = {start: 0} if start in edges else {}
     todo = list(dist)

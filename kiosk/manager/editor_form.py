@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.flows.model import STEP_KINDS, StepKind
 from kiosk.flows.schema import MACHINES
-from kiosk.manager.editor_doc import SPECIAL_TARGETS, FlowDoc
+from kiosk.manager.editor_doc import SPECIAL_TARGETS, FlowDoc, shown_kind
 from kiosk.manager.editor_fields import (
     LineField,
     TextField,
@@ -37,7 +38,6 @@ from kiosk.manager.editor_fields import (
 )
 from kiosk.ui.widgets import clear
 
-KINDS = ("next", "choices", "end")
 MAX_CHOICES = 6
 
 
@@ -184,11 +184,11 @@ class StepForm(QScrollArea):
         ident.editingFinished.connect(lambda: self._rename(ident))
         kind = shrinkable(QComboBox())
         kind.setObjectName("kind")
-        for k in KINDS:
+        for k in STEP_KINDS:
             kind.addItem(self.t(f"form.kind_{k}"), k)
-        current = "choices" if step.get("choices") is not None else ("end" if step.get("end") else "next")
-        kind.setCurrentIndex(KINDS.index(current))
-        kind.currentIndexChanged.connect(lambda _i: self._set_kind(str(kind.currentData())))
+        current = shown_kind(step)
+        kind.setCurrentIndex(STEP_KINDS.index(current))
+        kind.currentIndexChanged.connect(lambda i: self._set_kind(STEP_KINDS[i]))
         top = QHBoxLayout()
         top.addWidget(ident, 1)
         top.addSpacing(16)
@@ -307,7 +307,7 @@ class StepForm(QScrollArea):
         self.restructured.emit()
         self._later()
 
-    def _set_kind(self, kind: str) -> None:
+    def _set_kind(self, kind: StepKind) -> None:
         assert self.doc is not None
         ids = [i for i in self.doc.step_ids() if i != self.step.get("id")]
         self.doc.set_kind(self.step, kind, ids[0] if ids else "@menu")

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU
-from kiosk.flows.model import pick
-from kiosk.manager.editor_doc import FlowDoc, is_special, step_targets
+from kiosk.flows.model import pick, targets_of
+from kiosk.manager.editor_doc import FlowDoc, is_special, shown_kind
 
 BOX_W, BOX_H = 236, 92
 TAG_W, TAG_H = 190, 42
@@ -59,7 +59,7 @@ def layout(doc: FlowDoc) -> dict[str, tuple[int, int]]:
     """(layer, place) of every step: layer = distance from the start, places in the
     order the steps were reached; steps never reached go in a last layer."""
     ids = doc.step_ids()
-    edges = {str(s.get("id")): [t for t in step_targets(s) if t in ids] for s in doc.steps}
+    edges = {str(s.get("id")): [t for t in targets_of(s) if t in ids] for s in doc.steps}
     start = str(doc.data.get("start", ""))
     column: dict[str, int] = {}
     order: list[str] = []
@@ -132,9 +132,11 @@ class FlowGraph(QGraphicsView):
             if src is None:
                 continue
             c = place[sid][0]
-            targets = step_targets(step)
-            labels = ([pick(ch.get("label") or {}, language) for ch in step.get("choices") or ()]
-                      if step.get("choices") else [""] * len(targets))
+            targets = targets_of(step)
+            # a choice's arrow says its label; a next arrow says nothing
+            labels = ([pick(ch.get("label") or {}, language) for ch in step["choices"]
+                       if isinstance(ch, dict)]
+                      if shown_kind(step) == "choices" else [""] * len(targets))
             for k, target in enumerate(targets):
                 text = labels[k] if k < len(labels) else ""
                 if is_special(target):
@@ -171,7 +173,7 @@ class FlowGraph(QGraphicsView):
         body.setFont(_font(15))
         body.setBrush(INK)
         body.setPos(10, 34)
-        if step.get("end"):
+        if shown_kind(step) == "end":
             end = QGraphicsRectItem(QRectF(BOX_W - 14, 0, 14, BOX_H), box)
             end.setBrush(QBrush(BLUE))
             end.setPen(QPen(Qt.PenStyle.NoPen))

@@ -37,7 +37,7 @@ from kiosk import config, paths
 from kiosk.flows.model import pick
 from kiosk.flows.validator import validate_text
 from kiosk.i18n import available, catalog
-from kiosk.manager.editor_doc import FlowDoc, position
+from kiosk.manager.editor_doc import FlowDoc, position, shown_kind
 from kiosk.manager.editor_kiosk import KioskRenderer
 from kiosk.ui.audio import AudioPlayer
 from kiosk.ui.speech import SpeechOutput
@@ -77,10 +77,11 @@ def step_speech(step: dict[str, Any], language: str) -> str:
     strings = catalog(ui_language(language))
     spoken = step.get("say") or step.get("text") or {}
     parts = [_sentence(pick(spoken, language))]
-    if step.get("choices"):
+    kind = shown_kind(step)
+    if kind == "choices" and step["choices"]:
         parts.append(strings.t("step.spoken_choices"))
         parts += [_sentence(pick(c.get("label") or {}, language)) for c in step["choices"]]
-    elif step.get("next"):
+    elif kind == "next":
         parts.append(strings.t("step.spoken_next"))
     return " ".join(p for p in parts if p)
 
@@ -159,7 +160,8 @@ class KioskStep(QWidget):
         actions.setSpacing(18)
         column.addLayout(actions)
         column.addStretch(1)
-        choices = step.get("choices") or []
+        kind = shown_kind(step)
+        choices = step["choices"] if kind == "choices" else []
         if choices:
             cols = 2 if len(choices) > 3 and self.scale < 1.5 else 1
             for i, choice in enumerate(choices):
@@ -168,7 +170,7 @@ class KioskStep(QWidget):
                 actions.addWidget(b, i // cols, i % cols)
             for c in range(cols):
                 actions.setColumnStretch(c, 1)
-        elif step.get("end"):
+        elif kind == "end":
             actions.addWidget(self._label(self.t("end.question"), "stepText"), 0, 0, 1, 3)
             for i, (value, icon) in enumerate((("good", "smiley-happy.svg"),
                                                ("neutral", "smiley-neutral.svg"),
