@@ -37,6 +37,9 @@ def main() -> int:
     files += voice_shots()
     files += console_shots()
     files += manager_shots()
+    import keypad_picture  # tools/keypad_picture.py: the keypad's keys, from the key map
+
+    files += keypad_picture.build(OUT / "keypad-map.png")
     import poster  # tools/poster.py: it shows the home screen just made
 
     files += poster.build(OUT.parent / "poster-kiosk.pdf", OUT / "poster-fr.png", OUT / "home-fr.png")

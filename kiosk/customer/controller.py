@@ -42,6 +42,7 @@ class KioskController(QObject):
     lookChanged = Signal()  # language, text size or contrast
     screenChanged = Signal()  # another screen, step or outcome
     speakRequested = Signal(str)  # text to say aloud (the voice layer listens)
+    speakAfterRequested = Signal(str)  # text to say once what is being said has ended
     stopSpeech = Signal()
     helpRequested = Signal(dict)  # context of a call for a mediator
     helpCancelRequested = Signal()
@@ -306,7 +307,7 @@ class KioskController(QObject):
     def current_speech(self) -> str:
         """What the current screen says aloud: step text, then its choices."""
         if self.screen == STEP and self.session is not None:
-            return self.step_speech(self.session.current)
+            return self.screen_speech(self.session.current)
         if self.screen == OUTCOME and self.outcome is not None:
             if self.outcome.kind == "workshop":
                 return f"{self.strings.t('outcome.workshop_title')} {self.strings.t('outcome.workshop_text')}"
@@ -325,6 +326,16 @@ class KioskController(QObject):
             parts.append(strings.t("step.spoken_next"))
         return " ".join(parts)
 
+    def screen_speech(self, step: Step, lang: str | None = None) -> str:
+        """A step's screen said aloud: the step; at the end of a flow, then the feedback
+        its screen asks for and each answer."""
+        text = self.step_speech(step, lang)
+        if step.kind != "end":
+            return text
+        strings = catalog(lang or self.look.language)
+        keys = ("end.question", "end.good", "end.neutral", "end.bad", "end.finish")
+        return " ".join([text, *(_sentence(strings.t(key)) for key in keys)])
+
     def home_guide(self, lang: str | None = None) -> str:
         """The home screen said aloud (the Listen button): every task, then how to choose."""
         strings = catalog(lang or self.look.language)
@@ -340,7 +351,7 @@ class KioskController(QObject):
         flow, current = self.session.flow, self.session.current
         near = [t for t in current.targets() if not t.startswith("@")]
         ordered = near + [s.id for s in flow.steps if s.id not in near and s.id != current.id]
-        return [self.step_speech(flow.step(sid)) for sid in dict.fromkeys(ordered)]
+        return [self.screen_speech(flow.step(sid)) for sid in dict.fromkeys(ordered)]
 
     def upcoming_pictures(self) -> list[str]:
         """The step pictures the customer may see next: those of the steps one move away

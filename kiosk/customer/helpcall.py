@@ -220,14 +220,14 @@ class HelpCall(QObject):
         return phase, self.text()
 
     def _announce(self, before: tuple[str, str]) -> None:
-        """Say the help screen's new message when it changes what the customer does or
-        waits for (a mediator coming, no connection, go to the counter, connection back);
-        a new place in the queue is only shown."""
+        """Say the help screen's new message whenever it changes (sent, the place in the
+        queue, who is coming, no connection, go to the counter, connection back): a
+        customer who cannot see the screen hears each; that a mediator is coming is said
+        even on another screen."""
         after = self._phase()
         if after[1] == before[1]:
             return
-        if after[0] == "claimed" or (self.ctrl.on_help_screen and (
-                after[0] in ("offline", "counter") or before[0] == "offline")):
+        if after[0] == "claimed" or self.ctrl.on_help_screen:
             self.ctrl.stopSpeech.emit()
             self.ctrl.speakRequested.emit(self.text())
 

@@ -1,10 +1,11 @@
 """Panels shown over the kiosk: "Do you need more time?", the language picker and the
-staff PIN pad. Each covers the whole window with a dimmed backdrop."""
+staff PIN pad. Each covers the whole window with a dimmed backdrop and tells when it opens
+and closes (the kiosk says each panel aloud and moves the keys' focus into it)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QHideEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.i18n import Catalog, catalog
@@ -13,6 +14,9 @@ from kiosk.ui.widgets import BigButton, label
 
 class Overlay(QWidget):
     """A full-window dimmed backdrop holding one centred panel."""
+
+    opened = Signal()  # shown (its texts are filled in)
+    closed = Signal()  # hidden again
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -35,6 +39,12 @@ class Overlay(QWidget):
         self.setGeometry(self.parentWidget().rect())
         self.show()
         self.raise_()
+        self.opened.emit()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
+        super().hideEvent(event)
+        if not event.spontaneous():
+            self.closed.emit()
 
 
 class MoreTimeOverlay(Overlay):
@@ -42,6 +52,8 @@ class MoreTimeOverlay(Overlay):
 
     expired = Signal()
     answered = Signal()
+    ticked = Signal(int)  # seconds left, each second of the last ``TICKS``
+    TICKS = 10
 
     def __init__(self, parent: QWidget, seconds: float) -> None:
         super().__init__(parent)
@@ -83,6 +95,8 @@ class MoreTimeOverlay(Overlay):
     def _tick(self) -> None:
         self.left = max(0, self.left - 1)
         self._show_left()
+        if 0 < self.left <= self.TICKS:
+            self.ticked.emit(self.left)
 
     def _yes(self) -> None:
         self.stop()
@@ -100,6 +114,8 @@ class LanguageOverlay(Overlay):
 
     def __init__(self, parent: QWidget, languages: list[str]) -> None:
         super().__init__(parent)
+        self.title = label("", "overlay")
+        self.box.addWidget(self.title)
         grid = QGridLayout()
         grid.setSpacing(20)
         for i, code in enumerate(languages):
@@ -108,6 +124,10 @@ class LanguageOverlay(Overlay):
             b.clicked.connect(lambda _=False, c=code: self._choose(c))
             grid.addWidget(b, i // 2, i % 2)
         self.box.addLayout(grid)
+
+    def ask(self, strings: Catalog) -> None:
+        self.title.setText(strings.t("languages.title"))
+        self.open()
 
     def _choose(self, code: str) -> None:
         self.hide()

@@ -38,6 +38,7 @@ class KioskSpeech(QObject):
         self.held: dict[str, QSoundEffect] = {}  # WAV path -> the effect holding its sound
         self._holders: list[QSoundEffect] = []
         ctrl.speakRequested.connect(self.say)
+        ctrl.speakAfterRequested.connect(self.say_after)
         ctrl.stopSpeech.connect(output.stop)
         ctrl.voiceAdjustRequested.connect(self.adjust)
         ctrl.resetDone.connect(output.reset)
@@ -53,6 +54,9 @@ class KioskSpeech(QObject):
 
     def say(self, text: str) -> None:
         self.output.say(text, self.ctrl.look.language)
+
+    def say_after(self, text: str) -> None:
+        self.output.say_after(text, self.ctrl.look.language)
 
     def _prefetch_soon(self) -> None:
         # after the screen's own speech has asked for the engine (the next turn of the loop)
@@ -108,13 +112,10 @@ class KioskSpeech(QObject):
 
     # -- sound panel -------------------------------------------------------------------
     def open_panel(self) -> None:
+        """The sound panel, filled in; the kiosk says it as it opens (every panel is said)."""
         self.output.stop()
         self._fill_panel()
         self.window.sound_panel.open()
-        lang = self.ctrl.look.language
-        text = self.ctrl.strings.t("voice.off_text") if not self.output.available(lang) else ""
-        if not text:
-            self.say(self.ctrl.strings.t("voice.title"))
 
     def adjust(self, kind: str, step: int) -> None:
         """One step louder/quieter or faster/slower, then say the new value at it."""
@@ -142,8 +143,9 @@ class KioskSpeech(QObject):
 
 def attach_voice(ctrl: KioskController, window: KioskWindow,
                  settings: dict[str, object]) -> KioskSpeech:
-    """Give a kiosk its voice, and voice commands where a model is installed (after the
-    first paint: Qt audio takes a moment to load)."""
+    """Give a kiosk its voice, voice commands where a model is installed, and its
+    audio-only mode with the headset watcher (after the first paint: Qt audio takes a
+    moment to load)."""
     from kiosk import paths
     from kiosk.ui.audio import AudioPlayer
     from kiosk.voice.speaker import Speaker
@@ -157,4 +159,7 @@ def attach_voice(ctrl: KioskController, window: KioskWindow,
     from kiosk.customer.commands import VoiceCommands
 
     speech.commands = VoiceCommands(ctrl, window, settings, speech.say)  # type: ignore[arg-type]
+    from kiosk.customer.explore import attach_explore
+
+    attach_explore(ctrl, window, speech.output)  # audio-only mode and the headset
     return speech

@@ -5,7 +5,8 @@ elements of a screen or panel are read and reached by keys.
 Reading order is layout order: a grid's cells row by row, a box's items first to last.
 In a right-to-left layout Qt draws a row from the right, so the first item is still the
 first one read. The spoken focus (kiosk.customer.keypad) and the audio-only mode (the
-element under the finger) both describe elements with ``describe``.
+element under the finger) both describe elements with ``describe``; a panel said whole
+reads its ``texts``.
 """
 
 from __future__ import annotations
@@ -35,10 +36,17 @@ def element_of(widget: QWidget | None) -> QWidget | None:
     return widget
 
 
+def shown(widget: QWidget) -> bool:
+    """Not hidden on purpose. A widget just put into a layout (a screen drawn again) is
+    hidden until the event loop shows it, a moment later: it counts as shown already."""
+    return not widget.isHidden() or not widget.testAttribute(
+        Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+
+
 def focusable(widget: QWidget) -> bool:
     """A button that keys can reach: it takes focus, is enabled and is not hidden."""
     return (isinstance(widget, QAbstractButton) and widget.isEnabled()
-            and widget.focusPolicy() != Qt.FocusPolicy.NoFocus and not widget.isHidden())
+            and widget.focusPolicy() != Qt.FocusPolicy.NoFocus and shown(widget))
 
 
 def _items(layout: QLayout) -> list[tuple[QWidget | None, QLayout | None]]:
@@ -55,7 +63,7 @@ def _items(layout: QLayout) -> list[tuple[QWidget | None, QLayout | None]]:
 
 
 def _collect(widget: QWidget, out: list[QWidget]) -> None:
-    if widget.isHidden():
+    if not shown(widget):
         return
     if isinstance(widget, QAbstractButton):
         if focusable(widget):
@@ -92,6 +100,37 @@ def elements(container: QWidget) -> list[QWidget]:
     layout = container.layout()
     if layout is not None:
         _walk(layout, out)
+    return out
+
+
+def _read(widget: QWidget, out: list[str]) -> None:
+    if not shown(widget):
+        return
+    if isinstance(widget, (QAbstractButton, QLabel)):
+        words = label_of(widget)
+        if words:
+            out.append(words)
+        return
+    layout = widget.layout()
+    if layout is not None:
+        _read_layout(layout, out)
+
+
+def _read_layout(layout: QLayout, out: list[str]) -> None:
+    for widget, sub in _items(layout):
+        if sub is not None:
+            _read_layout(sub, out)
+        elif widget is not None:
+            _read(widget, out)
+
+
+def texts(container: QWidget) -> list[str]:
+    """What a panel shows, in reading order: its texts and its buttons' labels (what is
+    hidden left out), for saying the whole panel aloud."""
+    out: list[str] = []
+    layout = container.layout()
+    if layout is not None:
+        _read_layout(layout, out)
     return out
 
 

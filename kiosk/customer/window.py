@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from kiosk.customer.bars import BottomBar, TopBar
     from kiosk.customer.controller import KioskController
     from kiosk.customer.guard import KioskGuard
+    from kiosk.customer.keypad import KeypadNavigator
     from kiosk.customer.overlays import (
         HelpOfferOverlay,
         LanguageOverlay,
@@ -67,6 +68,7 @@ class KioskWindow(QWidget):
     stack: QStackedWidget
     home: HomeScreen
     bottom: BottomBar
+    keypad: KeypadNavigator  # keys, spoken focus and spoken panels
 
     def __init__(self, ctrl: KioskController | None, settings: dict[str, Any],
                  lockdown: bool = True, size: tuple[int, int] | None = None) -> None:
@@ -141,6 +143,9 @@ class KioskWindow(QWidget):
         ctrl.resetDone.connect(self._after_reset)
         ctrl.voiceChanged.connect(self.bottom.render)
         ctrl.flowsChanged.connect(self._flows_changed)
+        from kiosk.customer.keypad import KeypadNavigator
+
+        self.keypad = KeypadNavigator(self)  # after render: it focuses what render drew
         self.attached = True
         self.restyle()
         if self._cover is not None:  # shown already: the widgets show and take their places now
@@ -201,6 +206,7 @@ class KioskWindow(QWidget):
 
     def _install_guard(self) -> None:
         if not self._shut_down:
+            self.keypad.install()  # first: the guard, installed after it, sees keys first
             QApplication.instance().installEventFilter(self.guard)
             self.guard_installed = True
 
@@ -210,6 +216,8 @@ class KioskWindow(QWidget):
             self._made[name] = widget = self._build(name)
             if name in (STEP, OUTCOME):
                 self.stack.addWidget(widget)
+            else:  # a panel: said when it opens, keys move inside it
+                self.keypad.watch(widget)
         return self._made[name]
 
     def _build(self, name: str) -> QWidget:
@@ -337,7 +345,7 @@ class KioskWindow(QWidget):
             self.render()
 
     def pick_language(self) -> None:
-        self.languages.open()
+        self.languages.ask(self.ctrl.strings)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -401,6 +409,7 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None and self.attached:
             app.removeEventFilter(self.guard)
+            self.keypad.uninstall()
             self.ahead.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API

@@ -2,7 +2,9 @@
 
 Rendering (pyttsx3 → WAV) runs through ``run_in_background``; playback goes through the
 one ``AudioPlayer``. A render that finishes after ``stop()`` or a newer ``say()`` is
-dropped, never played. A cached WAV plays without leaving the UI thread. Volume and
+dropped, never played. A cached WAV plays without leaving the UI thread. ``say_after``
+queues a text behind the one being said (the element that has the keys' focus, after
+the screen); anything that stops the speech drops the queue too. Volume and
 speech rate move in steps and go back to their defaults for the next customer.
 Any failure (no engine, no voice for a language, no audio output) turns the voice off
 with a reason; the caller shows it and keeps working in text.
@@ -46,7 +48,10 @@ class SpeechOutput(QObject):
         self._queue: list[tuple[str, str]] = []  # prefetch: (text, language)
         self._prefetching = False
         self.last: tuple[str, str] | None = None  # what was said last: (text, language)
+        self._after: list[tuple[str, str]] = []  # said once the current speech has ended
+        self._busy = False  # a text is being rendered or played (say_after waits for it)
         player.started.connect(self._player_started)
+        player.effect.playingChanged.connect(self._playing_changed)
         player.failed.connect(self._player_failed)
 
     # -- state -----------------------------------------------------------------------
@@ -77,13 +82,18 @@ class SpeechOutput(QObject):
         return "ok"
 
     # -- speaking --------------------------------------------------------------------
-    def say(self, text: str, language: str) -> None:
-        """Stop whatever is playing and say ``text`` (rendered first if not cached)."""
+    def say(self, text: str, language: str, keep_queue: bool = False) -> None:
+        """Stop whatever is playing and say ``text`` (rendered first if not cached); the
+        texts queued by ``say_after`` are dropped unless ``keep_queue``."""
+        after = self._after if keep_queue else []
         self.stop()
+        self._after = after
         text = " ".join(text.split())
         if not text or self.speaker is None or self._problem or language in self._missing:
+            self._next_after()
             return
         self.last = (text, language)
+        self._busy = True
         generation = self._generation
         cached = self.speaker.cached(text, language, self.rate)
         if cached is not None:
@@ -93,14 +103,34 @@ class SpeechOutput(QObject):
         run_in_background(lambda: speaker.render(text, language, rate),
                           self._when_rendered(generation, text, language))
 
+    def say_after(self, text: str, language: str) -> None:
+        """Say ``text`` once the current speech has ended, or now if nothing is said."""
+        if self._busy:
+            self._after.append((text, language))
+        else:
+            self.say(text, language)
+
     def repeat(self) -> None:
         if self.last is not None:
             self.say(*self.last)
 
     def stop(self) -> None:
-        """Silence now: a render still running is dropped when it finishes."""
+        """Silence now: a render still running is dropped when it finishes; nothing
+        queued by ``say_after`` is said."""
         self._generation += 1
+        self._after = []
+        self._busy = False
         self.player.stop()
+
+    def _next_after(self) -> None:
+        if self._after and not self._busy:
+            text, language = self._after.pop(0)
+            self.say(text, language, keep_queue=True)
+
+    def _playing_changed(self) -> None:
+        if self._busy and not self.player.playing:  # the end of a text (stop() clears _busy)
+            self._busy = False
+            self._next_after()
 
     def shutdown(self) -> None:
         """Silence for good: nothing rendered later plays, nothing more is rendered."""
@@ -157,6 +187,9 @@ class SpeechOutput(QObject):
                 return
             if error is not None:
                 self._failed(error, language)
+                if generation == self._generation:  # nothing will play: the queue goes on
+                    self._busy = False
+                    self._next_after()
                 return
             self.rendered.emit(text)
             if generation == self._generation and isinstance(result, Path):
@@ -181,6 +214,7 @@ class SpeechOutput(QObject):
         self._queue.clear()
         self.volume_index, self.rate_index = DEFAULT_VOLUME, DEFAULT_RATE_INDEX
         self.last = None
+        self._after = []
 
     # -- failures ----------------------------------------------------------------------
     def _failed(self, error: BaseException, language: str) -> None:
