@@ -100,7 +100,7 @@ class KeypadNavigator(QObject):
                     if button in items and button.objectName() not in NOT_MAIN:
                         return button  # type: ignore[no-any-return]
         safe = [w for w in items if w.objectName() not in NOT_MAIN]
-        return (safe or items or [None])[0]
+        return (safe or items)[0] if items else None
 
     def current(self) -> QWidget | None:
         """The element that has the focus, if it is one the keys can reach now; or the

@@ -11,6 +11,8 @@ reads its ``texts``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -53,7 +55,13 @@ def _items(layout: QLayout) -> list[tuple[QWidget | None, QLayout | None]]:
     """A layout's widgets and nested layouts in reading order (a grid: row by row)."""
     order = list(range(layout.count()))
     if isinstance(layout, QGridLayout):
-        order.sort(key=lambda i: tuple(layout.getItemPosition(i)[:2]))
+        grid = layout
+
+        def cell(i: int) -> tuple[int, int]:
+            position: Any = grid.getItemPosition(i)  # (row, column, row span, column span)
+            return int(position[0]), int(position[1])
+
+        order.sort(key=cell)
     out: list[tuple[QWidget | None, QLayout | None]] = []
     for i in order:
         item = layout.itemAt(i)
