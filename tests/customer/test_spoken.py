@@ -302,3 +302,40 @@ def test_the_end_of_a_task_says_its_feedback_question_and_answers(kiosk: Any, la
     for key in ("end.question", "end.good", "end.neutral", "end.bad", "end.finish"):
         assert t(key).rstrip(".") in text
     ctrl.reset("test")
+
+
+def test_a_key_silences_the_kiosk_then_says_the_element(qtbot: Any, voiced: Any) -> None:
+    """Speech stops on any action: a key too (the guard, first in line), and what the key
+    does is said after that."""
+    ctrl, window, output, _engine = voiced
+    ctrl.start_flow("send-parcel")
+    qtbot.waitUntil(lambda: output.player.playing, timeout=5000)
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_2, KP)  # keypad mode: said
+    assert output.last == (catalog("fr").t("keys.turned_on"), "fr")
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_2, KP)
+    assert not output.player.playing  # stopped in the same turn as the key
+    assert output.last is not None
+    assert output.last[0] == " ".join(describe(window.focusWidget(), catalog("fr")).split())
+
+
+def test_the_lockdowns_keys_never_reach_keypad_mode(qtbot: Any, library: Any,
+                                                     settings: Any) -> None:
+    from kiosk.customer.controller import KioskController
+    from kiosk.customer.window import KioskWindow
+
+    ctrl = KioskController(library)
+    window = KioskWindow(ctrl, settings, lockdown=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.guard_installed)
+    mods = Qt.KeyboardModifier
+    for key, mod in ((Qt.Key.Key_F4, mods.AltModifier), (Qt.Key.Key_Escape, mods.NoModifier),
+                     (Qt.Key.Key_Tab, mods.AltModifier), (Qt.Key.Key_Q, mods.ControlModifier)):
+        qtbot.keyClick(window, key, mod)
+        assert not window.keypad.on, key
+    assert window.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_Down)
+    assert window.keypad.on
+    ctrl.reset("test")
+    window.shutdown()
