@@ -88,7 +88,11 @@ class KioskGuard(QObject):
         return False
 
     def _count_corner(self, event: QMouseEvent, now: float) -> None:
-        pos: QPoint = self.window.mapFromGlobal(event.globalPosition().toPoint())
+        self.corner_tap(self.window.mapFromGlobal(event.globalPosition().toPoint()), now)
+
+    def corner_tap(self, pos: QPoint, now: float) -> None:
+        """A tap at ``pos`` (window coordinates) counts towards the staff's corner gesture,
+        or breaks a count (audio-only mode, which takes touches first, tells them here)."""
         if pos.x() < CORNER_PX and pos.y() < CORNER_PX:
             self._corner = [t for t in self._corner if now - t < CORNER_WINDOW_S] + [now]
             if len(self._corner) >= self.corner_taps:

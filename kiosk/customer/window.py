@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from kiosk.customer.bars import BottomBar, TopBar
     from kiosk.customer.controller import KioskController
+    from kiosk.customer.explore import ExploreMode
     from kiosk.customer.guard import KioskGuard
     from kiosk.customer.keypad import KeypadNavigator
     from kiosk.customer.overlays import (
@@ -69,6 +70,7 @@ class KioskWindow(QWidget):
     home: HomeScreen
     bottom: BottomBar
     keypad: KeypadNavigator  # keys, spoken focus and spoken panels
+    explore: ExploreMode | None = None  # audio-only mode, once the voice is attached
 
     def __init__(self, ctrl: KioskController | None, settings: dict[str, Any],
                  lockdown: bool = True, size: tuple[int, int] | None = None) -> None:
