@@ -266,3 +266,22 @@ def test_back_repeat_and_volume_by_keys(qtbot: Any, robot_kiosk: Any) -> None:
     robot.press(K.Key_Plus, KP)
     robot.press(K.Key_Minus, KP)
     assert volume == [("volume", 1), ("volume", -1)]
+
+
+def test_the_first_key_turns_audio_only_mode_on_too(qtbot: Any, robot_kiosk: Any) -> None:
+    """The audio-only mode's filter comes first for touches; keys pass it untouched."""
+    from kiosk.customer.explore import attach_explore
+
+    ctrl, window, _spy = robot_kiosk
+    mode = attach_explore(ctrl, window, None, watch_headset=False)
+    robot = Robot(qtbot, ctrl, window, False)
+    robot.press(K.Key_2, KP)
+    assert window.keypad.on
+    assert mode.on
+    assert mode.reason == "keys"
+    assert robot.said[-2] == catalog("fr").t("keys.turned_on")  # said once, in its words
+    robot.press(K.Key_2, KP)
+    assert window.focusWidget() is window.home.flow_buttons[1]
+    ctrl.reset("inactivity")
+    assert not mode.on
+    assert not window.keypad.on
