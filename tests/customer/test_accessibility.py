@@ -144,6 +144,14 @@ def test_overlays_at_double_size(kiosk: Any) -> None:
     settle()
     assert _problems(window.more_time, True) == []
     window.more_time.stop()
+    window.pick_language()  # with its title
+    settle()
+    assert _problems(window.languages, True) == []
+    window.languages.hide()
+    window.offer.ask(ctrl.strings)
+    settle()
+    assert _problems(window.offer, True) == []
+    window.offer.hide()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
