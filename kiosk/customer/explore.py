@@ -100,7 +100,13 @@ class ExploreMode(QObject):
         self._eat_until_release = False  # the press that toggled the mode: its release too
         self._headset_pending: Headset | None = None  # plugged, its output not taken yet
         self._down = False
-        self._clear()
+        self._selected: QWidget | None = None  # the element said last (a gesture presses it)
+        self._selected_at = -math.inf
+        self._under: QWidget | None = None  # the element under the finger, while it is down
+        self._before_tap: QWidget | None = None  # the selection before the last tap
+        self._last_tap_at = -math.inf
+        self._last_tap_pos = QPoint()
+        self._quiet_until = -math.inf  # touches before this are ignored (after a press)
         ctrl.resetDone.connect(self._reset)
         ctrl.screenChanged.connect(self._screen_changed)
         ctrl.lookChanged.connect(self._screen_changed)
@@ -356,10 +362,10 @@ class ExploreMode(QObject):
         return widget if widget is not None and shiboken6.isValid(widget) and widget.isVisible() else None
 
     def _clear(self) -> None:
-        self._selected: QWidget | None = None
-        self._under: QWidget | None = None  # the element under the finger, while it is down
+        self._selected = None
+        self._under = None
         self._selected_at = -math.inf
-        self._before_tap: QWidget | None = None
+        self._before_tap = None
         self._last_tap_at = -math.inf
         self._last_tap_pos = QPoint()
         self._quiet_until = -math.inf
