@@ -161,5 +161,6 @@ def attach_voice(ctrl: KioskController, window: KioskWindow,
     speech.commands = VoiceCommands(ctrl, window, settings, speech.say)  # type: ignore[arg-type]
     from kiosk.customer.explore import attach_explore
 
-    attach_explore(ctrl, window, speech.output)  # audio-only mode and the headset
+    # audio-only mode, and the headset watcher where there is a voice to send to it
+    attach_explore(ctrl, window, speech.output, watch_headset=speaker is not None)
     return speech

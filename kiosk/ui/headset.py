@@ -15,8 +15,8 @@ A headset is:
 The watcher decides where speech goes (``headsetChanged``: the newest headset, or None for
 the default output) and tells when one is plugged in (``plugged``; one already there when
 the watcher starts is used, not announced) or gone (``unplugged``). Without ``pactl`` or a
-sound server it stays quiet and says why (``problem``, ``unavailable``); a server that goes
-away is tried again every ``retry_ms``.
+sound server it stays quiet and says why (``problem``, ``unavailable``, an info line in the
+log); a server that goes away is tried again every ``retry_ms``.
 """
 
 from __future__ import annotations
@@ -269,7 +269,7 @@ class HeadsetWatcher(QObject):
         self._quiet(f"pactl does not start ({error.name}): headsets are not watched")
 
     def _quiet(self, reason: str) -> None:
-        if reason != self.problem:
+        if reason != self.problem:  # (said once: a kiosk without a sound server is no fault)
             self.problem = reason
-            log.warning("headset watch: %s", reason)
+            log.info("headset watch: %s", reason)
             self.unavailable.emit(reason)
