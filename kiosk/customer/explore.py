@@ -8,8 +8,10 @@ the key handling), or by plugging a headset; it is announced in the current lang
 A second 2-second press on one of those buttons turns it off; the reset that ends a visit
 turns it off in silence, and nothing of it (selection, timers) reaches the next customer.
 
-In the mode (one event filter on the application, ahead of the kiosk's guard; touch
-events and the mouse events that stand for them in tests):
+Outside the mode only the input of the window's native window is watched, for the long
+press (a filter on the whole application would see every paint and layout event of every
+tap). In the mode (a filter on the application too, ahead of the kiosk's guard; touch
+events, and the mouse events that stand for them in tests):
 
 - a touch selects the element under the finger and says it (``spoken.describe``), a short
   click first; it never presses anything. Touching a place with nothing to say keeps the
@@ -112,7 +114,8 @@ class ExploreMode(QObject):
         ctrl.lookChanged.connect(self._screen_changed)
         window.shuttingDown.connect(self.stop)
         self._speech_player().deviceChanged.connect(self._headset_ready)
-        self._install()
+        self._handle: QWindow | None = None
+        self._watch_window()
 
     # -- on and off ------------------------------------------------------------------
     def turn_on(self, reason: str, announce: bool = True) -> None:
@@ -124,6 +127,7 @@ class ExploreMode(QObject):
                 self._say(self.ctrl.strings.t("explore.headset_on"))
             return
         self.on, self.reason = True, reason
+        self._watch_window()
         self._install()  # first in line, ahead of the guard's double-tap rule
         self._clear()
         self.window.guard.activity.emit()  # a customer is here: the inactivity timer runs
@@ -143,6 +147,7 @@ class ExploreMode(QObject):
         if not self.on:
             return
         self.on, self.reason = False, ""
+        self._uninstall()
         self._clear()
         if announce:  # (the reset ends a visit in silence, and logs nothing more)
             self.ctrl.log("audio_only", {"on": False})
@@ -156,15 +161,31 @@ class ExploreMode(QObject):
     def stop(self) -> None:
         """The kiosk is closing: no filter, no timer."""
         self.turn_off(announce=False)
+        self._uninstall()
+        if self._handle is not None and shiboken6.isValid(self._handle):
+            self._handle.removeEventFilter(self)
+        self._handle = None
+        self.click.stop()
+
+    def _watch_window(self) -> None:
+        """Watch the input the window's native window gets (touches and clicks as the
+        screen sends them; little else passes there): a long press outside the mode."""
+        handle = self.window.windowHandle()
+        if handle is not None and handle is not self._handle:
+            handle.installEventFilter(self)
+            self._handle = handle
+
+    def _install(self) -> None:
+        """In the mode: a filter on the whole application too (events sent straight to a
+        widget), installed again so that it comes before the filters installed since."""
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def _uninstall(self) -> None:
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-        self.click.stop()
-
-    def _install(self) -> None:
-        app = QApplication.instance()
-        if app is not None:  # installed again: moved ahead of the filters installed since
-            app.installEventFilter(self)
 
     # -- the headset -------------------------------------------------------------------
     def route(self, headset: Headset | None) -> None:
@@ -204,7 +225,7 @@ class ExploreMode(QObject):
 
     # -- events ------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if not event.isInputEvent():  # every event of the application passes here
+        if not event.isInputEvent():  # in the mode, every event of the application passes
             return False
         kind = event.type()
         if kind not in POINTER or not self._ours(watched) or self._staff_panel_open():
@@ -214,10 +235,10 @@ class ExploreMode(QObject):
                 self._eat_until_release = False
             event.accept()
             return True
-        pos = self._position(event)
+        pos = self._position(watched, event)
         if not self.on:
-            if pos is not None and isinstance(watched, QWidget):
-                self._watch_long_press(kind, watched, pos)
+            if pos is not None:
+                self._watch_long_press(kind, pos)
             return False
         event.accept()  # a touch taken here: Qt makes no mouse events of it
         if pos is not None:
@@ -235,29 +256,44 @@ class ExploreMode(QObject):
         pin = self.window._made.get("pin")
         return pin is not None and pin.isVisible()
 
-    def _position(self, event: QEvent) -> QPoint | None:
-        """Where the (first) finger is, in the window's coordinates."""
+    def _position(self, watched: QObject, event: QEvent) -> QPoint | None:
+        """Where the (first) finger is, in the window's coordinates (from the point's own
+        position: the native window's idea of the global one may lag behind the widget's)."""
         if not isinstance(event, QPointerEvent):
             return None
         points = event.points()
         if not points:
             return None
-        return self.window.mapFromGlobal(points[0].globalPosition().toPoint())
+        local = points[0].position().toPoint()
+        if isinstance(watched, QWidget) and watched is not self.window:
+            return watched.mapTo(self.window, local)
+        return local  # the window itself, or its native window: the same coordinates
 
     def _now(self) -> float:
         return self.clock() if self.clock is not None else self.window.guard.clock()
 
     # -- long press (on or off) --------------------------------------------------------
-    def _watch_long_press(self, kind: QEvent.Type, watched: QWidget, pos: QPoint) -> None:
+    def _watch_long_press(self, kind: QEvent.Type, pos: QPoint) -> None:
         if kind in PRESSES:
-            button = element_of(watched)
-            if isinstance(button, QAbstractButton) and button.objectName() in LONG_PRESS_BUTTONS:
+            button = self._long_press_button(pos)
+            if button is not None:
                 self._start_long_press(button, pos)
         elif kind in MOVES:
             if self._long_button is not None and _distance(pos, self._long_origin) > SLOP_PX:
                 self._cancel_long_press()
         elif kind in RELEASES:
             self._cancel_long_press()
+
+    def _long_press_button(self, pos: QPoint) -> QAbstractButton | None:
+        """The listen or sound button, if ``pos`` is on it (and nothing covers it there);
+        a search of the window's widgets only for a press within one of them."""
+        home, bottom = getattr(self.window, "home", None), getattr(self.window, "bottom", None)
+        for button in (getattr(home, "listen", None), getattr(bottom, "sound", None)):
+            if (isinstance(button, QAbstractButton) and button.isVisible()
+                    and button.rect().contains(button.mapFrom(self.window, pos))):
+                under = self.window.childAt(pos)
+                return button if under is not None and element_of(under) is button else None
+        return None
 
     def _start_long_press(self, button: QAbstractButton, pos: QPoint) -> None:
         self._long_button, self._long_origin = button, pos

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kiosk import config
 from kiosk.customer.controller import KioskController
 from kiosk.customer.explore import ExploreMode, attach_explore
-from kiosk.customer.spoken import describe
+from kiosk.customer.spoken import describe, element_of
 from kiosk.customer.window import KioskWindow
 from tests.clock import FakeClock
 from tests.conftest import AUDIO
@@ -43,6 +43,19 @@ class Explorer:
 
     def words(self, widget: QWidget) -> str:
         return describe(widget, self.ctrl.strings)
+
+    def press(self, qtbot: Any, widget: QWidget) -> None:
+        """A finger put on ``widget``, through the window (as a screen sends it), once the
+        widget is drawn where it is to be found."""
+        window = self.window
+        qtbot.waitUntil(lambda: element_of(window.childAt(
+            widget.mapTo(window, widget.rect().center()))) is widget)
+        qtbot.mousePress(window.windowHandle(), Qt.MouseButton.LeftButton,
+                         pos=widget.mapTo(window, widget.rect().center()))
+
+    def lift(self, qtbot: Any, widget: QWidget) -> None:
+        qtbot.mouseRelease(self.window.windowHandle(), Qt.MouseButton.LeftButton,
+                           pos=widget.mapTo(self.window, widget.rect().center()))
 
     def touch(self, qtbot: Any, widget: QWidget, after: float = 3.0,
               pos: QPoint | None = None) -> None:
@@ -193,8 +206,8 @@ def test_a_long_press_on_listen_or_sound_turns_the_mode_on_then_off(qtbot: Any,
     mode.long_press.setInterval(150)
     listen = window.home.listen
     with qtbot.waitSignal(mode.changed, timeout=3000) as changed:
-        qtbot.mousePress(listen, Qt.MouseButton.LeftButton)
-    qtbot.mouseRelease(listen, Qt.MouseButton.LeftButton)
+        explorer.press(qtbot, listen)
+    explorer.lift(qtbot, listen)
     assert changed.args == [True]
     assert mode.on
     assert explorer.said[-1] == ctrl.strings.t("explore.turned_on")
@@ -204,8 +217,8 @@ def test_a_long_press_on_listen_or_sound_turns_the_mode_on_then_off(qtbot: Any,
     sound = window.bottom.sound
     explorer.clock.now += 3
     with qtbot.waitSignal(mode.changed, timeout=3000) as changed:
-        qtbot.mousePress(sound, Qt.MouseButton.LeftButton)
-    qtbot.mouseRelease(sound, Qt.MouseButton.LeftButton)
+        explorer.press(qtbot, sound)
+    explorer.lift(qtbot, sound)
     assert changed.args == [False]
     assert not mode.on
     assert explorer.said[-1] == ctrl.strings.t("explore.turned_off")
@@ -217,7 +230,9 @@ def test_a_long_press_on_listen_or_sound_turns_the_mode_on_then_off(qtbot: Any,
 
 def test_a_short_press_on_listen_is_a_tap(qtbot: Any, explorer: Explorer) -> None:
     ctrl, window, mode = explorer.ctrl, explorer.window, explorer.mode
-    explorer.touch(qtbot, window.home.listen)
+    explorer.press(qtbot, window.home.listen)
+    assert mode.long_press.isActive()
+    explorer.lift(qtbot, window.home.listen)
     assert not mode.on
     assert not mode.long_press.isActive()
     assert ctrl.events.types()[-1] == "repeat"
