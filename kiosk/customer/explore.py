@@ -258,7 +258,7 @@ class ExploreMode(QObject):
 
     def _position(self, watched: QObject, event: QEvent) -> QPoint | None:
         """Where the (first) finger is, in the window's coordinates (from the point's own
-        position: the native window's idea of the global one may lag behind the widget's)."""
+        position, relative to what the event was sent to)."""
         if not isinstance(event, QPointerEvent):
             return None
         points = event.points()
