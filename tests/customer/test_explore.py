@@ -2,7 +2,8 @@
 touch on it within 2 s, or a double tap anywhere, presses it; a sliding finger says each
 element it enters; a 2-second press on Listen or Sound turns the mode on and off; the
 reset that ends a visit turns it off; a headset plugged in takes the speech and turns the
-mode on (a real PulseAudio sink, loaded and unloaded by the test)."""
+mode on (a real PulseAudio sink, loaded and unloaded by the test); a robot that only
+touches and listens completes every task and calls a mediator, in French and Arabic."""
 
 from __future__ import annotations
 
@@ -332,3 +333,84 @@ def test_a_headset_takes_the_speech_and_turns_the_mode_on(qtbot: Any, kiosk: Any
     window.shutdown()
     assert not watcher.watching
     assert not watcher.retry.isActive()
+
+
+# -- a robot that uses touch and ear only ---------------------------------------------------
+class TouchRobot:
+    """Touches the screen (touch events through the window, nothing else) and listens:
+    it finds an element by touching what is on screen until it hears its label, then
+    touches it again within 2 s to press it."""
+
+    def __init__(self, qtbot: Any, explorer: Explorer) -> None:
+        self.qtbot, self.ex = qtbot, explorer
+        self.device = QTest.createTouchDevice()
+        self.heard: list[str] = []
+        explorer.mode.spoken.connect(self.heard.append)
+
+    def tap(self, at: QPoint, after: float) -> None:
+        window = self.ex.window
+        self.ex.clock.now += after
+        QTest.touchEvent(window, self.device, False).press(0, at, window).commit()
+        QTest.touchEvent(window, self.device, False).release(0, at, window).commit()
+
+    def spots(self) -> list[QPoint]:
+        """Where the elements on screen are, as a finger going over it finds them."""
+        window = self.ex.window
+        self.qtbot.waitUntil(lambda: window.stack.currentWidget() is not window._blank)
+        return [w.mapTo(window, w.rect().center()) for w in self.ex.mode.elements()]
+
+    def press(self, label: str) -> None:
+        for at in self.spots():
+            self.tap(at, after=3.0)
+            if self.heard and self.heard[-1].startswith(label):
+                self.tap(at, after=1.0)  # a second touch on it: pressed
+                return
+        raise AssertionError(f"never heard {label!r}")
+
+
+def to_the_end(flow: Any) -> dict[str, int]:
+    """For each step, how many moves it is from an end step (special targets lead away)."""
+    far = {s.id: 0 if not s.targets() else 10**6 for s in flow.steps}
+    for _ in flow.steps:
+        for s in flow.steps:
+            ahead = [far[t] for t in s.targets() if t in far]
+            if ahead:
+                far[s.id] = min(far[s.id], 1 + min(ahead))
+    return far
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_robot_by_touch_and_ear_completes_every_flow_and_calls_a_mediator(
+        qtbot: Any, explorer: Explorer, lang: str) -> None:
+    from kiosk.flows.model import pick
+    from kiosk.i18n import catalog
+
+    ctrl, mode = explorer.ctrl, explorer.mode
+    strings = catalog(lang)
+    mode.turn_on("test")
+    robot = TouchRobot(qtbot, explorer)
+    if lang != "fr":
+        robot.press(strings.name)
+        assert ctrl.look.language == lang
+    for flow in ctrl.flows():
+        assert ctrl.screen == "home"
+        robot.press(pick(flow.title, lang))
+        assert ctrl.session is not None
+        assert ctrl.session.flow.id == flow.id
+        far = to_the_end(flow)
+        for _ in range(40):
+            step = ctrl.session.current
+            targets = step.targets()
+            if not targets:
+                break
+            best = min(range(len(targets)), key=lambda i: far.get(targets[i], 10**6))
+            choices = getattr(step, "choices", ())
+            robot.press(pick(choices[best].label, lang) if choices else strings.t("bar.next"))
+        assert not ctrl.session.current.targets(), f"{flow.id}: stuck at {ctrl.session.current.id}"
+        robot.press(strings.t("end.good"))
+        assert ctrl.screen == "home"
+    assert ctrl.events.types().count("feedback") == 9
+    robot.press(strings.t("bar.help"))
+    assert ctrl.on_help_screen
+    assert ctrl.help_context()["language"] == lang
+    assert mode.on  # all the way, by touch and ear
