@@ -268,6 +268,28 @@ def test_the_staff_corner_gesture_still_counts(qtbot: Any, explorer: Explorer) -
     window.pin.hide()
 
 
+def test_panels_are_explored_too_and_the_staff_pin_pad_is_not(qtbot: Any,
+                                                               explorer: Explorer) -> None:
+    ctrl, window, mode = explorer.ctrl, explorer.window, explorer.mode
+    ctrl.start_flow("send-parcel")
+    mode.turn_on("test")
+    window._idle_timeout()  # "Do you need more time?"
+    more = window.more_time
+    assert more.isVisible()
+    explorer.touch(qtbot, more.yes)
+    assert more.isVisible()  # said, not pressed
+    assert explorer.said[-1] == explorer.words(more.yes)
+    explorer.touch(qtbot, more.yes, after=1.0)
+    assert not more.isVisible()  # answered
+    assert ctrl.screen == "step"
+    window.pin.ask(ctrl.strings)  # staff: plain taps, as ever
+    explorer.touch(qtbot, window.pin.keys["7"])
+    assert window.pin.typed == "7"
+    explorer.touch(qtbot, window.pin.cancel)
+    assert not window.pin.isVisible()
+    assert mode.on
+
+
 # -- the headset ---------------------------------------------------------------------------
 def _pactl(*args: str) -> str:
     return subprocess.run(["pactl", *args], check=True, capture_output=True, text=True,  # noqa: S603,S607
