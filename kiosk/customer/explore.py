@@ -32,6 +32,10 @@ events, and the mouse events that stand for them in tests):
 Every touch counts as activity (the inactivity timer restarts, speech stops). The staff
 PIN pad, when open, is used as usual (staff, not the customer), and taps in the top-left
 corner still count towards the staff's gesture.
+
+A headset plugged in takes the speech and the click for itself (``AudioPlayer.use_device``)
+and turns the mode on, said in the headset once Qt plays there; taken out, both go back to
+the default output, and the mode stays on until the visit ends.
 """
 
 from __future__ import annotations
