@@ -69,7 +69,11 @@ class BottomBar(QWidget):
         self._wanted: dict[BigButton, bool] = {}  # shown or not, as render decided
 
         def tool(name: str, icon_name: str, slot: object) -> BigButton:
-            b = BigButton("", "tool", icon_name, icon_px=52, vertical=True, margin=6)
+            # the bar's child from the start: a button not in the grid yet (home has no
+            # Back) that render() shows would otherwise flash as a window of its own,
+            # taking the keyboard's focus from the kiosk
+            b = BigButton("", "tool", icon_name, icon_px=52, vertical=True, margin=6,
+                          parent=self)
             b.setObjectName(name)
             b.clicked.connect(slot)
             return b

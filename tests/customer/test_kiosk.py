@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.customer.controller import HOME, OUTCOME, STEP
 from kiosk.i18n import catalog
@@ -279,3 +279,33 @@ def test_columns_do_not_depend_on_the_scroll_bar(kiosk: Any) -> None:
         home.setVerticalScrollBarPolicy(QtNs.ScrollBarPolicy.ScrollBarAlwaysOn)
         assert home.columns() == without, width
     home.setVerticalScrollBarPolicy(QtNs.ScrollBarPolicy.ScrollBarAsNeeded)
+
+
+def test_the_kiosk_window_keeps_the_focus_from_screen_to_screen(qtbot: Any, kiosk: Any,
+                                                                 clock: Any) -> None:
+    """No widget of the kiosk is ever shown as a window of its own (a bar button shown
+    before it had a place flashed as one and took the keyboard from the kiosk)."""
+    ctrl, window = kiosk
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    shown: list[str] = []
+
+    class Windows(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) \
+                    and watched.isWindow() and watched is not window:
+                shown.append(watched.objectName() or type(watched).__name__)
+            return False
+
+    spy = Windows()
+    QApplication.instance().installEventFilter(spy)
+    try:
+        for flow in ctrl.flows()[:3]:
+            ctrl.start_flow(flow.id)
+            qtbot.wait(20)
+            ctrl.go_home()
+            qtbot.wait(20)
+    finally:
+        QApplication.instance().removeEventFilter(spy)
+    assert shown == []
+    assert window.isActiveWindow()
