@@ -6,6 +6,8 @@ import json
 import os
 import statistics
 import sys
+import time
+from collections.abc import Callable
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -42,6 +44,30 @@ def pump(app) -> None:  # type: ignore[no-untyped-def]
 
     app.processEvents()
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def wait_until(app: Any, done: Callable[[], bool], timeout: float = 10.0,
+               signal: Any = None) -> bool:
+    """Run the Qt event loop (blocked in it, no busy loop) until ``done()`` or the timeout;
+    ``signal`` ends the wait at once. Timestamps are taken in slots, not here."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if done():
+        return True
+    loop = QEventLoop()
+    tick = QTimer()
+    tick.setInterval(5)
+    deadline = time.perf_counter() + timeout
+    tick.timeout.connect(lambda: (done() or time.perf_counter() > deadline) and loop.quit())
+    if signal is not None:
+        signal.connect(loop.quit)
+    tick.start()
+    loop.exec()
+    tick.stop()
+    if signal is not None:
+        signal.disconnect(loop.quit)
+    pump(app)
+    return done()
 
 
 def rss_mb() -> float:

@@ -34,40 +34,14 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import emit, pump, quick, summary  # noqa: E402
+from common import emit, pump, quick, summary, wait_until  # noqa: E402
 
 BUDGET_P95_MS = 150.0
-TIMEOUT_S = 10.0
-
-
-def wait_until(app: Any, done: Callable[[], bool], timeout: float = TIMEOUT_S,
-               signal: Any = None) -> bool:
-    """Run the event loop (blocked in it) until ``done()`` or the timeout; ``signal`` ends
-    the wait at once."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    if done():
-        return True
-    loop = QEventLoop()
-    tick = QTimer()
-    tick.setInterval(5)
-    deadline = time.perf_counter() + timeout
-    tick.timeout.connect(lambda: (done() or time.perf_counter() > deadline) and loop.quit())
-    if signal is not None:
-        signal.connect(loop.quit)
-    tick.start()
-    loop.exec()
-    tick.stop()
-    if signal is not None:
-        signal.disconnect(loop.quit)
-    pump(app)
-    return done()
 
 
 class Bench:

@@ -61,13 +61,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import emit, percentile, pump, quick, summary  # noqa: E402
+from common import emit, percentile, pump, quick, summary, wait_until  # noqa: E402
 
 BUDGET_UNCACHED_MS = 60.0
 BUDGET_CACHED_MS = 10.0
 TARGET_UNCACHED_MS = 30.0
 TARGET_CACHED_MS = 5.0
-TIMEOUT_S = 10.0
 
 Step = tuple[str, str, str, str]  # language, flow id, step id, spoken text
 
@@ -89,30 +88,6 @@ class Marks:
         with self.lock:
             if (text is None or text == self.text) and name not in self.at:
                 self.at[name] = now
-
-
-def wait_until(app: Any, done: Callable[[], bool], timeout: float = TIMEOUT_S,
-               signal: Any = None) -> bool:
-    """Run the event loop (blocked in it, no busy loop) until ``done()`` or the timeout;
-    ``signal`` ends the wait at once. Timestamps are taken in slots, not here."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    if done():
-        return True
-    loop = QEventLoop()
-    tick = QTimer()
-    tick.setInterval(5)
-    deadline = time.perf_counter() + timeout
-    tick.timeout.connect(lambda: (done() or time.perf_counter() > deadline) and loop.quit())
-    if signal is not None:
-        signal.connect(loop.quit)
-    tick.start()
-    loop.exec()
-    tick.stop()
-    if signal is not None:
-        signal.disconnect(loop.quit)
-    pump(app)
-    return done()
 
 
 class Bench:
