@@ -25,6 +25,7 @@ from kiosk.customer.spoken import describe, element_of
 from kiosk.customer.window import KioskWindow
 from tests.clock import FakeClock
 from tests.conftest import AUDIO
+from tests.customer.test_keys import to_the_end
 
 needs_audio = pytest.mark.skipif(not AUDIO, reason="PulseAudio is not installed")
 
@@ -388,17 +389,6 @@ class TouchRobot:
                 self.tap(at, after=1.0)  # a second touch on it: pressed
                 return
         raise AssertionError(f"never heard {label!r}")
-
-
-def to_the_end(flow: Any) -> dict[str, int]:
-    """For each step, how many moves it is from an end step (special targets lead away)."""
-    far = {s.id: 0 if not s.targets() else 10**6 for s in flow.steps}
-    for _ in flow.steps:
-        for s in flow.steps:
-            ahead = [far[t] for t in s.targets() if t in far]
-            if ahead:
-                far[s.id] = min(far[s.id], 1 + min(ahead))
-    return far
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])

@@ -158,8 +158,9 @@ class Robot:
 
 
 def to_the_end(flow: Flow) -> dict[str, int]:
-    """For each step, how many moves it is from an end step (special targets lead away)."""
-    far = {s.id: 0 if not s.targets() else 10**6 for s in flow.steps}
+    """For each step, how many moves it is from an end step (special targets lead away);
+    the robots of keys and of touch go the shortest way."""
+    far = {s.id: 0 if s.kind == "end" else 10**6 for s in flow.steps}
     for _ in flow.steps:
         for s in flow.steps:
             ahead = [far[t] for t in s.targets() if t in far]
