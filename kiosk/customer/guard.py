@@ -1,6 +1,8 @@
 """The kiosk's guard: one application event filter that
 
-- ignores a second tap within ``double_tap_ms`` (shaky hands, impatient double taps),
+- ignores a second tap within ``double_tap_ms`` at the same place (shaky hands, impatient
+  double taps: the second one must not press what the first one's screen put under the
+  finger), never a quick tap elsewhere (another button, the next digit of a PIN),
 - swallows the keys that would leave a locked-down kiosk (Alt+F4, Esc, Alt+Tab, Ctrl+Q/W),
 - counts taps in the top-left corner and asks for the staff PIN after ``corner_taps``,
 - reports every touch or key as activity (the inactivity timer listens).
@@ -12,14 +14,24 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QInputEvent, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QInputEvent, QKeyEvent, QMouseEvent, QSinglePointEvent, QTouchEvent
 from PySide6.QtWidgets import QWidget
 
 PRESS_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
                 QEvent.Type.TouchBegin)
 RELEASE_EVENTS = (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd)
 CORNER_PX = 120
+SAME_PLACE_PX = 60  # a finger's second tap lands this close to its first (~8 mm at 1080p)
 CORNER_WINDOW_S = 4.0
+
+
+def _place(event: QInputEvent) -> QPoint:
+    """Where on the screen a press happened (a touch: its first point)."""
+    if isinstance(event, QSinglePointEvent):
+        return event.globalPosition().toPoint()
+    if isinstance(event, QTouchEvent) and event.points():
+        return event.points()[0].globalPosition().toPoint()
+    return QPoint()
 
 
 def is_exit_key(event: QKeyEvent) -> bool:
@@ -46,6 +58,7 @@ class KioskGuard(QObject):
         self.lockdown = lockdown
         self.clock = clock
         self._last_press = -1e9
+        self._last_place = QPoint(-10_000, -10_000)
         self._last_stamp = -1
         self._eat_current = False
         self._corner: list[float] = []
@@ -78,11 +91,13 @@ class KioskGuard(QObject):
         now = self.clock()
         if isinstance(event, QMouseEvent):
             self._count_corner(event, now)
-        if now - self._last_press < self.double_tap_s:
+        place = _place(event)
+        if now - self._last_press < self.double_tap_s and \
+                (place - self._last_place).manhattanLength() <= SAME_PLACE_PX:
             self.ignored_taps += 1
             self._eat_current = True
             return True
-        self._last_press = now
+        self._last_press, self._last_place = now, place
         self._eat_current = False
         self.activity.emit()
         return False

@@ -123,16 +123,33 @@ def test_workshop_target_suggests_the_level(qtbot: Any, kiosk: Any, clock: Any) 
 def test_double_tap_within_half_a_second_is_ignored(qtbot: Any, kiosk: Any,
                                                     clock: Any) -> None:
     ctrl, window = kiosk
-    tap(qtbot, window.home.flow_buttons[0], clock)
+    tile = window.home.flow_buttons[0]
+    place = tile.mapTo(window, tile.rect().center())
+    tap(qtbot, tile, clock)
     step = ctrl.session.current.id
     assert ctrl.session.current.kind != "end"
-    button = window.step.choice_buttons[0]
-    clock.now += 0.3  # a second tap 0.3 s later lands on the next screen's button
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    clock.now += 0.3  # a second tap 0.3 s later, at the same place, on the next screen
+    under = window.childAt(place)
+    qtbot.mouseClick(under, Qt.MouseButton.LeftButton, pos=under.mapFrom(window, place))
     assert ctrl.session.current.id == step
     assert window.guard.ignored_taps == 1
+    button = window.step.choice_buttons[0]
     tap(qtbot, button, clock)  # a real tap later works
     assert ctrl.session.current.id != step
+
+
+def test_a_quick_tap_elsewhere_is_not_a_double_tap(qtbot: Any, kiosk: Any,
+                                                   clock: Any) -> None:
+    """Within 0.5 s, a tap at another place (another button) counts (DESIGN.md: double
+    taps on the same button are ignored, never across buttons)."""
+    ctrl, window = kiosk
+    tap(qtbot, window.home.flow_buttons[0], clock)
+    first = ctrl.session.current.id
+    clock.now += 0.2
+    qtbot.mouseClick(window.bottom.contrast, Qt.MouseButton.LeftButton)  # far from the tile
+    assert window.guard.ignored_taps == 0
+    assert ctrl.look.high_contrast
+    assert ctrl.session.current.id == first
 
 
 def test_text_size_and_contrast_change_the_look(qtbot: Any, kiosk: Any, clock: Any) -> None:
