@@ -16,7 +16,10 @@ events, and the mouse events that stand for them in tests):
 - a touch selects the element under the finger and says it (``spoken.describe``), a short
   click first; it never presses anything. Touching a place with nothing to say keeps the
   selection and stays silent;
-- sliding a finger says each element it enters (and selects it);
+- sliding a finger says each element it enters (and selects it); a quick horizontal
+  stroke (a flick: ``FLICK_PX`` within ``FLICK_S``) says the next element in reading order
+  (leftwards: the previous; mirrored in Arabic) and scrolls it into view, so that what lies
+  below the fold of a scrolled screen is reached too;
 - a second touch on the selected element within ``SECOND_TOUCH_S`` (2 s) activates it;
 - a double tap anywhere (two taps within the guard's ``double_tap_ms``, 0.5 s, close
   together) activates the element selected before the double tap: the one the customer
@@ -65,6 +68,8 @@ LONG_PRESS_BUTTONS = ("listen", "sound")  # their object names
 DOUBLE_TAP_PX = 80  # the two taps of a double tap land this close (a fingertip's wobble)
 SLOP_PX = 40  # a long press is given up when the finger moves farther
 CLICK_VOLUME = 0.5
+FLICK_PX = 120  # a quick horizontal stroke at least this long moves to the next element
+FLICK_S = 0.3  # ... made within this time (a slower stroke is a slide: it explores)
 HEADSET_WAIT_MS = 2000  # at most this for Qt to list a headset before the mode is said in it
 
 PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin)
@@ -106,6 +111,8 @@ class ExploreMode(QObject):
         self._eat_until_release = False  # the press that toggled the mode: its release too
         self._headset_pending: Headset | None = None  # plugged, its output not taken yet
         self._down = False
+        self._stroke = (QPoint(), -math.inf)  # where and when the finger went down
+        self._heard_before: QWidget | None = None  # the element said before this stroke
         self._selected: QWidget | None = None  # the element said last (a gesture presses it)
         self._selected_at = -math.inf
         self._under: QWidget | None = None  # the element under the finger, while it is down
@@ -323,10 +330,12 @@ class ExploreMode(QObject):
         if kind in PRESSES:
             self._down = True
             now = self._now()
+            self._stroke = (pos, -math.inf)  # (an ignored touch begins no flick)
             if now < self._quiet_until:  # right after an activation: the normal rule
                 return
             self.window.guard.activity.emit()  # inactivity timer again; speech stops
             self.window.guard.corner_tap(pos, now)
+            self._stroke, self._heard_before = (pos, now), self._valid(self._selected)
             self._press(pos, now)
         elif kind in MOVES:
             if self._long_button is not None and _distance(pos, self._long_origin) > SLOP_PX:
@@ -336,6 +345,33 @@ class ExploreMode(QObject):
         elif kind in RELEASES:
             self._down = False
             self._cancel_long_press()
+            if self._is_flick(pos):
+                self._flick(pos.x() > self._stroke[0].x())
+
+    def _is_flick(self, pos: QPoint) -> bool:
+        start, at = self._stroke
+        dx, dy = abs(pos.x() - start.x()), abs(pos.y() - start.y())
+        return self._now() - at <= FLICK_S and dx >= FLICK_PX and dy * 2 <= dx
+
+    def _flick(self, rightwards: bool) -> None:
+        """A quick horizontal stroke, as with a phone's screen reader: the reading order's
+        next element (leftwards: the previous one; mirrored in Arabic), said and scrolled
+        into view, from the element heard before the stroke. So every element is reached,
+        even one below the fold of a screen scrolled for large text or on a portrait
+        screen, where no finger could find it."""
+        items = self.window.keypad.elements()
+        if not items:
+            return
+        step = 1 if rightwards != self.ctrl.strings.rtl else -1
+        heard = self._heard_before
+        target = items[(items.index(heard) + step) % len(items)] if heard in items \
+            else items[0 if step > 0 else -1]
+        self._last_tap_at = -math.inf  # a flick is not half of a double tap
+        self._before_tap = None
+        self.window.keypad.scroll_into_view(target)
+        words = describe(target, self.ctrl.strings)
+        if words:
+            self._select(target, words, self._now())
 
     def _press(self, pos: QPoint, now: float) -> None:
         found = self._element_at(pos)
@@ -402,6 +438,7 @@ class ExploreMode(QObject):
         return widget if widget is not None and shiboken6.isValid(widget) and widget.isVisible() else None
 
     def _clear(self) -> None:
+        self._heard_before = None
         self._selected = None
         self._under = None
         self._selected_at = -math.inf

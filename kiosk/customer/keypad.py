@@ -266,10 +266,16 @@ class KeypadNavigator(QObject):
         if target is None:
             return
         target.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.scroll_into_view(target)
+
+    @staticmethod
+    def scroll_into_view(target: QWidget) -> None:
+        """Where ``target``'s screen is scrolled (large text, a small or portrait screen):
+        shown to sighted helpers, and under the finger after a flick in audio-only mode."""
         area = target.parentWidget()
         while area is not None and not isinstance(area, QScrollArea):
             area = area.parentWidget()
-        if area is not None:  # on a screen scrolled for large text: shown to sighted helpers
+        if area is not None:
             area.ensureWidgetVisible(target, 0, 24)
 
     def _refocus(self, say: bool) -> None:

@@ -171,6 +171,7 @@ def test_sliding_a_finger_says_each_element_it_enters(qtbot: Any, explorer: Expl
     left = Qt.MouseButton.LeftButton
     _mouse(tiles[0], QEvent.Type.MouseButtonPress, left)
     for tile in tiles[1:]:
+        explorer.clock.now += 0.4  # a finger that explores takes its time (a flick does not)
         _mouse(tile, QEvent.Type.MouseMove, left)
         _mouse(tile, QEvent.Type.MouseMove, left)  # still inside: said once
     _mouse(tiles[2], QEvent.Type.MouseButtonRelease, Qt.MouseButton.NoButton)
@@ -180,6 +181,72 @@ def test_sliding_a_finger_says_each_element_it_enters(qtbot: Any, explorer: Expl
         explorer.touch(qtbot, tiles[2], after=1.0)
     assert ctrl.session is not None
     assert ctrl.session.flow.id == ctrl.flows()[2].id
+
+
+def _stroke(window: QWidget, start: QPoint, end: QPoint) -> None:
+    """A finger's quick stroke from ``start`` to ``end`` (window coordinates): the test's
+    clock does not move, so it is as fast as a flick."""
+    device = QTest.createTouchDevice()
+    QTest.touchEvent(window, device, False).press(0, start, window).commit()
+    QTest.touchEvent(window, device, False).move(0, (start + end) / 2, window).commit()
+    QTest.touchEvent(window, device, False).release(0, end, window).commit()
+
+
+def test_a_flick_says_the_next_or_previous_element(qtbot: Any, explorer: Explorer) -> None:
+    """As with a phone's screen reader: a quick stroke rightwards goes to the next element
+    in reading order, leftwards to the previous one, from the element heard last."""
+    ctrl, window, mode = explorer.ctrl, explorer.window, explorer.mode
+    mode.turn_on("test")
+    tiles = window.home.flow_buttons
+    explorer.touch(qtbot, tiles[1])
+    items = window.keypad.elements()
+    here = tiles[1].mapTo(window, tiles[1].rect().center())
+    explorer.clock.now += 3
+    _stroke(window, here, here + QPoint(200, 10))
+    assert explorer.said[-1] == explorer.words(items[items.index(tiles[1]) + 1])
+    explorer.clock.now += 3
+    _stroke(window, here, here - QPoint(200, 0))
+    explorer.clock.now += 3
+    _stroke(window, here, here - QPoint(200, 0))
+    assert explorer.said[-1] == explorer.words(items[items.index(tiles[1]) - 1])
+    assert ctrl.screen == "home"  # a flick presses nothing
+
+
+def test_a_flick_reaches_what_is_below_the_fold(qtbot: Any, explorer: Explorer) -> None:
+    """Large text on a small screen: the step scrolls, and an element below the fold,
+    which no finger can find, is reached by flicks, scrolled into view and pressed."""
+    ctrl, window, mode = explorer.ctrl, explorer.window, explorer.mode
+    window.resize(1366, 768)
+    while ctrl.look.scale != 2:
+        ctrl.cycle_text_size()
+    target = None
+    for flow in ctrl.flows():  # a step with an element below the fold
+        ctrl.start_flow(flow.id)
+        qtbot.waitUntil(lambda: window.step.isVisible())
+        QApplication.processEvents()  # one turn of the loop: laid out
+        hidden = [w for w in window.keypad.elements() if w.visibleRegion().isEmpty()]
+        if hidden:
+            target = hidden[0]
+            break
+    assert target is not None, "no step has an element below the fold at x2 on 1366x768"
+    mode.turn_on("test")
+    middle = QPoint(window.width() // 2, window.height() // 2)
+    explorer.touch(qtbot, window.top, pos=QPoint(10, 10))  # heard: something at the top
+    items = window.keypad.elements()
+    for _ in range(len(items)):
+        if explorer.said and explorer.said[-1] == explorer.words(target):
+            break
+        explorer.clock.now += 3
+        _stroke(window, middle, middle + QPoint(240, 0))
+    assert explorer.said[-1] == explorer.words(target)
+    shown = target.visibleRegion()
+    assert not shown.isEmpty()  # scrolled into view: a second touch finds it
+    place = target.mapTo(window, shown.boundingRect().center())
+    step = ctrl.session.current_id if ctrl.session else None
+    with qtbot.waitSignal(mode.activated):
+        explorer.touch(qtbot, window, after=1.0, pos=place)
+    assert ctrl.session is not None
+    assert ctrl.session.current_id != step
 
 
 def test_a_real_touch_explores_and_makes_no_click(qtbot: Any, explorer: Explorer) -> None:
@@ -194,6 +261,7 @@ def test_a_real_touch_explores_and_makes_no_click(qtbot: Any, explorer: Explorer
     at = [t.mapTo(window, t.rect().center()) for t in tiles]
     explorer.clock.now += 3
     QTest.touchEvent(window, device, False).press(0, at[0], window).commit()
+    explorer.clock.now += 0.5  # a slide, not a flick
     QTest.touchEvent(window, device, False).move(0, at[1], window).commit()
     QTest.touchEvent(window, device, False).release(0, at[1], window).commit()
     assert explorer.said[-2:] == [explorer.words(t) for t in tiles]

@@ -319,9 +319,9 @@ def test_the_kiosk_window_keeps_the_focus_from_screen_to_screen(qtbot: Any, kios
     try:
         for flow in ctrl.flows()[:3]:
             ctrl.start_flow(flow.id)
-            qtbot.wait(20)
+            QApplication.processEvents()
             ctrl.go_home()
-            qtbot.wait(20)
+            QApplication.processEvents()
     finally:
         QApplication.instance().removeEventFilter(spy)
     assert shown == []
