@@ -211,7 +211,7 @@ def _steps(ctrl: Any) -> list[Step]:
     for lang in ctrl.languages:
         for flow in ctrl.flows():
             for step in flow.steps:
-                text = " ".join(ctrl.step_speech(step, lang).split())
+                text = " ".join(ctrl.screen_speech(step, lang).split())
                 if (text, lang) not in seen:
                     seen.add((text, lang))
                     steps.append((lang, flow.id, step.id, text))
@@ -235,10 +235,10 @@ def _next_move(ctrl: Any, lang: str, flow_id: str,
     if step.kind == "next":
         if step.next.startswith("@"):
             return None
-        return ctrl.advance, ctrl.step_speech(flow.step(step.next), lang)
+        return ctrl.advance, ctrl.screen_speech(flow.step(step.next), lang)
     for i, choice in enumerate(step.choices):
         if not choice.next.startswith("@"):
-            return (lambda i=i: ctrl.choose(i)), ctrl.step_speech(flow.step(choice.next), lang)
+            return (lambda i=i: ctrl.choose(i)), ctrl.screen_speech(flow.step(choice.next), lang)
     return None
 
 
