@@ -345,20 +345,12 @@ class ExploreMode(QObject):
         elif kind in RELEASES:
             self._down = False
             self._cancel_long_press()
-            if self._is_flick(pos):
-                self._flick(pos.x() > self._stroke[0].x())
-
-    def _is_flick(self, pos: QPoint) -> bool:
-        start, at = self._stroke
-        dx, dy = abs(pos.x() - start.x()), abs(pos.y() - start.y())
-        return self._now() - at <= FLICK_S and dx >= FLICK_PX and dy * 2 <= dx
+            (start, at), dx = self._stroke, pos.x() - self._stroke[0].x()
+            if self._now() - at <= FLICK_S and abs(dx) >= max(FLICK_PX, 2 * abs(pos.y() - start.y())):
+                self._flick(dx > 0)
 
     def _flick(self, rightwards: bool) -> None:
-        """A quick horizontal stroke, as with a phone's screen reader: the reading order's
-        next element (leftwards: the previous one; mirrored in Arabic), said and scrolled
-        into view, from the element heard before the stroke. So every element is reached,
-        even one below the fold of a screen scrolled for large text or on a portrait
-        screen, where no finger could find it."""
+        """A flick (see the module docstring), from the element heard before the stroke."""
         items = self.window.keypad.elements()
         if not items:
             return
@@ -438,8 +430,7 @@ class ExploreMode(QObject):
         return widget if widget is not None and shiboken6.isValid(widget) and widget.isVisible() else None
 
     def _clear(self) -> None:
-        self._heard_before = None
-        self._selected = None
+        self._heard_before = self._selected = None
         self._under = None
         self._selected_at = -math.inf
         self._before_tap = None
