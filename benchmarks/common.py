@@ -8,6 +8,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -77,3 +78,26 @@ def rss_mb() -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def main_with_sound(benchmark: str, run: Callable[[Path], dict[str, Any]]) -> None:
+    """Emit ``run(folder)``'s result, played on a private PulseAudio null sink started in
+    a fresh folder (``ok: false`` with the reason when there is no sound server)."""
+    import contextlib
+    import shutil
+    import tempfile
+
+    from tests.audio import start_null_sink
+
+    folder = Path(tempfile.mkdtemp(prefix=f"kiosk-bench-{benchmark}-"))
+    try:
+        if not start_null_sink(folder / "pulse"):
+            emit({"benchmark": benchmark, "ok": False,
+                  "error": "no audio output: PulseAudio (pulseaudio, pactl) is missing or did "
+                           "not start, so Qt has no device to play on"})
+            return
+        with contextlib.redirect_stdout(sys.stderr):  # pyttsx3 prints at times, off its lock
+            result = run(folder)
+        emit(result)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -28,10 +28,8 @@ said something.
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -39,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import emit, pump, quick, summary, wait_until  # noqa: E402
+from common import main_with_sound, pump, quick, summary, wait_until  # noqa: E402
 
 BUDGET_P95_MS = 150.0
 
@@ -247,20 +245,7 @@ def run(folder: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    from tests.audio import start_null_sink
-
-    folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-explore-"))
-    try:
-        if not start_null_sink(folder / "pulse"):
-            emit({"benchmark": "explore_touch_to_speech_ms", "ok": False,
-                  "error": "no audio output: PulseAudio (pulseaudio, pactl) is missing or did "
-                           "not start, so Qt has no device to play on"})
-            return
-        with contextlib.redirect_stdout(sys.stderr):  # pyttsx3 prints at times, off its lock
-            result = run(folder)
-        emit(result)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    main_with_sound("explore_touch_to_speech_ms", run)
 
 
 if __name__ == "__main__":

@@ -47,11 +47,9 @@ no mismatched WAV.
 from __future__ import annotations
 
 import array
-import contextlib
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -61,7 +59,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import emit, percentile, pump, quick, summary, wait_until  # noqa: E402
+from common import main_with_sound, percentile, pump, quick, summary, wait_until  # noqa: E402
 
 BUDGET_UNCACHED_MS = 60.0
 BUDGET_CACHED_MS = 10.0
@@ -474,20 +472,7 @@ def run(folder: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    from tests.audio import start_null_sink
-
-    folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-voice-"))
-    try:
-        if not start_null_sink(folder / "pulse"):
-            emit({"benchmark": "step_to_audio_start_ms", "ok": False,
-                  "error": "no audio output: PulseAudio (pulseaudio, pactl) is missing or did "
-                           "not start, so Qt has no device to play on"})
-            return
-        with contextlib.redirect_stdout(sys.stderr):  # pyttsx3 prints at times, off its lock
-            result = run(folder)
-        emit(result)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    main_with_sound("step_to_audio_start_ms", run)
 
 
 if __name__ == "__main__":
