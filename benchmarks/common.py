@@ -101,3 +101,21 @@ def main_with_sound(benchmark: str, run: Callable[[Path], dict[str, Any]]) -> No
         emit(result)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def bare_play_ms(app: Any, effect: Any, wav: Path, volume: float,
+                 began: list[float]) -> float | None:
+    """A bare QSoundEffect (the speech benchmarks' baseline) playing ``wav``: ms from
+    ``play()`` to playing, as ``began`` notes it (None: it never played)."""
+    from PySide6.QtCore import QUrl
+
+    began.clear()
+    t0 = time.perf_counter()
+    effect.setSource(QUrl.fromLocalFile(str(wav)))
+    effect.setVolume(volume)
+    effect.play()
+    ms = (began[0] - t0) * 1000 if wait_until(app, lambda: bool(began),
+                                              signal=effect.playingChanged) and began else None
+    effect.stop()
+    wait_until(app, lambda: not effect.isPlaying())
+    return ms

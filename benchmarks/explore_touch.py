@@ -37,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import main_with_sound, pump, quick, summary, wait_until  # noqa: E402
+from common import bare_play_ms, main_with_sound, pump, quick, summary, wait_until  # noqa: E402
 
 BUDGET_P95_MS = 150.0
 
@@ -200,15 +200,9 @@ def bare_qsoundeffect(b: Bench, wavs: list[str], n: int) -> list[float]:
     for i, wav in enumerate(wavs[:n]):
         copy = b.folder / f"bare-{i}.wav"
         shutil.copyfile(wav, copy)
-        began.clear()
-        t0 = time.perf_counter()
-        effect.setSource(QUrl.fromLocalFile(str(copy)))
-        effect.setVolume(b.out.volume)
-        effect.play()
-        if wait_until(b.app, lambda: bool(began), signal=effect.playingChanged) and began:
-            samples.append((began[0] - t0) * 1000)
-        effect.stop()
-        wait_until(b.app, lambda: not effect.isPlaying())
+        ms = bare_play_ms(b.app, effect, copy, b.out.volume, began)
+        if ms is not None:
+            samples.append(ms)
     effect.setSource(QUrl())
     return samples
 

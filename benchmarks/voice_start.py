@@ -59,7 +59,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import main_with_sound, percentile, pump, quick, summary, wait_until  # noqa: E402
+from common import bare_play_ms, main_with_sound, percentile, pump, quick, summary, wait_until  # noqa: E402
 
 BUDGET_UNCACHED_MS = 60.0
 BUDGET_CACHED_MS = 10.0
@@ -315,15 +315,9 @@ def bare_qsoundeffect(b: Bench, steps: list[Step], folder: Path) -> list[float]:
             continue
         path = folder / f"bare-{len(samples)}.wav"
         shutil.copyfile(cached, path)
-        began.clear()
-        t0 = time.perf_counter()
-        effect.setSource(QUrl.fromLocalFile(str(path)))
-        effect.setVolume(b.out.volume)
-        effect.play()
-        if wait_until(b.app, lambda: bool(began), signal=effect.playingChanged) and began:
-            samples.append((began[0] - t0) * 1000)
-        effect.stop()
-        wait_until(b.app, lambda: not effect.isPlaying())
+        ms = bare_play_ms(b.app, effect, path, b.out.volume, began)
+        if ms is not None:
+            samples.append(ms)
     effect.setSource(QUrl())
     for copy in folder.glob("bare-*.wav"):
         copy.unlink()
