@@ -62,7 +62,7 @@ def router(ctx: Context) -> APIRouter:
             await refused(who, raw, 409, str(exc))
             raise
         # the request as committed, with its position in the queue
-        return Response(change.text, status_code=201 if change.created else 200,
+        return Response(store.answer(change), status_code=201 if change.created else 200,
                         media_type=JSON)
 
     @r.get("/help-requests")

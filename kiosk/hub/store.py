@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from kiosk.hub.auth import now_iso
-from kiosk.hub.db import AfterCommit, Readers, Writer
+from kiosk.hub.db import Readers, Writer
 
 STATUSES = ("queued", "claimed", "resolved", "cancelled")
 OUTCOMES = ("helped", "sent-to-counter", "workshop", "left", "other")
@@ -50,19 +50,12 @@ class Forbidden(Exception):
 
 
 @dataclass
-class Change(AfterCommit):
-    """A help request as one change left it, and its JSON (the caller's answer). A queued
-    request's answer also says its ``position`` in the queue, counted once the change is
-    committed and the consoles are told (counting takes as long as the queue is long)."""
+class Change:
+    """A help request as one change left it, and its JSON (the caller's answer)."""
 
     request: dict[str, Any]
     created: bool = False
     text: str = ""
-    with_position: bool = False
-
-    def finish(self, db: sqlite_utils.Database) -> None:
-        if self.with_position:  # {..., "position": N}
-            self.text = f'{self.text[:-1]}, "position": {_position(db, self.request)}}}'
 
 
 # The hot path (help calls, events) is plain parameterised SQL on the connection, each
@@ -125,9 +118,10 @@ class Store:
                  ) -> None:
         self.path = path
         self.on_written = on_written
-        self._pending: list[StreamEntry] = []  # of the operation running (writer thread)
-        self._batch: list[StreamEntry] = []  # of the batch being written (writer thread)
-        self._next_seq = 0  # 0: read from the database at the first entry (writer thread)
+        # the writer's state (touched only under its lock, by whichever thread writes)
+        self._pending: list[StreamEntry] = []  # of the operation running
+        self._batch: list[StreamEntry] = []  # of the batch being written
+        self._next_seq = 0  # 0: read from the database at the first entry
         self.writer = Writer(path, on_commit=self._committed)
         self.readers = Readers(path)
 
@@ -180,7 +174,7 @@ class Store:
         return guarded
 
     def _committed(self, ok: bool) -> None:
-        """After each batch (writer thread): tell consoles what was committed."""
+        """After each batch (under the writer's lock): tell consoles what was committed."""
         entries, self._batch = self._batch, []
         if ok and entries and self.on_written is not None:
             self.on_written(entries)
@@ -206,8 +200,9 @@ class Store:
 
     # -- help requests -------------------------------------------------------------
     def create_help(self, data: dict[str, Any]) -> asyncio.Future[Change]:
-        """Queue a kiosk's call (``data``: the fields of ``HelpCreate``); the answer is the
-        request with its ``position`` in the queue. The same id again changes nothing."""
+        """Queue a kiosk's call (``data``: the fields of ``HelpCreate``), written at once
+        by the event loop when the writer is idle (:meth:`Writer.submit_here`); call it
+        there. The same id again changes nothing. See :meth:`answer` for the reply."""
         def op(db: sqlite_utils.Database) -> Change:
             now = now_iso()
             request = _one(db, _INSERT_HELP, [  # nothing when the id is known already
@@ -221,10 +216,18 @@ class Store:
                 raise Conflict("this id belongs to another kiosk's request")
             else:
                 text = json.dumps(request)
-            return Change(request, created=created, text=text,
-                          with_position=request["status"] == "queued")
+            return Change(request, created=created, text=text)
 
-        return self.call(op)
+        return self.writer.submit_here(self._guarded(op))
+
+    def answer(self, change: Change) -> str:
+        """A help call's reply: the request as committed and, while it is queued, its
+        ``position`` in the queue, counted once the change is durable and the consoles are
+        told (on a read connection: counting takes as long as the queue is long)."""
+        if change.request["status"] != "queued":
+            return change.text
+        position = _position(self.readers.get(), change.request)
+        return f'{change.text[:-1]}, "position": {position}}}'  # {..., "position": N}
 
     def transition(self, request_id: str, action: str, who: str, role: str,
                    outcome: str | None = None, note: str | None = None,

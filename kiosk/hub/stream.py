@@ -28,7 +28,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -76,15 +78,31 @@ class Broadcaster:
     def __init__(self) -> None:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.subscribers: list[_Subscriber] = []
+        self._loop_thread: int | None = None
+        self._ready: deque[list[Entry]] = deque()  # committed, not yet sent (seq order)
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Call on ``loop``'s thread."""
         self.loop = loop
+        self._loop_thread = threading.get_ident()
 
     def publish_threadsafe(self, entries: list[Entry]) -> None:
-        """Called by the writer thread after a commit."""
-        if self.loop is not None and not self.loop.is_closed():
+        """Called after each commit, under the writer's lock (so in ``seq`` order), by the
+        thread that wrote: the writer's (the entries are sent on the next turn of the
+        loop), or the event loop's (a help call: sent at once, after any still waiting)."""
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            return
+        self._ready.append(entries)
+        if threading.get_ident() == self._loop_thread:
+            self._send_ready()
+        else:
             with contextlib.suppress(RuntimeError):  # closed meanwhile: nobody listens
-                self.loop.call_soon_threadsafe(self._publish, entries)
+                loop.call_soon_threadsafe(self._send_ready)
+
+    def _send_ready(self) -> None:
+        while self._ready:
+            self._publish(self._ready.popleft())
 
     def _publish(self, entries: list[Entry]) -> None:
         for sub in list(self.subscribers):
