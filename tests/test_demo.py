@@ -15,7 +15,7 @@ def test_headless_demo_walks_the_whole_path(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "kiosk.cli", "demo", "--headless", "--out",
                            str(out)], capture_output=True, text=True, timeout=180, check=True)
     lines = done.stdout.splitlines()
-    assert any("Vous êtes n° 1 dans la file" in line for line in lines), done.stdout
+    assert any("Vous êtes le numéro 1 dans la file" in line for line in lines), done.stdout
     assert any("Aicha arrive pour vous aider." in line for line in lines)
     assert "console: call resolved (helped)" in lines
     pngs = sorted(p.name for p in out.glob("*.png"))

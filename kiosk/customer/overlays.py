@@ -90,7 +90,7 @@ class MoreTimeOverlay(Overlay):
         self.hide()
 
     def _show_left(self) -> None:
-        self.countdown.setText(self.strings.t("more_time.countdown", seconds=self.left))
+        self.countdown.setText(self.strings.t("more_time.countdown", n=self.left))
 
     def _tick(self) -> None:
         self.left = max(0, self.left - 1)

@@ -2,12 +2,20 @@
 
 ``Catalog("ar").t("bar.help")`` returns the string; a key missing in a language falls
 back to French (a test makes sure none is missing in the shipped catalogs).
+
+Count strings: a key whose value is a mapping of CLDR plural categories (``zero``, ``one``,
+``two``, ``few``, ``many``, ``other``; ``other`` required) is one string whose form
+follows the number given as ``n``: ``t("more_time.countdown", n=3)``. Each catalog
+declares its language's CLDR rules once, in ``_meta.plural`` (category: condition, in
+CLDR's syntax for whole numbers, e.g. ``few: "n % 100 = 3..10"``); a catalog without
+them has ``one: "n = 1"``. A form a catalog lacks is its ``other`` form.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,7 +67,7 @@ def available() -> list[str]:
 
 
 def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    """``{"a": {"b": "x"}}`` -> ``{"a.b": "x"}``."""
+    """``{"a": {"b": "x"}}`` -> ``{"a.b": "x"}`` (a count string's forms as ``a.b.one``)."""
     out: dict[str, str] = {}
     for key, value in data.items():
         name = f"{prefix}{key}"
@@ -70,14 +78,87 @@ def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return out
 
 
+CATEGORIES = ("zero", "one", "two", "few", "many", "other")  # CLDR's, in its order
+
+
+def is_count(value: Any) -> bool:
+    """A count string: a mapping of plural categories, ``other`` among them."""
+    return isinstance(value, dict) and "other" in value and set(value) <= set(CATEGORIES)
+
+
+def split(data: dict[str, Any], prefix: str = "") -> tuple[dict[str, str],
+                                                            dict[str, dict[str, str]]]:
+    """A catalog's plain strings and its count strings, by dotted key."""
+    plain: dict[str, str] = {}
+    counts: dict[str, dict[str, str]] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if is_count(value):
+            counts[name] = {str(k): str(v) for k, v in value.items()}
+        elif isinstance(value, dict):
+            more, more_counts = split(value, name + ".")
+            plain.update(more)
+            counts.update(more_counts)
+        else:
+            plain[name] = str(value)
+    return plain, counts
+
+
+def _relation(text: str) -> Callable[[int], bool]:
+    """One CLDR relation on a whole number: ``n % 100 = 3..10``, ``i != 0,1``."""
+    negate = "!=" in text
+    left, right = text.split("!=" if negate else "=")
+    operand, _, mod = left.partition("%")
+    if operand.strip() not in ("n", "i", "v", "f", "t", "e", "c", "w"):
+        raise ValueError(f"unknown plural operand in '{text}'")
+    zero = operand.strip() not in ("n", "i")  # a whole number has no fraction digits
+    modulo = int(mod) if mod.strip() else 0
+    ranges = []
+    for part in right.split(","):
+        low, _, high = part.partition("..")
+        ranges.append((int(low), int(high or low)))
+
+    def holds(n: int) -> bool:
+        value = 0 if zero else (n % modulo if modulo else n)
+        return any(lo <= value <= hi for lo, hi in ranges) != negate
+
+    return holds
+
+
+def plural_rule(conditions: dict[str, str]) -> Callable[[int], str]:
+    """``n -> category`` from CLDR conditions by category (``or`` of ``and`` of
+    relations, whole numbers only); ``other`` when none holds."""
+    tests = []
+    for category in CATEGORIES:
+        condition = conditions.get(category)
+        if category == "other" or not condition:
+            continue
+        alternatives = [[_relation(r) for r in part.split(" and ")]
+                        for part in condition.split(" or ")]
+        tests.append((category, alternatives))
+
+    def category_of(n: int) -> str:
+        n = abs(int(n))
+        for category, alternatives in tests:
+            if any(all(r(n) for r in relations) for relations in alternatives):
+                return category
+        return "other"
+
+    return category_of
+
+
 class Catalog:
     """The strings of one language (of one app: ``kiosk`` or ``mediator``)."""
 
     def __init__(self, lang: str, domain: str = "kiosk") -> None:
         self.lang = lang
-        self._strings = flatten(_raw(lang, domain))
-        self._fallback = (flatten(_raw(REFERENCE, domain)) if lang != REFERENCE
-                          else self._strings)
+        data = _raw(lang, domain)
+        self._strings, self._counts = split(data)
+        meta = data.get("_meta")
+        rules = meta.get("plural") if isinstance(meta, dict) else None
+        self.plural = plural_rule(rules if isinstance(rules, dict) else {"one": "n = 1"})
+        self._reference = catalog(REFERENCE, domain) if lang != REFERENCE else None
+        self._fallback = self._reference._strings if self._reference else self._strings
 
     @property
     def name(self) -> str:
@@ -89,13 +170,27 @@ class Catalog:
         return self._strings.get("_meta.direction", "ltr") == "rtl"
 
     def t(self, key: str, **values: Any) -> str:
+        """The string ``key`` filled with ``values``; a count string in the form that
+        agrees with ``n``."""
         text = self._strings.get(key) or self._fallback.get(key)
         if text is None:
-            raise KeyError(f"no UI string '{key}'")
+            forms = self._counts.get(key)
+            if forms is None:
+                if self._reference is not None:
+                    return self._reference.t(key, **values)
+                raise KeyError(f"no UI string '{key}'")
+            if "n" not in values:
+                raise KeyError(f"UI string '{key}' is a count: give its number as n")
+            text = forms.get(self.plural(values["n"])) or forms["other"]
         return text.format(**values) if values else text
 
     def keys(self) -> set[str]:
-        return {k for k in self._strings if not k.startswith("_meta.")}
+        """Every string's key (a count string's once, not each form's)."""
+        return {k for k in self._strings if not k.startswith("_meta.")} | set(self._counts)
+
+    def forms(self, key: str) -> dict[str, str]:
+        """A count string's forms by category (empty for a plain string)."""
+        return dict(self._counts.get(key, {}))
 
 
 @cache

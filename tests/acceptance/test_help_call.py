@@ -71,7 +71,7 @@ def test_a_customer_calls_and_a_mediator_comes(qtbot: Any, office: Hub, library:
         def status() -> str:  # (the screen is drawn afresh at each change)
             return str(window.outcome.status.text())
 
-        qtbot.waitUntil(lambda: "n° 1" in status(), timeout=WAIT)
+        qtbot.waitUntil(lambda: "numéro 1" in status(), timeout=WAIT)
         qtbot.waitUntil(lambda: len(aicha.cards) == 1, timeout=WAIT)
         (card,) = aicha.cards.values()
         assert "Envoyer un colis" in card.where.text()

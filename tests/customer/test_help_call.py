@@ -56,7 +56,7 @@ def test_call_then_a_mediator_is_coming_then_cancel(qtbot: Any, hub: Hub, librar
         ctrl.start_flow("use-locker")
         tap(qtbot, window.top.help, clock)
         assert ctrl.screen == OUTCOME
-        qtbot.waitUntil(lambda: "n° 1" in status_text(window), timeout=10_000)
+        qtbot.waitUntil(lambda: "numéro 1" in status_text(window), timeout=10_000)
         with hub.client("aicha") as a:
             queued = a.get("/help-requests").json()["items"]
             assert [(r["flow_id"], r["step_id"]) for r in queued] == [

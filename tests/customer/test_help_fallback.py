@@ -221,7 +221,7 @@ def test_connection_back_in_time_the_usual_statuses_go_on(qtbot: Any, kiosk: Any
     assert said.texts[-1] == "Votre appel part vers les médiateurs."
     ctrl.set_help_status({"status": "queued", "position": 2})
     assert window.outcome.status.text() == \
-        "Un médiateur a été appelé. Vous êtes n° 2 dans la file."
+        "Un médiateur a été appelé. Vous êtes le numéro 2 dans la file."
     ctrl.set_help_status({"status": "claimed", "claimed_by": "aïcha"})
     assert said.texts[-1] == "Aïcha arrive pour vous aider."
     ctrl.set_help_status({"status": "claimed", "claimed_by": "aïcha"})  # polled again

@@ -222,7 +222,7 @@ def test_every_panel_is_said_in_the_language_shown(qtbot: Any, voiced: Any, lang
     window._idle_timeout()  # "more time?", with its seconds
     more = window.more_time
     _heard(qtbot, output, engine, lang, t("more_time.question"),
-           t("more_time.countdown", seconds=more.left), t("more_time.keep_going"))
+           t("more_time.countdown", n=more.left), t("more_time.keep_going"))
     more.stop()
     window.offer.ask(ctrl.strings)
     _heard(qtbot, output, engine, lang, t("help.offer"), t("help.offer_yes"), t("help.offer_no"))
