@@ -148,7 +148,12 @@ class PinOverlay(Overlay):
         self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.box.addWidget(self.title)
         self.box.addWidget(self.dots)
-        pad = QGridLayout()
+        # a number pad keeps a phone's order, 1-2-3 from the left, in Arabic too: its own
+        # left-to-right direction, which the window's right-to-left one does not override
+        self.pad = QWidget()
+        self.pad.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        pad = QGridLayout(self.pad)
+        pad.setContentsMargins(0, 0, 0, 0)
         pad.setSpacing(14)
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "ok"]
         self.keys: dict[str, BigButton] = {}
@@ -159,7 +164,7 @@ class PinOverlay(Overlay):
             b.clicked.connect(lambda _=False, key=k: self._press(key))
             pad.addWidget(b, i // 3, i % 3)
             self.keys[k] = b
-        self.box.addLayout(pad)
+        self.box.addWidget(self.pad)
         self.cancel = BigButton("", "choice")
         self.cancel.setObjectName("pin-cancel")
         self.cancel.clicked.connect(self.hide)
