@@ -4,7 +4,9 @@
   double taps: the second one must not press what the first one's screen put under the
   finger), never a quick tap elsewhere (another button, the next digit of a PIN),
 - swallows the keys that would leave a locked-down kiosk (Alt+F4, Esc, Alt+Tab, Ctrl+Q/W),
-- counts taps in the top-left corner and asks for the staff PIN after ``corner_taps``,
+- counts taps in the staff's corner, the top one on the Home button's side (top left, top
+  right in a right-to-left layout, whose top left holds "Call a mediator"), and asks for
+  the staff PIN after ``corner_taps``,
 - reports every touch or key as activity (the inactivity timer listens).
 """
 
@@ -105,10 +107,19 @@ class KioskGuard(QObject):
     def _count_corner(self, event: QMouseEvent, now: float) -> None:
         self.corner_tap(self.window.mapFromGlobal(event.globalPosition().toPoint()), now)
 
+    def in_corner(self, pos: QPoint) -> bool:
+        """``pos`` (window coordinates) is in the staff's corner: the top corner on the
+        Home button's side, top left, or top right when the layout is right to left."""
+        if not 0 <= pos.y() < CORNER_PX:
+            return False
+        if self.window.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+            return self.window.width() - CORNER_PX <= pos.x() < self.window.width()
+        return 0 <= pos.x() < CORNER_PX
+
     def corner_tap(self, pos: QPoint, now: float) -> None:
         """A tap at ``pos`` (window coordinates) counts towards the staff's corner gesture,
         or breaks a count (audio-only mode, which takes touches first, tells them here)."""
-        if pos.x() < CORNER_PX and pos.y() < CORNER_PX:
+        if self.in_corner(pos):
             self._corner = [t for t in self._corner if now - t < CORNER_WINDOW_S] + [now]
             if len(self._corner) >= self.corner_taps:
                 self._corner = []

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QWidget
 
 from tests.customer.conftest import tap
 
@@ -56,3 +57,46 @@ def test_the_pin_pad_is_in_the_same_place_in_french_and_arabic(qtbot: Any,
                        for k, b in window.pin.keys.items() if k.isdigit()}
         window.pin.hide()
     assert where["ar"] == where["fr"]
+
+
+def _corner_taps(qtbot: Any, window: Any, clock: Any, pos: QPoint) -> None:
+    for _ in range(int(window.guard.corner_taps)):
+        clock.now += 0.6
+        qtbot.mouseClick(window, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_the_staff_corner_is_top_left_in_french(qtbot: Any, kiosk: Any, clock: Any) -> None:
+    ctrl, window = kiosk
+    right = QPoint(window.width() - 5, 5)
+    assert window.guard.in_corner(QPoint(5, 5))
+    assert not window.guard.in_corner(right)
+    _corner_taps(qtbot, window, clock, right)
+    assert not window.pin.isVisible()
+    _corner_taps(qtbot, window, clock, QPoint(5, 5))
+    assert window.pin.isVisible()
+
+
+def test_the_staff_corner_is_top_right_in_arabic(qtbot: Any, kiosk: Any, clock: Any) -> None:
+    """The top bar is mirrored: "Call a mediator" is at the top left, and taps there would
+    call one; the corner is on the Home button's side, the top right."""
+    ctrl, window = kiosk
+    _look(ctrl, window, "ar")
+    ctrl.start_flow("send-parcel")  # the Home button shows
+    window.layout().activate()
+    help_button = window.findChild(QWidget, "help")
+    home_button = window.findChild(QWidget, "home")
+    assert help_button.mapTo(window, help_button.rect().center()).x() < window.width() // 2
+    assert home_button.mapTo(window, home_button.rect().center()).x() > window.width() // 2
+    right = QPoint(window.width() - 5, 5)
+    assert window.guard.in_corner(right)
+    assert not window.guard.in_corner(QPoint(5, 5))
+    tap(qtbot, home_button, clock)  # home again: nothing under the corner now
+    _corner_taps(qtbot, window, clock, right)
+    assert window.pin.isVisible()
+    window.pin.hide()
+    for _ in range(int(window.guard.corner_taps)):  # the top left counts no more
+        clock.now += 0.6
+        window.guard.corner_tap(QPoint(5, 5), clock.now)
+    assert not window.pin.isVisible()
+    _look(ctrl, window, "fr")  # back to left to right: the corner moves back
+    assert window.guard.in_corner(QPoint(5, 5))
