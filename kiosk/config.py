@@ -80,8 +80,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds without a touch before the kiosk asks 'Do you need more time?'."),
     Setting("more_time_seconds", float, 20.0,
             "Seconds the customer has to answer 'Do you need more time?' before a reset."),
-    Setting("double_tap_ms", int, 500, "A second tap within this many milliseconds is ignored."),
-    Setting("corner_taps", int, 5, "Taps in the top-left corner that ask for the admin PIN."),
+    Setting("double_tap_ms", int, 500,
+            "A second tap at the same place within this many milliseconds is ignored (not the "
+            "same button pressed again when it is made for it: a PIN digit, louder)."),
+    Setting("corner_taps", int, 5,
+            "Taps in the staff's corner that ask for the admin PIN: top left, top right in a "
+            "right-to-left language (the Home button's side)."),
     Setting("flows_dir", str, "",
             "Extra folder of flow files; a flow there replaces the built-in one with its id."),
     Setting("hub_db", str, "", "Hub database file (default: hub.sqlite3 in the user data folder)."),

@@ -2,7 +2,9 @@
 
 - ignores a second tap within ``double_tap_ms`` at the same place (shaky hands, impatient
   double taps: the second one must not press what the first one's screen put under the
-  finger), never a quick tap elsewhere (another button, the next digit of a PIN),
+  finger), never a quick tap elsewhere (another button, the next digit of a PIN), nor a
+  press again on a button made to be pressed again and again (its ``repeatable``
+  property: a PIN digit typed twice, "Louder" twice),
 - swallows the keys that would leave a locked-down kiosk (Alt+F4, Esc, Alt+Tab, Ctrl+Q/W),
 - counts taps in the staff's corner, the top one on the Home button's side (top left, top
   right in a right-to-left layout, whose top left holds "Call a mediator"), and asks for
@@ -36,6 +38,22 @@ def _place(event: QInputEvent) -> QPoint:
     return QPoint()
 
 
+def repeatable(widget: QObject | None, place: QPoint | None = None) -> QWidget | None:
+    """The button made to be pressed repeatedly that is under ``place`` (screen
+    coordinates) in ``widget``, or that ``widget`` is or is part of (its icon, its text).
+    A touch may first reach an ancestor (a scroll area's viewport takes touches): the
+    widget under the finger is what counts."""
+    if isinstance(widget, QWidget) and place is not None:
+        widget = widget.childAt(widget.mapFromGlobal(place)) or widget
+    while isinstance(widget, QWidget):
+        if widget.property("repeatable"):
+            return widget
+        if widget.isWindow():
+            return None
+        widget = widget.parentWidget()
+    return None
+
+
 def is_exit_key(event: QKeyEvent) -> bool:
     """Keys that close or leave a window on common desktops."""
     key, mods = event.key(), event.modifiers()
@@ -61,6 +79,7 @@ class KioskGuard(QObject):
         self.clock = clock
         self._last_press = -1e9
         self._last_place = QPoint(-10_000, -10_000)
+        self._last_target: QWidget | None = None  # the repeatable button pressed last
         self._last_stamp = -1
         self._eat_current = False
         self._corner: list[float] = []
@@ -94,12 +113,14 @@ class KioskGuard(QObject):
         if isinstance(event, QMouseEvent):
             self._count_corner(event, now)
         place = _place(event)
-        if now - self._last_press < self.double_tap_s and \
+        target = repeatable(watched, place)
+        again = target is not None and target is self._last_target  # "1 1", "+ +"
+        if not again and now - self._last_press < self.double_tap_s and \
                 (place - self._last_place).manhattanLength() <= SAME_PLACE_PX:
             self.ignored_taps += 1
             self._eat_current = True
             return True
-        self._last_press, self._last_place = now, place
+        self._last_press, self._last_place, self._last_target = now, place, target
         self._eat_current = False
         self.activity.emit()
         return False

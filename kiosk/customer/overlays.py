@@ -160,6 +160,7 @@ class PinOverlay(Overlay):
         for i, k in enumerate(keys):
             b = BigButton(k, "choice" if k.isdigit() else "primary")
             b.setObjectName(f"pin-{k}")
+            b.setProperty("repeatable", k != "ok")  # "1 1": the guard counts both presses
             b.text_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             b.clicked.connect(lambda _=False, key=k: self._press(key))
             pad.addWidget(b, i // 3, i % 3)

@@ -33,6 +33,7 @@ class SoundOverlay(Overlay):
             for column, step in enumerate((-1, 1)):
                 b = BigButton("", "choice")
                 b.setObjectName(f"{kind}-{'down' if step < 0 else 'up'}")
+                b.setProperty("repeatable", True)  # "Louder" twice: two steps louder
                 b.clicked.connect(lambda _=False, k=kind, s=step: self.adjust.emit(k, s))
                 grid.addWidget(b, row * 2 + 1, column)
                 self.buttons[(kind, step)] = b
