@@ -162,6 +162,7 @@ class PinOverlay(Overlay):
             b.setObjectName(f"pin-{k}")
             b.setProperty("repeatable", k != "ok")  # "1 1": the guard counts both presses
             b.text_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            b.text_label.setProperty("ownDirection", True)  # in the pad's left-to-right order
             b.clicked.connect(lambda _=False, key=k: self._press(key))
             pad.addWidget(b, i // 3, i % 3)
             self.keys[k] = b
