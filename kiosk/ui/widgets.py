@@ -4,6 +4,7 @@ the pictures of the next screens rendered ahead."""
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -118,8 +119,20 @@ def text_width(texts: list[str], role: str, scale: float) -> int:
 
 def is_rtl(text: str) -> bool:
     """True when ``text`` has right-to-left letters (an Arabic sentence may well start
-    with a Latin name: "Aicha قادم لمساعدتك")."""
+    with a Latin name: "Aicha في الطريق لمساعدتك")."""
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
+NON_BREAKING_HYPHEN = "\u2011"  # DejaVu Sans has it; it looks like "-"
+_HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+
+
+def unbroken(text: str) -> str:
+    """``text`` as shown: a hyphen between two letters never ends a line ("a-t-elle",
+    "s'affiche-t-il", "Pouvez-vous" stay whole, as a button's width assumes: it is made
+    for its longest word between spaces). Only what is shown: speech keeps the plain
+    hyphen, which espeak-ng reads as one word (with U+2011 it says "a té elle")."""
+    return _HYPHEN_IN_WORD.sub(NON_BREAKING_HYPHEN, text) if "-" in text else text
 
 
 class Text(QLabel):
@@ -137,12 +150,13 @@ class Text(QLabel):
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt API
         self._plain = text
+        shown = unbroken(text)
         if is_rtl(text):
             self.setTextFormat(Qt.TextFormat.RichText)
-            super().setText(f'<div dir="rtl">{html.escape(text)}</div>')
+            super().setText(f'<div dir="rtl">{html.escape(shown)}</div>')
         else:
             self.setTextFormat(Qt.TextFormat.PlainText)
-            super().setText(text)
+            super().setText(shown)
 
     def text(self) -> str:
         return self._plain
