@@ -22,7 +22,7 @@ FONT_FAMILY = "DejaVu Sans"
 FOCUS_RING_PX = 6
 FOCUS_BANDS = ("focus", "focus_halo")
 # (palette keys) what a focus ring may be drawn on or beside
-FOCUS_SURROUNDINGS = ("window", "card", "bar", "overlay", "pressed")
+FOCUS_SURROUNDINGS = ("window", "card", "bar", "overlay")
 
 
 class TextStyle(NamedTuple):  # not a dataclass: the kiosk's start need not import dataclasses
@@ -57,15 +57,79 @@ CONTROL_EDGES: tuple[tuple[str, str], ...] = (
     ("bar_text", "bar"),
 )
 
-# the buttons: role -> (background key, border key, text role)
-BUTTONS: dict[str, tuple[str, str, str]] = {
-    "choice": ("button", "button_border", "choice"),
-    "tile": ("button", "button_border", "tile"),
-    "primary": ("primary", "primary", "primary"),
-    "help": ("help", "help_border", "help"),
-    "tool": ("bar", "bar_text", "tool"),
+class ButtonLook(NamedTuple):
+    """A button in one state: palette keys of its background, text and border; a dashed
+    border marks a button that does nothing now (a shape, not only a colour, says so)."""
+
+    bg: str
+    fg: str
+    border: str
+    dashed: bool = False
+
+
+# the states a button is drawn in, in stylesheet order (a later state's rule wins: a
+# focused button being pressed looks pressed); a checkable button has no checked state:
+# the kiosk has none
+BUTTON_STATES = ("normal", "focused", "pressed", "disabled")
+PSEUDO_STATES = {"normal": "", "focused": ":focus", "pressed": ":pressed",
+                 "disabled": ":disabled"}
+
+_DISABLED = ButtonLook("disabled", "disabled_text", "disabled_border", dashed=True)
+_DISABLED_ON_BAR = ButtonLook("bar", "bar_disabled_text", "bar_disabled_text", dashed=True)
+
+# every button role in every state, from which the stylesheet is built and which the
+# accessibility tests measure. A button's text is a child QLabel, which has a disabled
+# state of its own but neither the button's pressed nor its focused state (Qt's style
+# sheets ignore an ancestor's pseudo-state): pressed and focused keep the normal text
+# colour, on a background chosen to keep it readable. The focused state adds the focus
+# ring (FOCUS_BANDS), drawn by the button.
+BUTTON_LOOKS: dict[str, dict[str, ButtonLook]] = {
+    "choice": {
+        "normal": ButtonLook("button", "button_text", "button_border"),
+        "focused": ButtonLook("button", "button_text", "button_border"),
+        "pressed": ButtonLook("pressed", "button_text", "button_border"),
+        "disabled": _DISABLED,
+    },
+    "tile": {
+        "normal": ButtonLook("button", "button_text", "button_border"),
+        "focused": ButtonLook("button", "button_text", "button_border"),
+        "pressed": ButtonLook("pressed", "button_text", "button_border"),
+        "disabled": _DISABLED,
+    },
+    "primary": {
+        "normal": ButtonLook("primary", "primary_text", "primary"),
+        "focused": ButtonLook("primary", "primary_text", "primary"),
+        "pressed": ButtonLook("primary_pressed", "primary_text", "primary"),
+        "disabled": _DISABLED,
+    },
+    "help": {
+        "normal": ButtonLook("help", "help_text", "help_border"),
+        "focused": ButtonLook("help", "help_text", "help_border"),
+        "pressed": ButtonLook("help_pressed", "help_text", "help_border"),
+        "disabled": _DISABLED_ON_BAR,
+    },
+    "tool": {
+        "normal": ButtonLook("bar", "bar_text", "bar_text"),
+        "focused": ButtonLook("bar", "bar_text", "bar_text"),
+        "pressed": ButtonLook("tool_pressed", "bar_text", "bar_text"),
+        "disabled": _DISABLED_ON_BAR,
+    },
 }
 
+# (palette keys) what each button role stands on: its edge must stand out from them
+BUTTON_SURROUNDINGS: dict[str, tuple[str, ...]] = {
+    "choice": ("window", "card", "overlay"),
+    "tile": ("window", "card", "overlay"),
+    "primary": ("window", "card", "overlay"),
+    "help": ("bar",),
+    "tool": ("bar",),
+}
+
+# the buttons: role -> (background key, border key, text role), as they are at rest
+BUTTONS: dict[str, tuple[str, str, str]] = {
+    role: (looks["normal"].bg, looks["normal"].border, role)
+    for role, looks in BUTTON_LOOKS.items()
+}
 
 @cache
 def palette(name: str) -> dict[str, str]:
@@ -105,17 +169,8 @@ def stylesheet(theme: str, scale: float) -> str:
     for role, style in TEXT_STYLES.items():
         rules.append(f"QLabel[role=\"{role}\"] {{ color: {c[style.fg]}; "
                      f"{_font(style, scale, role)} }}")
-    for role, (bg, border, text_role) in BUTTONS.items():
-        style = TEXT_STYLES[text_role]
-        rules += [
-            f"QPushButton[role=\"{role}\"] {{ background: {c[bg]}; border: 4px solid {c[border]};"
-            f" border-radius: 18px; padding: 0px; color: {c[style.fg]};"
-            f" min-height: {MIN_TOUCH_PX}px; min-width: {MIN_TOUCH_PX}px;"
-            f" {_font(style, scale, text_role)} }}",
-            f"QPushButton[role=\"{role}\"]:pressed {{ background: {c['pressed']}; }}",
-            f"QPushButton[role=\"{role}\"] QLabel {{ color: {c[style.fg]}; background: transparent;"
-            f" {_font(style, scale, text_role)} }}",
-        ]
+    for role, looks in BUTTON_LOOKS.items():
+        rules += _button_rules(role, looks, c, scale)
     # the staff's reference on a help screen keeps the normal size whatever the customer's
     # (in the sheet rather than set on the block: a widget's own sheet is parsed again and
     # its children polished again at every help screen)
@@ -126,3 +181,28 @@ def stylesheet(theme: str, scale: float) -> str:
         f' QPushButton[role="choice"] QLabel {{ font-size: {px("choice", 1.0)}px; }}',
     ]
     return "\n".join(rules)
+
+
+def _button_rules(role: str, looks: dict[str, ButtonLook], c: dict[str, str],
+                  scale: float) -> list[str]:
+    """A button role's rules: its shape and normal colours, the colours of each other state
+    that differs (``BUTTON_LOOKS``), and its text label's, which follows the button's
+    normal and disabled states."""
+    font = _font(TEXT_STYLES[role], scale, role)
+    selector = f'QPushButton[role="{role}"]'
+
+    def colours(look: ButtonLook) -> str:
+        style = "dashed" if look.dashed else "solid"
+        return (f"background: {c[look.bg]}; border: 4px {style} {c[look.border]};"
+                f" color: {c[look.fg]};")
+
+    normal = looks["normal"]
+    rules = [f"{selector} {{ {colours(normal)} border-radius: 18px; padding: 0px;"
+             f" min-height: {MIN_TOUCH_PX}px; min-width: {MIN_TOUCH_PX}px; {font} }}"]
+    rules += [f"{selector}{PSEUDO_STATES[state]} {{ {colours(looks[state])} }}"
+              for state in BUTTON_STATES[1:] if looks[state] != normal]
+    rules += [
+        f"{selector} QLabel {{ color: {c[normal.fg]}; background: transparent; {font} }}",
+        f"{selector} QLabel:disabled {{ color: {c[looks['disabled'].fg]}; }}",
+    ]
+    return rules

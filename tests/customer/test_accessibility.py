@@ -12,6 +12,7 @@ from kiosk.customer.controller import Look
 from kiosk.ui.colors import contrast
 from kiosk.ui.qt import settle
 from kiosk.ui.theme import (
+    BUTTON_LOOKS,
     BUTTONS,
     CONTROL_EDGES,
     FOCUS_BANDS,
@@ -49,15 +50,17 @@ def test_controls_stand_out_from_their_background(theme: str) -> None:
 @pytest.mark.parametrize("theme", THEMES)
 def test_the_focus_ring_stands_out_in_every_state(theme: str) -> None:
     """The focused state: a 6 px ring of two bands that contrast with each other, one of
-    which stands out at least 3:1 against anything beside it: every button's colour
-    (normal, pressed) and every background a button stands on."""
+    which stands out at least 3:1 against anything beside it: every button's colour and
+    border in every state (normal, pressed, ...) and every background a button stands on."""
     c = palette(theme)
     assert FOCUS_RING_PX >= 6
     bands = [c[key] for key in FOCUS_BANDS]
     assert contrast(bands[0], bands[1]) >= 3.0, theme
     beside = {key: c[key] for key in FOCUS_SURROUNDINGS}
-    beside.update({f"button {role}": c[bg] for role, (bg, _border, _text) in BUTTONS.items()})
-    beside.update({f"border {role}": c[border] for role, (_bg, border, _text) in BUTTONS.items()})
+    for role, looks in BUTTON_LOOKS.items():
+        for state, look in looks.items():
+            beside[f"button {role} {state}"] = c[look.bg]
+            beside[f"border {role} {state}"] = c[look.border]
     for name, colour in beside.items():
         best = max(contrast(band, colour) for band in bands)
         assert best >= 3.0, f"{theme}: focus ring on {name} ({best:.2f})"
