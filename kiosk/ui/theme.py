@@ -131,6 +131,13 @@ BUTTONS: dict[str, tuple[str, str, str]] = {
     for role, looks in BUTTON_LOOKS.items()
 }
 
+# the ring ``svg_pixmap`` draws around every icon, whatever the theme: a dark band along
+# the icon's edge, then a light one outside it, ICON_RING_PER_PX of the icon's size wide in
+# all, so that one of the two stands out at least 3:1 from any background a button has
+ICON_RING = ("#1A1A1A", "#FFFFFF")
+ICON_RING_PER_PX = 1 / 16
+
+
 @cache
 def palette(name: str) -> dict[str, str]:
     """The colours of a theme, by key."""

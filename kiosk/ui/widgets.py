@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import paths
+from kiosk.ui.icon_ring import ring_width, with_ring
 from kiosk.ui.theme import (
     BUTTONS,
     FOCUS_BANDS,
@@ -73,21 +74,24 @@ def renderer(path: str) -> QSvgRenderer:
 
 @lru_cache(maxsize=512)
 def svg_pixmap(kind: str, name: str, size: int, mirrored: bool = False) -> QPixmap:
-    """An asset rendered to a square pixmap of ``size`` px, aspect kept, cached."""
+    """An asset rendered to a square pixmap of ``size`` px, aspect kept, cached, with a
+    ring around it so that it stands out from any background (``kiosk.ui.icon_ring``)."""
     pm = QPixmap(size, size)
     pm.fill(QColor(0, 0, 0, 0))
     r = renderer(str(paths.asset(kind, name)))
-    if r.isValid():
-        painter = QPainter(pm)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if mirrored:
-            painter.setTransform(QTransform(-1, 0, 0, 1, size, 0))
-        vb = r.viewBoxF()
-        w, h = (vb.width(), vb.height()) if not vb.isEmpty() else (size, size)
-        k = min(size / w, size / h)
-        r.render(painter, QRectF((size - w * k) / 2, (size - h * k) / 2, w * k, h * k))
-        painter.end()
-    return pm
+    if not r.isValid():
+        return pm
+    painter = QPainter(pm)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if mirrored:
+        painter.setTransform(QTransform(-1, 0, 0, 1, size, 0))
+    vb = r.viewBoxF()
+    w, h = (vb.width(), vb.height()) if not vb.isEmpty() else (size, size)
+    ring = ring_width(size)
+    k = min((size - 2 * ring) / w, (size - 2 * ring) / h)
+    r.render(painter, QRectF((size - w * k) / 2, (size - h * k) / 2, w * k, h * k))
+    painter.end()
+    return with_ring(pm, ring)
 
 
 @lru_cache(maxsize=12)  # a picture at 1080p is ~1.5 MB: the recent ones, and those ahead

@@ -1,5 +1,6 @@
 """Buttons as the screen draws them: each button role rendered offscreen in each state of
-both themes, its label's pixels against its background's, and its border."""
+both themes, its label's pixels against its background's, its border and its icon's
+edge."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.ui.colors import contrast
+from kiosk.ui.icon_ring import ring_width
 from kiosk.ui.theme import (
     BUTTON_LOOKS,
     BUTTON_SURROUNDINGS,
@@ -19,8 +21,8 @@ from kiosk.ui.theme import (
     palette,
     stylesheet,
 )
-from kiosk.ui.widgets import BigButton
-from tests.ui.pixels import colours
+from kiosk.ui.widgets import BigButton, svg_pixmap
+from tests.ui.pixels import colours, edge_misses, outer_edge
 
 ICON_PX = 52  # the smallest icon of the kiosk's buttons (the bottom bar's)
 STATES = ("normal", "focused", "pressed", "disabled")
@@ -83,6 +85,11 @@ def test_a_button_draws_each_state_as_the_theme_says(qtbot: Any, theme: str, rol
     else:
         assert c[look.border] in left_edge
 
+    assert button.icon_label is not None
+    icon = button.icon_label.geometry()
+    edge = outer_edge(svg_pixmap("icons", "back.svg", ICON_PX).toImage())
+    misses = edge_misses(image.copy(icon), edge, bg, ring_width(ICON_PX) + 1)
+    assert misses == [], f"the icon's edge vanishes on {bg} at {misses[:5]}"
 
 
 def test_a_pressed_label_is_read_against_the_pressed_colour(qtbot: Any) -> None:
