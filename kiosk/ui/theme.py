@@ -23,6 +23,9 @@ FOCUS_RING_PX = 6
 FOCUS_BANDS = ("focus", "focus_halo")
 # (palette keys) what a focus ring may be drawn on or beside
 FOCUS_SURROUNDINGS = ("window", "card", "bar", "overlay")
+# how opaque a picture is drawn on its card (``picture`` in the palette): in high contrast a
+# white drawing on a grey card, both dimmed, so that a black screen has no glaring block
+PICTURE_OPACITY = {"default": 1.0, "high-contrast": 0.75}
 
 
 class TextStyle(NamedTuple):  # not a dataclass: the kiosk's start need not import dataclasses
@@ -171,7 +174,8 @@ def stylesheet(theme: str, scale: float) -> str:
         " border-radius: 24px; }",
         f"QFrame[role=\"panel\"] {{ background: {c['overlay']}; border: 6px solid "
         f"{c['card_border']}; border-radius: 28px; }}",
-        "QFrame[role=\"picture\"] { background: #FFFFFF; border-radius: 20px; }",
+        f"QFrame[role=\"picture\"] {{ background: {c['picture']}; border-radius: 20px;"
+        f" qproperty-pictureOpacity: {PICTURE_OPACITY[theme]}; }}",
     ]
     for role, style in TEXT_STYLES.items():
         rules.append(f"QLabel[role=\"{role}\"] {{ color: {c[style.fg]}; "

@@ -9,7 +9,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import Property, QObject, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -175,9 +175,11 @@ def label(text: str, role: str, wrap: bool = True) -> Text:
 
 
 class Picture(QFrame):
-    """An SVG picture on a white card, scaled to fit with its aspect ratio kept."""
+    """An SVG picture on a card, scaled to fit with its aspect ratio kept; the theme's
+    stylesheet sets the card's colour and how opaque the picture is drawn on it
+    (``pictureOpacity``: dimmed in high contrast)."""
 
-    MARGINS = (16, 16, -16, -16)  # the picture inside the white card
+    MARGINS = (16, 16, -16, -16)  # the picture inside its card
 
     def __init__(self, kind: str = "pictures", name: str | None = None,
                  parent: QWidget | None = None) -> None:
@@ -185,6 +187,7 @@ class Picture(QFrame):
         self.setProperty("role", "picture")
         self.kind = kind
         self.name: str | None = None
+        self._opacity = 1.0
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 120)
         self.set_picture(name)
@@ -197,6 +200,15 @@ class Picture(QFrame):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(520, 390)
 
+    def _get_opacity(self) -> float:
+        return self._opacity
+
+    def _set_opacity(self, opacity: float) -> None:
+        self._opacity = opacity
+        self.update()
+
+    pictureOpacity = Property(float, _get_opacity, _set_opacity)  # noqa: N815 - Qt property
+
     def paintEvent(self, event: object) -> None:  # noqa: N802 - Qt API
         super().paintEvent(event)  # type: ignore[arg-type]
         if not self.name:
@@ -204,6 +216,7 @@ class Picture(QFrame):
         area = self.contentsRect().adjusted(*self.MARGINS)
         pm = fitted_pixmap(self.kind, self.name, area.width(), area.height())
         painter = QPainter(self)
+        painter.setOpacity(self._opacity)
         painter.drawPixmap(area.x() + (area.width() - pm.width()) // 2,
                            area.y() + (area.height() - pm.height()) // 2, pm)
         painter.end()

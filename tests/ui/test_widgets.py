@@ -1,6 +1,6 @@
-"""Buttons as the screen draws them: each button role rendered offscreen in each state of
-both themes, its label's pixels against its background's, its border and its icon's
-edge."""
+"""Buttons and pictures as the screen draws them: each button role rendered offscreen in
+each state of both themes, its label's pixels against its background's, its border and
+its icon's edge; the picture card dimmed in high contrast."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from kiosk.ui.colors import contrast
+from kiosk.ui.colors import contrast, luminance
 from kiosk.ui.icon_ring import ring_width
 from kiosk.ui.theme import (
     BUTTON_LOOKS,
@@ -21,7 +21,7 @@ from kiosk.ui.theme import (
     palette,
     stylesheet,
 )
-from kiosk.ui.widgets import BigButton, svg_pixmap
+from kiosk.ui.widgets import BigButton, Picture, svg_pixmap
 from tests.ui.pixels import colours, edge_misses, outer_edge
 
 ICON_PX = 52  # the smallest icon of the kiosk's buttons (the bottom bar's)
@@ -106,3 +106,26 @@ def test_a_pressed_label_is_read_against_the_pressed_colour(qtbot: Any) -> None:
             pressed = c[BUTTON_LOOKS[role]["pressed"].bg]
             text = _text_colour(image, button.text_label.geometry(), pressed)
             assert contrast(text, pressed) >= 4.5, f"{theme} {role}: {text} on {pressed}"
+
+
+def _brightest(image: QImage) -> float:
+    return max(luminance(colour) for colour in colours(image))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_high_contrast_dims_the_picture_card(qtbot: Any, theme: str) -> None:
+    """On a black screen a white card is a glaring block: in high contrast the card is
+    grey and the drawing is dimmed on it, still drawn with its own contrasts."""
+    picture = Picture(name="letter-on-scale.svg")
+    _window = _stage(qtbot, theme, picture, "screen")
+    image = picture.grab().toImage()
+    counts = colours(image)
+    card = palette(theme)["picture"]
+    assert counts.most_common(1)[0][0] == card
+    if theme == "default":
+        assert _brightest(image) == 1.0  # white, as drawn
+    else:
+        assert _brightest(image) <= 0.8  # no white: at most 80% of its luminance
+        assert luminance(card) <= 0.35
+        darkest = min(counts, key=luminance)
+        assert contrast(darkest, card) >= 3.0  # the drawing's lines still stand out
