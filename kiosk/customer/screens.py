@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
     QGridLayout,
+    QLabel,
     QLayout,
     QScrollArea,
     QScroller,
@@ -154,7 +155,19 @@ class HomeScreen(Screen):
             b.text_label.setProperty("ownDirection", True)  # a language name reads its own way
             b.text_label.setLayoutDirection(
                 Qt.LayoutDirection.RightToLeft if catalog(code).rtl else Qt.LayoutDirection.LeftToRight)
-            b.setChecked(code == self.ctrl.look.language)
+            # the language shown is marked: a thicker border (the stylesheet's [selected]),
+            # a check mark on the flag's corner beside the name (no room taken from it),
+            # and "chosen" when it is said (kiosk.customer.spoken.describe)
+            chosen = code == self.ctrl.look.language
+            b.setProperty("selected", chosen)
+            if chosen and b.icon_label is not None:
+                check = QLabel(b.icon_label)
+                check.setObjectName("chosen")
+                side = b.icon_label.height() * 3 // 5
+                check.setPixmap(svg_pixmap("icons", "yes.svg", side))
+                check.setGeometry(0 if self.ctrl.strings.rtl else b.icon_label.width() - side,
+                                  b.icon_label.height() - side, side, side)
+                check.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             b.clicked.connect(lambda _=False, c=code: self.ctrl.set_language(c))
             row.addWidget(b, i // cols, i % cols)
             self.language_buttons.append(b)

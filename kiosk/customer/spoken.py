@@ -181,8 +181,9 @@ def label_of(widget: QWidget) -> str:
 
 def describe(widget: QWidget, strings: Catalog) -> str:
     """An element said aloud in the language of ``strings``: its label, its role and its
-    place among its siblings ("Envoyer un colis, bouton, 2 sur 9"); a button that cannot
-    be used says so; a text says its words; a picture says it is one."""
+    place among its siblings ("Envoyer un colis, bouton, 2 sur 9"); the chosen one of a
+    set says so ("Français, bouton, choisi, 1 sur 5"); a button that cannot be used says
+    so; a text says its words; a picture says it is one."""
     from kiosk.ui.widgets import Picture  # a widget of the kiosk's own
 
     element = element_of(widget)
@@ -192,6 +193,8 @@ def describe(widget: QWidget, strings: Catalog) -> str:
     if isinstance(element, QAbstractButton):
         parts = [label_of(element), t("focus.button")]
         group = siblings(element)
+        if element.property("selected"):  # the language shown, among the languages
+            parts.append(t("focus.selected"))
         if len(group) > 1:
             parts.append(t("focus.position", n=group.index(element) + 1, total=len(group)))
         if not element.isEnabled():

@@ -182,6 +182,9 @@ def stylesheet(theme: str, scale: float) -> str:
                      f"{_font(style, scale, role)} }}")
     for role, looks in BUTTON_LOOKS.items():
         rules += _button_rules(role, looks, c, scale)
+    # the chosen one of a set (the language shown, on home): a thicker border, any state
+    rules.append('QPushButton[selected="true"], QPushButton[selected="true"]:pressed,'
+                 ' QPushButton[selected="true"]:focus { border-width: 8px; }')
     # the staff's reference on a help screen keeps the normal size whatever the customer's
     # (in the sheet rather than set on the block: a widget's own sheet is parsed again and
     # its children polished again at every help screen)
