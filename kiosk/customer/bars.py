@@ -1,15 +1,40 @@
 """The kiosk's two bars: the top one (home, where you are, call a mediator) and the
-bottom one (back, repeat, text size, contrast, language)."""
+bottom one (back, repeat, speak, and the settings: sound, text size, contrast, language).
+
+Both fit the window on every supported screen at every text size, on one row each, and
+never make the window wider than the screen:
+
+- the top bar's title stays on one line, cut with "…" when it must be (its whole text is
+  still said); the Home button shows its icon alone, and "Call a mediator" its text on
+  two lines, when the title would otherwise get less than a quarter of the width;
+- the bottom bar shows every tool, icon above text, when they fit in the width and in
+  :data:`BOTTOM_SHARE` of the height; else with the icon beside the text (lower); else it
+  gathers the less used tools (sound, text size, contrast, language) behind one
+  "Settings" button whose panel holds them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QWidget
 
 from kiosk.customer.controller import HOME, OUTCOME, STEP, KioskController
 from kiosk.flows.model import pick
-from kiosk.ui.widgets import BigButton, label, svg_pixmap
+from kiosk.ui.widgets import BigButton, OneLine, label, svg_pixmap, text_width
+
+BOTTOM_SHARE = 0.16  # of the window's height, at most, for the bottom bar when it can
+TITLE_SHARE = 0.25  # of the width the top bar's title should keep
+SPACING, MARGIN = 12, 16
+
+
+def never_widens(bar: QWidget) -> None:
+    """The bar takes the window's width and fits itself to it (``arrange``): its buttons'
+    least widths, chosen for a wider window or a smaller text, must not hold the window
+    wider than a screen it is moved to (it would then never learn the narrower width)."""
+    bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
 
 class TopBar(QWidget):
@@ -18,55 +43,87 @@ class TopBar(QWidget):
         self.ctrl = ctrl
         self.setProperty("role", "bar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        never_widens(self)
         row = QHBoxLayout(self)
-        row.setContentsMargins(24, 14, 24, 14)
-        row.setSpacing(24)
-        self.home = BigButton("", "tool", "home.svg", icon_px=56, vertical=True, margin=6)
+        row.setContentsMargins(MARGIN, 10, MARGIN, 10)
+        row.setSpacing(20)
+        self.home = BigButton("", "tool", "home.svg", icon_px=56, margin=10)
         self.home.setObjectName("home")
         self.home.clicked.connect(ctrl.go_home)
         row.addWidget(self.home, 0)
-        titles = QVBoxLayout()
-        titles.setSpacing(4)
-        self.title = label("", "barTitle")
-        self.progress = label("", "barText")
-        titles.addWidget(self.title)
-        titles.addWidget(self.progress)
-        row.addLayout(titles, 1)
+        self.title = OneLine("barTitle")
+        row.addWidget(self.title, 1)
+        self.progress = label("", "barText", wrap=False)
+        row.addWidget(self.progress, 0)
         self.help = BigButton("", "help", "mediator.svg", icon_px=72)
         self.help.setObjectName("help")
         self.help.clicked.connect(ctrl.call_help)
         row.addWidget(self.help, 0)
+        self._progress = (0, 0)
 
     def render(self) -> None:
         c = self.ctrl
         t = c.strings.t
         self.home.set_text(t("bar.home"))
         self.home.setVisible(c.screen != HOME)
-        self.home.fit_width(c.look.scale)
         self.help.set_text(t("bar.help"))
-        self.help.fit_width(c.look.scale)
         if c.screen in (STEP, OUTCOME) and c.session is not None:
             self.title.setText(pick(c.session.flow.title, c.look.language))
-            n, total = c.session.position()
-            self.progress.setText(t("step.progress", n=n, total=total))
+            self._progress = c.session.position()
             self.progress.setVisible(c.screen == STEP)
         else:
             self.title.setText(t("home.welcome"))
             self.progress.setVisible(False)
+        self.arrange()
+
+    def arrange(self) -> None:
+        """Choose the buttons' shapes for the window's width (see the module docstring)."""
+        t, scale = self.ctrl.strings.t, self.ctrl.look.scale
+        n, total = self._progress
+        long_progress = t("step.progress", n=n, total=total)
+        width = self.window().width()
+        room = width - 2 * MARGIN - 3 * 20
+        want = width * TITLE_SHARE
+        progress_w = 0
+        if not self.progress.isHidden():
+            progress_w = text_width([long_progress], "barText", scale)
+        help_two = self.help.width_for(scale, lines=2)
+        home_w = 0
+        if not self.home.isHidden():
+            self.home.set_shape(False, with_text=True)
+            home_w = self.home.width_for(scale, one_line=True)
+            if room - home_w - help_two - progress_w < want:
+                self.home.set_shape(False, with_text=False)
+                home_w = self.home.width_for(scale)
+            self.home.setFixedWidth(home_w)
+        help_one = self.help.width_for(scale, one_line=True)
+        help_w = help_one if room - home_w - help_one - progress_w >= want else help_two
+        self.help.setFixedWidth(help_w)
+        short = room - home_w - help_w - progress_w < want
+        self.progress.setText(t("step.progress_short", n=n, total=total) if short
+                              else long_progress)
+        self.progress.setAccessibleName(long_progress)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.arrange()
 
 
 class BottomBar(QWidget):
-    def __init__(self, ctrl: KioskController, on_language: object, on_sound: object,
-                 on_speak: object) -> None:
+    def __init__(self, ctrl: KioskController, on_language: Callable[[], None],
+                 on_sound: Callable[[], None], on_speak: Callable[[], None],
+                 on_settings: Callable[[], None]) -> None:
         super().__init__()
         self.ctrl = ctrl
         self.setProperty("role", "bar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        never_widens(self)
         self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(16, 12, 16, 12)
-        self.grid.setSpacing(12)
-        self._rows = 0
+        self.grid.setContentsMargins(MARGIN, 10, MARGIN, 10)
+        self.grid.setSpacing(SPACING)
         self._wanted: dict[BigButton, bool] = {}  # shown or not, as render decided
+        self._shape: tuple[object, ...] | None = None
 
         def tool(name: str, icon_name: str, slot: object) -> BigButton:
             # the bar's child from the start: a button not in the grid yet (home has no
@@ -80,47 +137,66 @@ class BottomBar(QWidget):
 
         self.back = tool("back", "back.svg", ctrl.back)
         self.repeat = tool("repeat", "repeat.svg", ctrl.repeat)
-        self.size = tool("text-size", "text-size.svg", ctrl.cycle_text_size)
-        self.contrast = tool("contrast", "contrast.svg", ctrl.toggle_contrast)
         self.speak = tool("speak", "microphone.svg", on_speak)  # voice commands, when installed
+        self.settings = tool("settings", "settings.svg", on_settings)  # the tools below, gathered
         self.sound = tool("sound", "volume.svg", on_sound)  # volume and speed; shows voice off
+        self.text_size = tool("text-size", "text-size.svg", ctrl.cycle_text_size)
+        self.text_size.setProperty("repeatable", True)  # ×1, ×1.5, ×2: two quick presses count
+        self.contrast = tool("contrast", "contrast.svg", ctrl.toggle_contrast)
         self.language = tool("language", "speaker.svg", on_language)  # icon: the current flag
         self.left = (self.back, self.repeat, self.speak)
-        self.right = (self.sound, self.size, self.contrast, self.language)
+        self.right = (self.sound, self.text_size, self.contrast, self.language)
+        self.gathered = False  # the right-hand tools are behind Settings
+
+    def shown(self, buttons: Sequence[BigButton]) -> list[BigButton]:
+        return [b for b in buttons if self._wanted.get(b, True)]
 
     def arrange(self) -> None:
-        """One row of buttons when their labels fit on one line each, else two rows."""
-        # (not isHidden(): a widget put back into a layout is hidden until events run)
-        shown = [b for b in (*self.left, *self.right) if self._wanted.get(b, True)]
+        """The first shape that fits (see the module docstring), on one row."""
         scale = self.ctrl.look.scale
-        need = sum(b.fit_width(scale) + 12 for b in shown)
-        rows = 1 if need + 32 + 120 <= max(self.width(), self.window().width()) else 2
-        if rows == self._rows:
+        window = self.window()
+        width, height = window.width(), window.height()
+        left, right = self.shown(self.left), self.shown(self.right)
+        chosen = (False, True)  # the narrowest, if nothing fits
+        for gathered, vertical in ((False, True), (False, False), (True, True), (True, False)):
+            buttons = left + ([self.settings] if gathered else right)
+            need = sum(b.width_for(scale, vertical=vertical) for b in buttons) \
+                + SPACING * len(buttons) + 2 * MARGIN + 40
+            tall = max(b.height_for(scale, vertical=vertical) for b in buttons) + 20
+            if need <= width and tall <= height * BOTTOM_SHARE:
+                chosen = (gathered, vertical)
+                break
+        else:
+            chosen = (bool(right), True)
+        shape = (*chosen, tuple(left), tuple(right), width, scale)
+        if shape == self._shape:
             return
-        self._rows = rows
-        for b in (*self.left, *self.right):
+        self._shape = shape
+        self._place(left, right, *chosen)
+
+    def _place(self, left: list[BigButton], right: list[BigButton], gathered: bool,
+               vertical: bool) -> None:
+        self.gathered = gathered
+        for b in (*self.left, self.settings, *self.right):
             self.grid.removeWidget(b)
-        gap = len(self.left)
-        for column in range(len(self.left) + len(self.right) + 1):
+        for column in range(self.grid.columnCount()):
             self.grid.setColumnStretch(column, 0)
             self.grid.setColumnMinimumWidth(column, 0)
-        left = [b for b in self.left if self._wanted.get(b, True)]
-        right = [b for b in self.right if self._wanted.get(b, True)]
-        if rows == 1:  # back, repeat, speak, a gap, then sound, size, contrast, language
-            for column, b in enumerate(left):
-                self.grid.addWidget(b, 0, column)
-                self.grid.setColumnStretch(column, 1)
-            for column, b in enumerate(right, start=gap + 1):
-                self.grid.addWidget(b, 0, column)
-                self.grid.setColumnStretch(column, 1)
-            self.grid.setColumnMinimumWidth(gap, 40)
-        else:
-            for column, b in enumerate(left):
-                self.grid.addWidget(b, 0, column)
-            for column, b in enumerate(right):
-                self.grid.addWidget(b, 1, column)
-            for column in range(max(len(left), len(right))):
-                self.grid.setColumnStretch(column, 1)
+        ends = [self.settings] if gathered else right
+        for b in (*left, *ends):
+            b.set_shape(vertical)
+            b.setMinimumWidth(b.width_for(self.ctrl.look.scale))
+        for column, b in enumerate(left):
+            self.grid.addWidget(b, 0, column)
+            self.grid.setColumnStretch(column, 1)
+        gap = len(left)
+        self.grid.setColumnMinimumWidth(gap, 40)  # back and repeat apart from the settings
+        for column, b in enumerate(ends, start=gap + 1):
+            self.grid.addWidget(b, 0, column)
+            self.grid.setColumnStretch(column, 1)
+        self.settings.setVisible(gathered)
+        for b in self.right:
+            b.setVisible(not gathered and self._wanted.get(b, True))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -135,12 +211,13 @@ class BottomBar(QWidget):
             self.back.icon_label.setPixmap(svg_pixmap("icons", "back.svg", 52, rtl))
         self.repeat.set_text(t("bar.repeat"))
         self.speak.set_text(t("voice.speak"))
+        self.settings.set_text(t("bar.settings"))
         self.sound.set_text(t("voice.sound") if c.voice_ok else t("voice.unavailable"))
         if self.sound.icon_label is not None:
             self.sound.icon_label.setPixmap(
                 svg_pixmap("icons", "volume.svg" if c.voice_ok else "speaker-off.svg", 52))
-        self.size.set_text(f"{t('bar.text_size')} ×{c.look.scale:g}")
-        self.size.setAccessibleName(t("bar.text_size_value", size=f"×{c.look.scale:g}"))
+        self.text_size.set_text(f"{t('bar.text_size')} ×{c.look.scale:g}")
+        self.text_size.setAccessibleName(t("bar.text_size_value", size=f"×{c.look.scale:g}"))
         self.contrast.set_text(t("bar.contrast"))
         self.language.set_text(t("bar.language"))
         if self.language.icon_label is not None:
@@ -154,5 +231,5 @@ class BottomBar(QWidget):
                         self.speak: c.can_listen and c.screen != HOME}
         for button, wanted in self._wanted.items():
             button.setVisible(wanted)
-        self._rows = 0
+        self._shape = None
         self.arrange()

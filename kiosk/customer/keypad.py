@@ -275,8 +275,10 @@ class KeypadNavigator(QObject):
         area = target.parentWidget()
         while area is not None and not isinstance(area, QScrollArea):
             area = area.parentWidget()
-        if area is not None:
-            area.ensureWidgetVisible(target, 0, 24)
+        if area is not None:  # clear of the screen's "more below" cue, when it shows
+            cue = getattr(area, "cue", None)
+            below = cue.height() + 24 if cue is not None and cue.isVisible() else 0
+            area.ensureWidgetVisible(target, 0, max(24, below))
 
     def _refocus(self, say: bool) -> None:
         """The element focused before, if the keys still reach it, else the main one."""

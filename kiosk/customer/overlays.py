@@ -4,12 +4,24 @@ and closes (the kiosk says each panel aloud and moves the keys' focus into it)."
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QHideEvent, QPainter, QPaintEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QHideEvent, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QGridLayout,
+    QScrollArea,
+    QScroller,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.i18n import Catalog, catalog
-from kiosk.ui.widgets import BigButton, label
+from kiosk.ui.widgets import BigButton, label, svg_pixmap
+
+MARGIN_SHARE = 0.06  # of the window's width, each side of a panel
 
 
 class Overlay(QWidget):
@@ -20,17 +32,36 @@ class Overlay(QWidget):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.panel = QFrame(self)
+        self.panel = QFrame()
         self.panel.setProperty("role", "panel")
         self.box = QVBoxLayout(self.panel)
-        self.box.setContentsMargins(48, 40, 48, 40)
-        self.box.setSpacing(28)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(200, 40, 200, 40)
-        outer.addStretch(1)
-        outer.addWidget(self.panel)
-        outer.addStretch(1)
+        self.box.setContentsMargins(40, 32, 40, 32)
+        self.box.setSpacing(24)
+        # the panel scrolls when the text is too large for the screen, never cut
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addStretch(1)
+        column.addWidget(self.panel)
+        column.addStretch(1)
+        self.scroll.setWidget(holder)
+        for see_through in (self.scroll, self.scroll.viewport(), holder):
+            see_through.setAutoFillBackground(False)
+        QScroller.grabGesture(self.scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.outer = QVBoxLayout(self)
+        self.outer.addWidget(self.scroll)
         self.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        """Margins from the screen's size (a fixed 200 px left a 1366 px screen's panel
+        too narrow for its words at large text)."""
+        super().resizeEvent(event)
+        side = max(12, round(self.width() * MARGIN_SHARE))
+        self.outer.setContentsMargins(side, 12, side, 12)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         QPainter(self).fillRect(self.rect(), QColor(0, 0, 0, 170))
@@ -39,6 +70,9 @@ class Overlay(QWidget):
         self.setGeometry(self.parentWidget().rect())
         self.show()
         self.raise_()
+        app = QApplication.instance()
+        for _ in range(3):  # laid out now, not on the next turn: a touch may come first
+            app.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
         self.opened.emit()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
@@ -116,18 +150,30 @@ class LanguageOverlay(Overlay):
         super().__init__(parent)
         self.title = label("", "overlay")
         self.box.addWidget(self.title)
-        grid = QGridLayout()
-        grid.setSpacing(20)
-        for i, code in enumerate(languages):
+        self.grid = QGridLayout()
+        self.grid.setSpacing(20)
+        self.buttons: list[BigButton] = []
+        for code in languages:
             b = BigButton(catalog(code).name, "tile", f"{code}.svg", icon_px=90, kind="flags")
             b.setObjectName(f"pick-{code}")
             b.clicked.connect(lambda _=False, c=code: self._choose(c))
-            grid.addWidget(b, i // 2, i % 2)
-        self.box.addLayout(grid)
+            self.buttons.append(b)
+        self.box.addLayout(self.grid)
 
-    def ask(self, strings: Catalog) -> None:
+    def ask(self, strings: Catalog, scale: float = 1.0) -> None:
         self.title.setText(strings.t("languages.title"))
+        self._arrange(scale)
         self.open()
+
+    def _arrange(self, scale: float) -> None:
+        """Two columns when every name fits whole in one, else one."""
+        room = self.parentWidget().width() * (1 - 2 * MARGIN_SHARE) - 80 - 20
+        widest = max(b.width_for(scale, one_line=True) for b in self.buttons)
+        columns = 2 if 2 * widest + 20 <= room else 1
+        for b in self.buttons:
+            self.grid.removeWidget(b)
+        for i, b in enumerate(self.buttons):
+            self.grid.addWidget(b, i // columns, i % columns)
 
     def _choose(self, code: str) -> None:
         self.hide()
@@ -225,3 +271,61 @@ class HelpOfferOverlay(Overlay):
     def _yes(self) -> None:
         self.hide()
         self.accepted.emit()
+
+
+class SettingsOverlay(Overlay):
+    """The less used tools (sound, text size, contrast, language), gathered behind the
+    bottom bar's Settings button when the bar has no room for them. Text size and
+    contrast apply at once and the panel stays (the customer sees the change); sound and
+    language open their own panel."""
+
+    def __init__(self, parent: QWidget, actions: dict[str, Callable[[], None]]) -> None:
+        super().__init__(parent)
+        self.actions = actions
+        self.title = label("", "overlay")
+        self.box.addWidget(self.title)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(20)
+        self.buttons: dict[str, BigButton] = {}
+        for name, icon in (("sound", "volume.svg"), ("text-size", "text-size.svg"),
+                           ("contrast", "contrast.svg"), ("language", "speaker.svg")):
+            b = BigButton("", "choice", icon, icon_px=64)
+            b.setObjectName(f"settings-{name}")
+            b.setProperty("repeatable", name == "text-size")
+            b.clicked.connect(lambda _=False, n=name: self._press(n))
+            self.buttons[name] = b
+        self.box.addLayout(self.grid)
+        self.close_button = BigButton("", "primary", "yes.svg", icon_px=64)
+        self.close_button.setObjectName("settings-close")
+        self.close_button.clicked.connect(self.hide)
+        self.box.addWidget(self.close_button)
+
+    def ask(self, strings: Catalog, texts: dict[str, str], language: str, scale: float) -> None:
+        """``texts``: each tool's label as the bottom bar would show it."""
+        self.fill(strings, texts, language, scale)
+        self.open()
+
+    def fill(self, strings: Catalog, texts: dict[str, str], language: str,
+             scale: float) -> None:
+        self.title.setText(strings.t("settings_panel.title"))
+        for name, b in self.buttons.items():
+            b.set_text(texts[name])
+        flag = self.buttons["language"].icon_label
+        if flag is not None:
+            flag.setPixmap(svg_pixmap("flags", f"{language}.svg", 64))
+        self.close_button.set_text(strings.t("settings_panel.close"))
+        for b in self.buttons.values():
+            self.grid.removeWidget(b)
+        columns = 2 if self._two_fit(scale) else 1
+        for i, b in enumerate(self.buttons.values()):
+            self.grid.addWidget(b, i // columns, i % columns)
+
+    def _two_fit(self, scale: float) -> bool:
+        room = self.window().width() * (1 - 2 * MARGIN_SHARE) - 80 - 20
+        widest = max(b.width_for(scale) for b in self.buttons.values())
+        return 2 * widest <= room
+
+    def _press(self, name: str) -> None:
+        if name in ("sound", "language"):
+            self.hide()
+        self.actions[name]()

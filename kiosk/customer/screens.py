@@ -11,7 +11,7 @@ tens of thousands of screens grew without end (tests/test_architecture.py checks
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -28,7 +28,13 @@ from PySide6.QtWidgets import (
 from kiosk.customer.controller import KioskController
 from kiosk.flows.model import pick
 from kiosk.i18n import catalog
+from kiosk.ui.theme import px
 from kiosk.ui.widgets import BigButton, Picture, Text, clear, label, svg_pixmap, text_width
+
+LINE_CHARS = 28  # characters a line of step text should hold, the picture beside it
+CHAR_EM = 0.55  # an average character's width, in font sizes (DejaVu Sans)
+CUE_GAP = 12  # px between the scroll cue and the screen's bottom edge
+PICTURE_SHARE = 0.3  # of the window's height, at most, for a picture below or above the text
 
 
 class Screen(QScrollArea):
@@ -48,9 +54,67 @@ class Screen(QScrollArea):
         self.setWidget(inner)
         self.viewport().setProperty("role", "screen")
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        # "▼ More below" while there is more, "▲ Back to the top" at the end: a customer
+        # who does not know that a screen scrolls sees it, and pages with one big button
+        self.cue = BigButton("", "primary", parent=self)
+        self.cue.setObjectName("scroll-cue")
+        self.cue.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys scroll by moving the focus
+        self.cue.clicked.connect(lambda: self._page())
+        self.cue.hide()
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(lambda _=0: self._cue())
+        bar.rangeChanged.connect(lambda _=0, __=0: self._cue())
 
     def render(self) -> None:
         """Rebuild the content from the controller (each screen draws its own)."""
+
+    def _page(self) -> None:
+        bar = self.verticalScrollBar()
+        if bar.value() >= bar.maximum():
+            bar.setValue(0)
+        else:
+            bar.setValue(bar.value() + round(self.viewport().height() * 0.8))
+
+    def _cue(self) -> None:
+        bar = self.verticalScrollBar()
+        if bar.maximum() <= 0 and self.widget().contentsMargins().bottom() == 0:
+            self.cue.hide()
+            return
+        t = self.ctrl.strings.t
+        text = f"▼ {t('scroll.more')}" if bar.value() < bar.maximum() else f"▲ {t('scroll.top')}"
+        if self.cue.label_text() != text:
+            self.cue.set_text(text)
+            self.cue.text_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cue.setAccessibleName(text[2:])
+        where = self._cue_rect()
+        room = where.height() + 2 * CUE_GAP
+        inner = self.widget()
+        if bar.maximum() <= room and inner.contentsMargins().bottom() == room:
+            # it scrolls only by the room made for the cue: no cue, no room
+            inner.setContentsMargins(0, 0, 0, 0)
+            self.cue.hide()
+            return
+        if inner.contentsMargins().bottom() != room:  # the end is never under the cue
+            inner.setContentsMargins(0, 0, 0, room)
+        self.cue.setGeometry(where)
+        self.cue.show()
+        self.cue.raise_()
+
+    def _cue_rect(self) -> QRect:
+        view = self.viewport().geometry()
+        width = min(view.width() - 2 * CUE_GAP, self.cue.width_for(self.ctrl.look.scale,
+                                                                   one_line=True) + 40)
+        height = self.cue.heightForWidth(width)
+        return QRect(view.x() + (view.width() - width) // 2, view.bottom() - height - CUE_GAP,
+                     width, height)
+
+    def _place_cue(self) -> None:
+        self.cue.setGeometry(self._cue_rect())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if self.cue.isVisible():
+            self._place_cue()
 
     def available_width(self) -> int:
         """Width the content can use: the screen's width less a scroll bar, whether or not
@@ -202,6 +266,27 @@ class StepScreen(Screen):
         # making and styling buttons anew took much of a tap
         self._choices: list[BigButton] = []
 
+    def _card_width(self) -> int:
+        """The width inside the text card, as :meth:`_place_picture` placed it."""
+        share = 0.6 if self.row.direction() == QBoxLayout.Direction.LeftToRight else 1.0
+        return round(self.available_width() * share) - 80 - 64
+
+    def _place_picture(self) -> None:
+        """Beside the text when the text card keeps room for :data:`LINE_CHARS` characters
+        a line; else below the text (the text first), no taller than
+        :data:`PICTURE_SHARE` of the screen. A portrait screen at ×1 keeps it above."""
+        scale = self.ctrl.look.scale
+        card = self.available_width() * 0.6 - 64
+        beside = not self.portrait() and card >= LINE_CHARS * CHAR_EM * px("stepText", scale)
+        if beside:
+            self.row.setDirection(QBoxLayout.Direction.LeftToRight)
+            self.picture.setMaximumHeight(16777215)
+            return
+        above = self.portrait() and scale < 1.5
+        self.row.setDirection(QBoxLayout.Direction.TopToBottom if above
+                              else QBoxLayout.Direction.BottomToTop)
+        self.picture.setMaximumHeight(round(self.window().height() * PICTURE_SHARE))
+
     def _choice(self, i: int, icon: str | None) -> BigButton:
         while len(self._choices) <= i:
             k = len(self._choices)
@@ -222,8 +307,7 @@ class StepScreen(Screen):
         step = session.current
         lang = self.ctrl.look.language
         t = self.ctrl.strings.t
-        self.row.setDirection(QBoxLayout.Direction.TopToBottom if self.portrait()
-                              else QBoxLayout.Direction.LeftToRight)
+        self._place_picture()
         self.picture.set_picture(step.image)
         self.text.setText(pick(step.text, lang))
         for b in self._choices:  # out of the grid, kept; then the rest of the grid goes
@@ -235,11 +319,15 @@ class StepScreen(Screen):
         self.choice_buttons = []
         rtl = self.ctrl.strings.rtl
         if step.kind == "choices":
-            # two columns for long lists, unless the text is enlarged (words must fit)
-            cols = 2 if len(step.choices) > 3 and self.ctrl.look.scale < 1.5 else 1
+            # two columns for long lists, when every word still fits (never cut)
+            buttons = []
             for i, choice in enumerate(step.choices):
                 b = self._choice(i, choice.icon)
                 b.set_text(pick(choice.label, lang))
+                buttons.append(b)
+            widest = max(b.width_for(self.ctrl.look.scale) for b in buttons)
+            cols = 2 if len(buttons) > 3 and 2 * widest + 18 <= self._card_width() else 1
+            for i, b in enumerate(buttons):
                 self.actions.addWidget(b, i // cols, i % cols)
                 b.show()
                 self.choice_buttons.append(b)
@@ -258,19 +346,28 @@ class StepScreen(Screen):
     def _feedback(self) -> None:
         t = self.ctrl.strings.t
         self.actions.addWidget(label(t("end.question"), "stepText"), 0, 0, 1, 3)
-        for i, (value, icon_name) in enumerate(
-                (("good", "smiley-happy.svg"), ("neutral", "smiley-neutral.svg"),
-                 ("bad", "smiley-sad.svg"))):
+        faces = []
+        for value, icon_name in (("good", "smiley-happy.svg"), ("neutral", "smiley-neutral.svg"),
+                                 ("bad", "smiley-sad.svg")):
             b = BigButton(t(f"end.{value}"), "choice", icon_name, icon_px=80, vertical=True)
             b.setObjectName(f"feedback-{value}")
             b.clicked.connect(lambda _=False, v=value: self.ctrl.give_feedback(v))
-            self.actions.addWidget(b, 1, i)
-            self.actions.setColumnStretch(i, 1)
+            faces.append(b)
+        # three faces side by side when their words fit, else one under the other
+        widest = max(b.width_for(self.ctrl.look.scale) for b in faces)
+        in_row = 3 * widest + 2 * 18 <= self._card_width()
+        for i, b in enumerate(faces):
+            if in_row:
+                self.actions.addWidget(b, 1, i)
+                self.actions.setColumnStretch(i, 1)
+            else:
+                b.set_shape(False)
+                self.actions.addWidget(b, 1 + i, 0, 1, 3)
             self.choice_buttons.append(b)
         done = BigButton(t("end.finish"), "primary", "home.svg", icon_px=64)
         done.setObjectName("finish")
         done.clicked.connect(lambda: self.ctrl.advance())
-        self.actions.addWidget(done, 2, 0, 1, 3)
+        self.actions.addWidget(done, 4, 0, 1, 3)
         self.choice_buttons.append(done)
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         LanguageOverlay,
         MoreTimeOverlay,
         PinOverlay,
+        SettingsOverlay,
     )
     from kiosk.customer.screens import HomeScreen, OutcomeScreen, StepScreen
     from kiosk.customer.voice_overlays import ListenOverlay, SoundOverlay
@@ -79,6 +80,7 @@ class KioskWindow(QWidget):
         Without ``ctrl`` the window has no widgets until ``attach``."""
         super().__init__()
         self.setObjectName("KioskRoot")
+        self._size = size  # the screen's: the window comes back to it after every customer
         if size is not None:
             self.resize(*size)
         self.lockdown = lockdown
@@ -134,7 +136,7 @@ class KioskWindow(QWidget):
         self._blank = QWidget()  # the page between two screens (see render)
         self.stack.addWidget(self._blank)
         self.bottom = BottomBar(ctrl, self.pick_language, self.soundRequested.emit,
-                                self.listenRequested.emit)
+                                self.listenRequested.emit, self.open_settings)
         layout.addWidget(self.top)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.bottom)
@@ -228,6 +230,7 @@ class KioskWindow(QWidget):
             LanguageOverlay,
             MoreTimeOverlay,
             PinOverlay,
+            SettingsOverlay,
         )
         from kiosk.customer.screens import OutcomeScreen, StepScreen
         from kiosk.customer.voice_overlays import ListenOverlay, SoundOverlay
@@ -256,6 +259,10 @@ class KioskWindow(QWidget):
             return sound
         if name == "listen":
             return ListenOverlay(self)
+        if name == "settings":
+            return SettingsOverlay(self, {
+                "sound": self.soundRequested.emit, "text-size": ctrl.cycle_text_size,
+                "contrast": ctrl.toggle_contrast, "language": self.pick_language})
         pin = PinOverlay(self, str(settings["admin_pin"]))
         pin.accepted.connect(self._admin_exit)
         return pin
@@ -289,6 +296,10 @@ class KioskWindow(QWidget):
         return self._make("listen")  # type: ignore[return-value]
 
     @property
+    def settings_panel(self) -> SettingsOverlay:
+        return self._make("settings")  # type: ignore[return-value]
+
+    @property
     def pin(self) -> PinOverlay:
         return self._make("pin")  # type: ignore[return-value]
 
@@ -298,7 +309,8 @@ class KioskWindow(QWidget):
 
     def _overlays(self) -> list[QWidget]:
         return [w for name, w in self._made.items()
-                if name in ("languages", "more_time", "pin", "offer", "sound", "listen")]
+                if name in ("languages", "more_time", "pin", "offer", "sound", "listen",
+                            "settings")]
 
     # -- drawing -------------------------------------------------------------------
     def restyle(self) -> None:
@@ -313,6 +325,10 @@ class KioskWindow(QWidget):
         self.setLayoutDirection(QtCore.Qt.LayoutDirection.RightToLeft if rtl
                                 else QtCore.Qt.LayoutDirection.LeftToRight)
         self.render()
+        settings = self._made.get("settings")
+        if settings is not None and settings.isVisible():
+            settings.fill(self.ctrl.strings, self._settings_texts(),  # type: ignore[attr-defined]
+                          look.language, look.scale)
 
     def render(self) -> None:
         screen: HomeScreen | StepScreen | OutcomeScreen = self.home
@@ -347,7 +363,16 @@ class KioskWindow(QWidget):
             self.render()
 
     def pick_language(self) -> None:
-        self.languages.ask(self.ctrl.strings)
+        self.languages.ask(self.ctrl.strings, self.ctrl.look.scale)
+
+    def open_settings(self) -> None:
+        self.settings_panel.ask(self.ctrl.strings, self._settings_texts(),
+                                self.ctrl.look.language, self.ctrl.look.scale)
+
+    def _settings_texts(self) -> dict[str, str]:
+        bar = self.bottom
+        return {"sound": bar.sound.label_text(), "text-size": bar.text_size.label_text(),
+                "contrast": bar.contrast.label_text(), "language": bar.language.label_text()}
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -388,6 +413,8 @@ class KioskWindow(QWidget):
             self.offer.ask(self.ctrl.strings)
 
     def _after_reset(self) -> None:
+        if self._size is not None and (self.width(), self.height()) != self._size:
+            self.resize(*self._size)  # re-fitted for the next customer, whatever came before
         for overlay in self._overlays():
             overlay.hide()
         if "more_time" in self._made:

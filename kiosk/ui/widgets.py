@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -164,6 +165,53 @@ class Text(QLabel):
 
     def text(self) -> str:
         return self._plain
+
+
+class OneLine(QLabel):
+    """A label kept on one line: cut with "…" when it does not fit, its whole text still
+    its accessible name (what the kiosk says when it is read aloud). For a bar's title,
+    which must never take a second line nor widen the window."""
+
+    elides = True  # (the screen audit accepts its "…": kiosk.customer.audit)
+
+    def __init__(self, role: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", role)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        self._full = text
+        self.setAccessibleName(text)
+        self._fit()
+
+    def text(self) -> str:
+        return self._full
+
+    def is_cut(self) -> bool:
+        return super().text() != self._full
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        margins = self.contentsMargins()
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 2,
+                     self.fontMetrics().height() + margins.top() + margins.bottom())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(0, self.sizeHint().height())
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._fit()
+
+    def changeEvent(self, event: object) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)  # type: ignore[arg-type]
+        if event.type() == event.Type.FontChange:  # type: ignore[attr-defined]
+            self._fit()
+
+    def _fit(self) -> None:
+        room = max(0, self.contentsRect().width())
+        super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                                      room))
 
 
 def label(text: str, role: str, wrap: bool = True) -> Text:
@@ -325,18 +373,56 @@ class BigButton(QPushButton):
         self.text_label.setText(text)
         self.setAccessibleName(text)
 
+    def set_shape(self, vertical: bool, with_text: bool = True) -> None:
+        """Icon above the text or beside it; or the icon alone (the text stays the
+        button's accessible name: it is still said)."""
+        box = self.layout()
+        assert isinstance(box, QBoxLayout)
+        box.setDirection(QBoxLayout.Direction.TopToBottom if vertical
+                         else QBoxLayout.Direction.LeftToRight)
+        self.vertical = vertical
+        self.text_label.setAlignment(Qt.AlignmentFlag.AlignCenter if vertical else
+                                     Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading)
+        self.text_label.setVisible(with_text)
+
     def label_text(self) -> str:
         return self.text_label.text()
 
-    def fit_width(self, scale: float) -> int:
-        """Set, and return, the least width that shows the longest word whole."""
-        text_role = BUTTONS[self.role][2]
-        word = text_width(self.label_text().split() or [""], text_role, scale)
-        icon_w = self.icon_label.width() if self.icon_label is not None else 0
-        inner = max(word, icon_w) if self.vertical else word + (icon_w + 16 if icon_w else 0)
-        width = max(90, inner + 2 * self.margin + 10)
+    def fit_width(self, scale: float, one_line: bool = False) -> int:
+        """Set, and return, the least width that shows the longest word whole (or, with
+        ``one_line``, the whole text on one line; the icon alone when the text is hidden)."""
+        width = self.width_for(scale, one_line)
         self.setMinimumWidth(width)
         return width
+
+    def width_for(self, scale: float, one_line: bool = False,
+                  vertical: bool | None = None, lines: int = 0) -> int:
+        """The least width :meth:`fit_width` would set, in either shape, without setting it
+        (``lines=2``: the least that keeps the text on two lines)."""
+        vertical = self.vertical if vertical is None else vertical
+        text_role = BUTTONS[self.role][2]
+        text = self.label_text()
+        word = 0
+        if not self.text_label.isHidden():
+            word = text_width([text] if one_line else text.split() or [""], text_role, scale)
+            if lines == 2:  # the narrowest split of the words into two lines
+                words = text.split()
+                word = min((max(text_width([" ".join(words[:i])], text_role, scale),
+                                text_width([" ".join(words[i:])], text_role, scale))
+                            for i in range(1, len(words))), default=word)
+        icon_w = self.icon_label.width() if self.icon_label is not None else 0
+        side_by_side = not vertical and word and icon_w
+        inner = word + icon_w + 16 if side_by_side else max(word, icon_w)
+        return max(90, inner + 2 * self.margin + 10)
+
+    def height_for(self, scale: float, lines: int = 1, vertical: bool | None = None) -> int:
+        """The height this button takes with its text on ``lines`` lines."""
+        vertical = self.vertical if vertical is None else vertical
+        text_role = BUTTONS[self.role][2]
+        line = round(px(text_role, scale) * 1.17) * lines if not self.text_label.isHidden() else 0
+        icon_h = self.icon_label.height() if self.icon_label is not None else 0
+        inner = icon_h + 16 + line if vertical and line and icon_h else max(icon_h, line)
+        return max(90, inner + 24 + 8)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         super().paintEvent(event)

@@ -156,7 +156,7 @@ def test_text_size_and_contrast_change_the_look(qtbot: Any, kiosk: Any, clock: A
     ctrl, window = kiosk
     ctrl.start_flow("frank-letter")
     before = window.step.text.font().pixelSize()
-    tap(qtbot, window.bottom.size, clock)
+    tap(qtbot, window.bottom.text_size, clock)
     assert ctrl.look.scale == 1.5
     assert window.step.text.font().pixelSize() > before
     tap(qtbot, window.bottom.contrast, clock)
@@ -210,7 +210,7 @@ def test_wrong_pin_keeps_the_kiosk(qtbot: Any, kiosk: Any) -> None:
 def test_inactivity_asks_then_resets_everything(qtbot: Any, kiosk: Any, clock: Any) -> None:
     ctrl, window = kiosk
     tap(qtbot, window.home.language_buttons[2], clock)  # Arabic
-    tap(qtbot, window.bottom.size, clock)
+    tap(qtbot, window.bottom.text_size, clock)
     ctrl.start_flow("track-shipment")
     window._restart_idle()
     with qtbot.waitSignal(ctrl.resetDone, timeout=5000):
