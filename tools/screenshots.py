@@ -1,5 +1,6 @@
 """Regenerate docs/screens/: every built-in flow's first two steps in fr, en and ar,
-home screens, the help and workshop screens, large text and high contrast; then the
+home screens, the help and workshop screens, large text and high contrast, a contact
+sheet per supported screen at text size x2 (tools/contact_sheets.py); then the
 poster beside the kiosk (docs/poster-kiosk.pdf and its preview, tools/poster.py).
 
 Run by ``make screenshots``; the README and docs link these files.
@@ -40,6 +41,9 @@ def main() -> int:
     import keypad_picture  # tools/keypad_picture.py: the keypad's keys, from the key map
 
     files += keypad_picture.build(OUT / "keypad-map.png")
+    import contact_sheets  # tools/contact_sheets.py: every supported screen at text size x2
+
+    files += contact_sheets.build(OUT)
     import poster  # tools/poster.py: it shows the home screen just made
 
     files += poster.build(OUT.parent / "poster-kiosk.pdf", OUT / "poster-fr.png", OUT / "home-fr.png")

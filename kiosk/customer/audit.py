@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QScrollArea, QWidget
 
 from kiosk.customer.controller import Look
 from kiosk.flows.session import Outcome
+from kiosk.ui.widgets import words
 
 # the screens offices have (width, height), and the text sizes a customer can choose
 SCREENS = ((1920, 1080), (1366, 768), (1280, 1024), (1024, 768), (1080, 1920))
@@ -74,7 +75,7 @@ def _clipped(lab: QLabel) -> str | None:
     metrics = lab.fontMetrics()
     plain = getattr(lab, "_plain", None) or text
     if lab.wordWrap():
-        widest = max((metrics.horizontalAdvance(w) for w in plain.split()), default=0)
+        widest = max((metrics.horizontalAdvance(w) for w in words(plain)), default=0)
         if widest > room.width() + 1:
             return f"a word is {widest} px wide in {room.width()} px"
         need = lab.heightForWidth(lab.width())

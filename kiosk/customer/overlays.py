@@ -187,6 +187,7 @@ class PinOverlay(Overlay):
 
     def __init__(self, parent: QWidget, pin: str) -> None:
         super().__init__(parent)
+        self.panel.setObjectName("staff-panel")  # normal text size (the theme)
         self.pin = pin
         self.typed = ""
         self.title = label("", "overlay")

@@ -11,7 +11,7 @@ tens of thousands of screens grew without end (tests/test_architecture.py checks
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -19,115 +19,21 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLayout,
-    QScrollArea,
-    QScroller,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.customer.controller import KioskController
+from kiosk.customer.scrolling import Screen
 from kiosk.flows.model import pick
 from kiosk.i18n import catalog
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import BigButton, Picture, Text, clear, label, svg_pixmap, text_width
+from kiosk.ui.widgets import words as text_words
 
 LINE_CHARS = 28  # characters a line of step text should hold, the picture beside it
 CHAR_EM = 0.55  # an average character's width, in font sizes (DejaVu Sans)
-CUE_GAP = 12  # px between the scroll cue and the screen's bottom edge
 PICTURE_SHARE = 0.3  # of the window's height, at most, for a picture below or above the text
-
-
-class Screen(QScrollArea):
-    """A screen whose ``body`` layout scrolls by touch when the text is large."""
-
-    def __init__(self, ctrl: KioskController) -> None:
-        super().__init__()
-        self.ctrl = ctrl
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        inner = QWidget()
-        inner.setProperty("role", "screen")
-        self.body = QVBoxLayout(inner)
-        self.body.setContentsMargins(40, 28, 40, 28)
-        self.body.setSpacing(24)
-        self.setWidget(inner)
-        self.viewport().setProperty("role", "screen")
-        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
-        # "▼ More below" while there is more, "▲ Back to the top" at the end: a customer
-        # who does not know that a screen scrolls sees it, and pages with one big button
-        self.cue = BigButton("", "primary", parent=self)
-        self.cue.setObjectName("scroll-cue")
-        self.cue.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys scroll by moving the focus
-        self.cue.clicked.connect(lambda: self._page())
-        self.cue.hide()
-        bar = self.verticalScrollBar()
-        bar.valueChanged.connect(lambda _=0: self._cue())
-        bar.rangeChanged.connect(lambda _=0, __=0: self._cue())
-
-    def render(self) -> None:
-        """Rebuild the content from the controller (each screen draws its own)."""
-
-    def _page(self) -> None:
-        bar = self.verticalScrollBar()
-        if bar.value() >= bar.maximum():
-            bar.setValue(0)
-        else:
-            bar.setValue(bar.value() + round(self.viewport().height() * 0.8))
-
-    def _cue(self) -> None:
-        bar = self.verticalScrollBar()
-        if bar.maximum() <= 0 and self.widget().contentsMargins().bottom() == 0:
-            self.cue.hide()
-            return
-        t = self.ctrl.strings.t
-        text = f"▼ {t('scroll.more')}" if bar.value() < bar.maximum() else f"▲ {t('scroll.top')}"
-        if self.cue.label_text() != text:
-            self.cue.set_text(text)
-            self.cue.text_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.cue.setAccessibleName(text[2:])
-        where = self._cue_rect()
-        room = where.height() + 2 * CUE_GAP
-        inner = self.widget()
-        if bar.maximum() <= room and inner.contentsMargins().bottom() == room:
-            # it scrolls only by the room made for the cue: no cue, no room
-            inner.setContentsMargins(0, 0, 0, 0)
-            self.cue.hide()
-            return
-        if inner.contentsMargins().bottom() != room:  # the end is never under the cue
-            inner.setContentsMargins(0, 0, 0, room)
-        self.cue.setGeometry(where)
-        self.cue.show()
-        self.cue.raise_()
-
-    def _cue_rect(self) -> QRect:
-        view = self.viewport().geometry()
-        width = min(view.width() - 2 * CUE_GAP, self.cue.width_for(self.ctrl.look.scale,
-                                                                   one_line=True) + 40)
-        height = self.cue.heightForWidth(width)
-        return QRect(view.x() + (view.width() - width) // 2, view.bottom() - height - CUE_GAP,
-                     width, height)
-
-    def _place_cue(self) -> None:
-        self.cue.setGeometry(self._cue_rect())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
-        super().resizeEvent(event)
-        if self.cue.isVisible():
-            self._place_cue()
-
-    def available_width(self) -> int:
-        """Width the content can use: the screen's width less a scroll bar, whether or not
-        one shows (so that a scroll bar appearing never changes the layout it caused).
-        A screen not shown yet has no width of its own (a new widget believes it is
-        640 px wide): the screens span the window, whose width is already the real one."""
-        width = self.width() if self.isVisible() else self.window().width()
-        return max(width - 24, 320)
-
-    def portrait(self) -> bool:
-        """A tall screen: pictures go above the text instead of beside it."""
-        win = self.window()
-        return win is not None and win.height() > win.width()
 
 
 def picture_and_card(portrait: bool) -> QBoxLayout:
@@ -154,7 +60,7 @@ class HomeScreen(Screen):
         """Task tiles per row: as many as fit at the current text size (1 to 3), each
         wide enough for its icon and the longest word of any title."""
         lang, scale = self.ctrl.look.language, self.ctrl.look.scale
-        words = [w for f in self.ctrl.flows() for w in pick(f.title, lang).split()]
+        words = [w for f in self.ctrl.flows() for w in text_words(pick(f.title, lang))]
         tile = max(460, 96 + 16 + 56 + text_width(words, "tile", scale)) + 20
         return max(1, min(3, self.available_width() // tile))
 
@@ -201,9 +107,18 @@ class HomeScreen(Screen):
         self.body.addLayout(self._languages())
         self.body.addStretch(1)
 
+    welcome = ""  # the bar's welcome, when the bar cuts it: said again here, whole
+
+    def show_welcome(self, text: str) -> None:
+        """Put the welcome the bar had to cut before the hint ("" takes it away)."""
+        self.welcome = text
+        if self._drawn is not None and self.hint.text() != self._hint_text():
+            self.hint.setText(self._hint_text())
+
     def _hint_text(self) -> str:
         t = self.ctrl.strings.t
-        return t("end.thanks") if self.ctrl.feedback_given else t("home.hint")
+        hint = t("end.thanks") if self.ctrl.feedback_given else t("home.hint")
+        return f"{self.welcome}\n{hint}" if self.welcome else hint
 
     def _languages(self) -> QLayout:
         row = QGridLayout()
@@ -253,6 +168,10 @@ class StepScreen(Screen):
         self.column = QVBoxLayout(self.card)
         self.column.setContentsMargins(32, 28, 32, 28)
         self.column.setSpacing(22)
+        self.flow_title = label("", "hint")  # the task's whole title, when the bar cuts it
+        self.flow_title.setObjectName("flow-title")
+        self.flow_title.hide()
+        self.column.addWidget(self.flow_title)
         self.text = label("", "stepText")
         self.column.addWidget(self.text)
         self.actions = QGridLayout()
@@ -265,6 +184,12 @@ class StepScreen(Screen):
         # the choice buttons are kept from step to step, their texts and icons changed:
         # making and styling buttons anew took much of a tap
         self._choices: list[BigButton] = []
+
+    def show_flow_title(self, title: str) -> None:
+        """Show the task's whole title above the step's text ("" hides it)."""
+        if self.flow_title.text() != title:
+            self.flow_title.setText(title)
+        self.flow_title.setVisible(bool(title))
 
     def _card_width(self) -> int:
         """The width inside the text card, as :meth:`_place_picture` placed it."""

@@ -345,7 +345,15 @@ class KioskWindow(QWidget):
         self.top.render()
         self.bottom.render()
         self._lay_out()
+        cut = self.top.title.text() if self.top.title.is_cut() else ""
+        if screen is self._made.get(STEP):  # the whole title on the step when the bar cuts it
+            self.step.show_flow_title(cut)
+            self._lay_out()
+        elif screen is self.home:
+            self.home.show_welcome(cut)
+            self._lay_out()
         self.stack.setCurrentWidget(screen)
+        screen.cue_again()  # its texts in this language, for this content
         step = self._made.get(STEP)
         if step is not None:  # its picture's size is known: those of the next steps, ahead
             self.ahead.want(step.picture, self.ctrl.upcoming_pictures())

@@ -15,6 +15,7 @@ THEMES = ("default", "high-contrast")
 SCALES = (1.0, 1.5, 2.0)
 MIN_TEXT_PX = 28
 MIN_TOUCH_PX = 90
+SCROLLBAR_PX = 40  # 10 mm at the reference density (21.5", 1920x1080)
 FONT_FAMILY = "DejaVu Sans"
 # the focus ring of a button reached by keys: FOCUS_RING_PX wide, in two bands of equal
 # width (outer, inner) of contrasting colours, so that one of them stands out at least 3:1
@@ -182,6 +183,16 @@ def stylesheet(theme: str, scale: float) -> str:
                      f"{_font(style, scale, role)} }}")
     for role, looks in BUTTON_LOOKS.items():
         rules += _button_rules(role, looks, c, scale)
+    # a scroll bar wide enough to see and to drag with a finger (10 mm), its handle the
+    # cards' border colour on the window's (3:1 at least in both themes)
+    rules += [
+        f"QScrollBar:vertical {{ width: {SCROLLBAR_PX}px; background: {c['window']};"
+        " margin: 0px; }",
+        f"QScrollBar::handle:vertical {{ background: {c['card_border']}; min-height: 80px;"
+        " border-radius: 10px; margin: 4px; }",
+        "QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical { height: 0px; }",
+        "QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical { background: none; }",
+    ]
     # the chosen one of a set (the language shown, on home): a thicker border, any state
     rules.append('QPushButton[selected="true"], QPushButton[selected="true"]:pressed,'
                  ' QPushButton[selected="true"]:focus { border-width: 8px; }')
@@ -194,6 +205,11 @@ def stylesheet(theme: str, scale: float) -> str:
         'QFrame#help-reference QPushButton[role="choice"], QFrame#help-reference'
         f' QPushButton[role="choice"] QLabel {{ font-size: {px("choice", 1.0)}px; }}',
     ]
+    # so does the staff's PIN pad (its keys fit a 1024 px screen whatever the text size)
+    rules += [f'QFrame#staff-panel QLabel[role="{role}"], QFrame#staff-panel'
+              f' QPushButton[role="{role}"], QFrame#staff-panel QPushButton[role="{role}"] QLabel'
+              f' {{ font-size: {px(role, 1.0)}px; }}'
+              for role in ("overlay", "choice", "primary")]
     return "\n".join(rules)
 
 

@@ -132,12 +132,23 @@ NON_BREAKING_HYPHEN = "\u2011"  # DejaVu Sans has it; it looks like "-"
 _HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 
 
+_SPACE_BEFORE_MARK = re.compile(r" (?=[?!:;»])|(?<=«) ")  # French typography
+
+
 def unbroken(text: str) -> str:
     """``text`` as shown: a hyphen between two letters never ends a line ("a-t-elle",
     "s'affiche-t-il", "Pouvez-vous" stay whole, as a button's width assumes: it is made
-    for its longest word between spaces). Only what is shown: speech keeps the plain
+    for its longest word between spaces), nor does the space French puts before "?",
+    "!", ":", ";" (a "?" alone on a line). Only what is shown: speech keeps the plain
     hyphen, which espeak-ng reads as one word (with U+2011 it says "a té elle")."""
-    return _HYPHEN_IN_WORD.sub(NON_BREAKING_HYPHEN, text) if "-" in text else text
+    if "-" in text:
+        text = _HYPHEN_IN_WORD.sub(NON_BREAKING_HYPHEN, text)
+    return _SPACE_BEFORE_MARK.sub("\u00a0", text) if " " in text else text
+
+
+def words(text: str) -> list[str]:
+    """The pieces a line may break between, as :func:`unbroken` shows ``text``."""
+    return [w for w in re.split(r"[ \t\n]+", unbroken(text)) if w] or [""]
 
 
 class Text(QLabel):
@@ -404,12 +415,12 @@ class BigButton(QPushButton):
         text = self.label_text()
         word = 0
         if not self.text_label.isHidden():
-            word = text_width([text] if one_line else text.split() or [""], text_role, scale)
+            word = text_width([text] if one_line else words(text), text_role, scale)
             if lines == 2:  # the narrowest split of the words into two lines
-                words = text.split()
-                word = min((max(text_width([" ".join(words[:i])], text_role, scale),
-                                text_width([" ".join(words[i:])], text_role, scale))
-                            for i in range(1, len(words))), default=word)
+                parts = words(text)
+                word = min((max(text_width([" ".join(parts[:i])], text_role, scale),
+                                text_width([" ".join(parts[i:])], text_role, scale))
+                            for i in range(1, len(parts))), default=word)
         icon_w = self.icon_label.width() if self.icon_label is not None else 0
         side_by_side = not vertical and word and icon_w
         inner = word + icon_w + 16 if side_by_side else max(word, icon_w)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel
 
 from kiosk import i18n, paths
 from kiosk.ui.theme import FONT_FAMILY
-from kiosk.ui.widgets import NON_BREAKING_HYPHEN, BigButton, Text, unbroken
+from kiosk.ui.widgets import NON_BREAKING_HYPHEN, BigButton, Text, unbroken, words
 
 QUESTION = "Cette aide vous a-t-elle été utile ?"
 
@@ -94,13 +94,22 @@ def test_the_kiosk_font_has_the_non_breaking_hyphen(qapp: Any) -> None:
 def test_a_label_shows_it_and_keeps_the_plain_text(qapp: Any) -> None:
     """What is read aloud (``text()``, a button's accessible name) keeps "-"."""
     label = Text(QUESTION)
-    assert QLabel.text(label) == "Cette aide vous a\u2011t\u2011elle été utile ?"
+    assert QLabel.text(label) == "Cette aide vous a\u2011t\u2011elle été utile\u00a0?"
     assert label.text() == QUESTION
     button = BigButton("Le poids s'affiche-t-il ?", "choice")
     assert button.accessibleName() == "Le poids s'affiche-t-il ?"
     assert button.label_text() == "Le poids s'affiche-t-il ?"
     assert NON_BREAKING_HYPHEN in QLabel.text(button.text_label)
     assert label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_a_french_question_mark_never_starts_a_line(qapp: Any) -> None:
+    """French puts a space before ? ! : ; and inside « »: shown as a no-break space,
+    so that a "?" is never alone on the next line."""
+    assert unbroken("Bonjour ! Que voulez-vous faire ?") == \
+        "Bonjour\u00a0! Que voulez\u2011vous faire\u00a0?"
+    assert unbroken("« oui »") == "«\u00a0oui\u00a0»"
+    assert words("Que voulez-vous faire ?") == ["Que", "voulez\u2011vous", "faire\u00a0?"]
 
 
 def test_only_hyphens_between_letters(qapp: Any) -> None:
