@@ -60,6 +60,8 @@ class TopBar(QWidget):
         self.help.clicked.connect(ctrl.call_help)
         row.addWidget(self.help, 0)
         self._progress = (0, 0)
+        self._arranged: tuple[object, ...] | None = None
+        self.title_cut = False  # the title will show cut with "…" (see arrange)
 
     def render(self) -> None:
         c = self.ctrl
@@ -77,11 +79,17 @@ class TopBar(QWidget):
         self.arrange()
 
     def arrange(self) -> None:
-        """Choose the buttons' shapes for the window's width (see the module docstring)."""
+        """Choose the buttons' shapes for the window's width (see the module docstring);
+        nothing to do when the texts and the width are those of the last time (a tap)."""
         t, scale = self.ctrl.strings.t, self.ctrl.look.scale
         n, total = self._progress
         long_progress = t("step.progress", n=n, total=total)
         width = self.window().width()
+        key = (self.title.text(), long_progress, self.progress.isHidden(), self.home.isHidden(),
+               self.home.label_text(), self.help.label_text(), width, scale)
+        if key == self._arranged:
+            return
+        self._arranged = key
         room = width - 2 * MARGIN - 3 * 20
         want = width * TITLE_SHARE
         progress_w = 0
@@ -100,9 +108,14 @@ class TopBar(QWidget):
         help_w = help_one if room - home_w - help_one - progress_w >= want else help_two
         self.help.setFixedWidth(help_w)
         short = room - home_w - help_w - progress_w < want
-        self.progress.setText(t("step.progress_short", n=n, total=total) if short
-                              else long_progress)
+        shown = t("step.progress_short", n=n, total=total) if short else long_progress
+        self.progress.setText(shown)
         self.progress.setAccessibleName(long_progress)
+        if not self.progress.isHidden():
+            progress_w = text_width([shown], "barText", scale)
+        # known now, before any layout pass: whether the title will be cut ("…")
+        self.title_cut = text_width([self.title.text()], "barTitle", scale) > \
+            room - home_w - help_w - progress_w
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -124,6 +137,7 @@ class BottomBar(QWidget):
         self.grid.setSpacing(SPACING)
         self._wanted: dict[BigButton, bool] = {}  # shown or not, as render decided
         self._shape: tuple[object, ...] | None = None
+        self._measured: tuple[object, ...] | None = None
 
         def tool(name: str, icon_name: str, slot: object) -> BigButton:
             # the bar's child from the start: a button not in the grid yet (home has no
@@ -157,6 +171,11 @@ class BottomBar(QWidget):
         window = self.window()
         width, height = window.width(), window.height()
         left, right = self.shown(self.left), self.shown(self.right)
+        key = (tuple((b.objectName(), b.label_text()) for b in (*left, *right, self.settings)),
+               width, height, scale)
+        if key == self._measured:  # the same texts in the same window: the same shape
+            return
+        self._measured = key
         chosen = (False, True)  # the narrowest, if nothing fits
         for gathered, vertical in ((False, True), (False, False), (True, True), (True, False)):
             buttons = left + ([self.settings] if gathered else right)
@@ -230,6 +249,5 @@ class BottomBar(QWidget):
                         self.repeat: c.screen != HOME,  # home has its own, larger Listen button
                         self.speak: c.can_listen and c.screen != HOME}
         for button, wanted in self._wanted.items():
-            button.setVisible(wanted)
-        self._shape = None
+            button.setVisible(wanted and not (self.gathered and button in self.right))
         self.arrange()

@@ -160,8 +160,16 @@ class LanguageOverlay(Overlay):
             self.buttons.append(b)
         self.box.addLayout(self.grid)
 
-    def ask(self, strings: Catalog, scale: float = 1.0) -> None:
+    def ask(self, strings: Catalog, scale: float = 1.0, current: str = "") -> None:
+        """Open the picker; ``current``, the language shown, is marked as on home (a
+        thicker border, and "chosen" when it is said)."""
         self.title.setText(strings.t("languages.title"))
+        for b in self.buttons:
+            chosen = b.objectName() == f"pick-{current}"
+            if bool(b.property("selected")) != chosen:
+                b.setProperty("selected", chosen)
+                b.style().unpolish(b)
+                b.style().polish(b)
         self._arrange(scale)
         self.open()
 

@@ -344,14 +344,12 @@ class KioskWindow(QWidget):
             self.stack.setCurrentWidget(self._blank)
         self.top.render()
         self.bottom.render()
-        self._lay_out()
-        cut = self.top.title.text() if self.top.title.is_cut() else ""
+        cut = self.top.title.text() if self.top.title_cut else ""
         if screen is self._made.get(STEP):  # the whole title on the step when the bar cuts it
             self.step.show_flow_title(cut)
-            self._lay_out()
         elif screen is self.home:
             self.home.show_welcome(cut)
-            self._lay_out()
+        self._lay_out()
         self.stack.setCurrentWidget(screen)
         screen.cue_again()  # its texts in this language, for this content
         step = self._made.get(STEP)
@@ -371,7 +369,7 @@ class KioskWindow(QWidget):
             self.render()
 
     def pick_language(self) -> None:
-        self.languages.ask(self.ctrl.strings, self.ctrl.look.scale)
+        self.languages.ask(self.ctrl.strings, self.ctrl.look.scale, self.ctrl.look.language)
 
     def open_settings(self) -> None:
         self.settings_panel.ask(self.ctrl.strings, self._settings_texts(),

@@ -112,13 +112,22 @@ def fitted_pixmap(kind: str, name: str, width: int, height: int) -> QPixmap:
     return pm
 
 
-def text_width(texts: list[str], role: str, scale: float) -> int:
-    """Pixels the widest of ``texts`` takes on one line in a theme text role."""
+@lru_cache(maxsize=64)
+def _metrics(role: str, scale: float) -> QFontMetrics:
     font = QFont(FONT_FAMILY)
     font.setPixelSize(px(role, scale))
     font.setBold(TEXT_STYLES[role].bold)
-    metrics = QFontMetrics(font)
-    return max((metrics.horizontalAdvance(t) for t in texts), default=0)
+    return QFontMetrics(font)
+
+
+@lru_cache(maxsize=4096)  # the bars measure the same few texts at every tap
+def _advance(text: str, role: str, scale: float) -> int:
+    return _metrics(role, scale).horizontalAdvance(text)
+
+
+def text_width(texts: list[str], role: str, scale: float) -> int:
+    """Pixels the widest of ``texts`` takes on one line in a theme text role."""
+    return max((_advance(t, role, scale) for t in texts), default=0)
 
 
 

@@ -101,3 +101,15 @@ def test_chosen_is_in_every_catalog() -> None:
     words = {lang: catalog(lang).t("focus.selected") for lang in LANGUAGES}
     assert words["fr"] == "choisi"
     assert len(set(words.values())) == len(LANGUAGES)
+
+
+def test_the_language_picker_marks_the_language_shown(kiosk: Any) -> None:
+    """Over a step, the bottom bar's Language panel marks and says the current one too."""
+    ctrl, window = kiosk
+    ctrl.set_language("ar")
+    ctrl.start_flow("send-parcel")
+    window.pick_language()
+    picks = {b.objectName().removeprefix("pick-"): b for b in window.languages.buttons}
+    assert [code for code, b in picks.items() if b.property("selected")] == ["ar"]
+    assert describe(picks["ar"], catalog("ar")).count(catalog("ar").t("focus.selected")) == 1
+    assert catalog("ar").t("focus.selected") not in describe(picks["fr"], catalog("ar"))
