@@ -61,6 +61,7 @@ class TopBar(QWidget):
         row.addWidget(self.help, 0)
         self._progress = (0, 0)
         self._arranged: tuple[object, ...] | None = None
+        self._widths: dict[BigButton, int] = {}
         self.title_cut = False  # the title will show cut with "…" (see arrange)
 
     def render(self) -> None:
@@ -85,9 +86,12 @@ class TopBar(QWidget):
         n, total = self._progress
         long_progress = t("step.progress", n=n, total=total)
         width = self.window().width()
+        # (the theme too: a new style sheet polishes the buttons again, and its min-width
+        # replaces the widths set here)
         key = (self.title.text(), long_progress, self.progress.isHidden(), self.home.isHidden(),
-               self.home.label_text(), self.help.label_text(), width, scale)
-        if key == self._arranged:
+               self.home.label_text(), self.help.label_text(), width, scale,
+               self.ctrl.look.theme)
+        if key == self._arranged and self._widths_kept():
             return
         self._arranged = key
         room = width - 2 * MARGIN - 3 * 20
@@ -107,6 +111,7 @@ class TopBar(QWidget):
         help_one = self.help.width_for(scale, one_line=True)
         help_w = help_one if room - home_w - help_one - progress_w >= want else help_two
         self.help.setFixedWidth(help_w)
+        self._widths = {self.help: help_w, **({self.home: home_w} if home_w else {})}
         short = room - home_w - help_w - progress_w < want
         shown = t("step.progress_short", n=n, total=total) if short else long_progress
         self.progress.setText(shown)
@@ -116,6 +121,11 @@ class TopBar(QWidget):
         # known now, before any layout pass: whether the title will be cut ("…")
         self.title_cut = text_width([self.title.text()], "barTitle", scale) > \
             room - home_w - help_w - progress_w
+
+    def _widths_kept(self) -> bool:
+        """The widths set last time are still the buttons' (a new style sheet polishes
+        them again, and its min-width replaces them)."""
+        return all(b.minimumWidth() == w for b, w in self._widths.items())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -138,6 +148,7 @@ class BottomBar(QWidget):
         self._wanted: dict[BigButton, bool] = {}  # shown or not, as render decided
         self._shape: tuple[object, ...] | None = None
         self._measured: tuple[object, ...] | None = None
+        self._widths: dict[BigButton, int] = {}  # least widths set by _place
 
         def tool(name: str, icon_name: str, slot: object) -> BigButton:
             # the bar's child from the start: a button not in the grid yet (home has no
@@ -172,8 +183,9 @@ class BottomBar(QWidget):
         width, height = window.width(), window.height()
         left, right = self.shown(self.left), self.shown(self.right)
         key = (tuple((b.objectName(), b.label_text()) for b in (*left, *right, self.settings)),
-               width, height, scale)
-        if key == self._measured:  # the same texts in the same window: the same shape
+               width, height, scale, self.ctrl.look.theme)  # (theme: see TopBar.arrange)
+        kept = all(b.minimumWidth() == w for b, w in self._widths.items())
+        if key == self._measured and kept:  # the same texts in the same window: the same shape
             return
         self._measured = key
         chosen = (False, True)  # the narrowest, if nothing fits
@@ -187,8 +199,8 @@ class BottomBar(QWidget):
                 break
         else:
             chosen = (bool(right), True)
-        shape = (*chosen, tuple(left), tuple(right), width, scale)
-        if shape == self._shape:
+        shape = (*chosen, tuple(left), tuple(right), width, scale, self.ctrl.look.theme)
+        if shape == self._shape and kept:
             return
         self._shape = shape
         self._place(left, right, *chosen)
@@ -202,9 +214,11 @@ class BottomBar(QWidget):
             self.grid.setColumnStretch(column, 0)
             self.grid.setColumnMinimumWidth(column, 0)
         ends = [self.settings] if gathered else right
+        self._widths = {}
         for b in (*left, *ends):
             b.set_shape(vertical)
-            b.setMinimumWidth(b.width_for(self.ctrl.look.scale))
+            self._widths[b] = b.width_for(self.ctrl.look.scale)
+            b.setMinimumWidth(self._widths[b])
         for column, b in enumerate(left):
             self.grid.addWidget(b, 0, column)
             self.grid.setColumnStretch(column, 1)
