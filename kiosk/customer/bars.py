@@ -37,6 +37,12 @@ def never_widens(bar: QWidget) -> None:
     bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
 
+def widths_kept(widths: dict[BigButton, int]) -> bool:
+    """The least widths a bar set last time are still its buttons' (a new style sheet
+    polishes them again, and its min-width replaces them)."""
+    return all(b.minimumWidth() == w for b, w in widths.items())
+
+
 class TopBar(QWidget):
     def __init__(self, ctrl: KioskController) -> None:
         super().__init__()
@@ -91,7 +97,7 @@ class TopBar(QWidget):
         key = (self.title.text(), long_progress, self.progress.isHidden(), self.home.isHidden(),
                self.home.label_text(), self.help.label_text(), width, scale,
                self.ctrl.look.theme)
-        if key == self._arranged and self._widths_kept():
+        if key == self._arranged and widths_kept(self._widths):
             return
         self._arranged = key
         room = width - 2 * MARGIN - 3 * 20
@@ -121,11 +127,6 @@ class TopBar(QWidget):
         # known now, before any layout pass: whether the title will be cut ("…")
         self.title_cut = text_width([self.title.text()], "barTitle", scale) > \
             room - home_w - help_w - progress_w
-
-    def _widths_kept(self) -> bool:
-        """The widths set last time are still the buttons' (a new style sheet polishes
-        them again, and its min-width replaces them)."""
-        return all(b.minimumWidth() == w for b, w in self._widths.items())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -184,7 +185,7 @@ class BottomBar(QWidget):
         left, right = self.shown(self.left), self.shown(self.right)
         key = (tuple((b.objectName(), b.label_text()) for b in (*left, *right, self.settings)),
                width, height, scale, self.ctrl.look.theme)  # (theme: see TopBar.arrange)
-        kept = all(b.minimumWidth() == w for b, w in self._widths.items())
+        kept = widths_kept(self._widths)
         if key == self._measured and kept:  # the same texts in the same window: the same shape
             return
         self._measured = key

@@ -43,13 +43,19 @@ def test_a_pin_typed_at_a_staff_pace_counts_every_digit(qtbot: Any, kiosk: Any,
     assert window.guard.ignored_taps == 0
 
 
-def test_louder_pressed_twice_quickly_is_two_steps(qtbot: Any, kiosk: Any,
-                                                   clock: Any) -> None:
+def _sound_panel(qtbot: Any, kiosk: Any) -> tuple[Any, Any]:
+    """The kiosk's window and its sound panel, open."""
     ctrl, window = kiosk
     panel = window.sound_panel
     panel.show_levels(ctrl.strings, (3, 5), (3, 5), "")
     panel.open()
     qtbot.waitUntil(panel.isVisible)
+    return window, panel
+
+
+def test_louder_pressed_twice_quickly_is_two_steps(qtbot: Any, kiosk: Any,
+                                                   clock: Any) -> None:
+    window, panel = _sound_panel(qtbot, kiosk)
     steps: list[tuple[str, int]] = []
     panel.adjust.disconnect()
     panel.adjust.connect(lambda kind, step: steps.append((kind, step)))
@@ -65,11 +71,7 @@ def test_louder_pressed_twice_quickly_is_two_steps(qtbot: Any, kiosk: Any,
 def test_a_double_tap_on_a_plain_button_still_counts_once(qtbot: Any, kiosk: Any,
                                                           clock: Any) -> None:
     """The rule holds for everything else: "Close" tapped twice at once is one press."""
-    ctrl, window = kiosk
-    panel = window.sound_panel
-    panel.show_levels(ctrl.strings, (3, 5), (3, 5), "")
-    panel.open()
-    qtbot.waitUntil(panel.isVisible)
+    window, panel = _sound_panel(qtbot, kiosk)
     closed: list[bool] = []
     panel.close_button.clicked.connect(lambda: closed.append(True))
     _press(qtbot, clock, panel.close_button, 1.0)
