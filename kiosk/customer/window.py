@@ -319,6 +319,7 @@ class KioskWindow(QWidget):
         look = self.ctrl.look
         key = (look.theme, look.scale)
         if key != self._style_key:
+            self.setProperty("kioskTheme", look.theme)  # the buttons' faces, the focus ring
             self.setStyleSheet(stylesheet(*key))
             self._style_key = key
         rtl = self.ctrl.strings.rtl
@@ -352,6 +353,7 @@ class KioskWindow(QWidget):
         self._lay_out()
         self.stack.setCurrentWidget(screen)
         screen.cue_again()  # its texts in this language, for this content
+        self._mark_shown()
         step = self._made.get(STEP)
         if step is not None:  # its picture's size is known: those of the next steps, ahead
             self.ahead.want(step.picture, self.ctrl.upcoming_pictures())
@@ -363,6 +365,15 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         for _ in range(3):
             app.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+
+    @staticmethod
+    def _mark_shown() -> None:
+        """Widgets just shown post themselves an 'update later' (Qt's show_sys), delivered
+        after the paint queued meanwhile: the screen would paint twice. Marked now, they
+        are painted once, with the rest."""
+        app = QApplication.instance()
+        app.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+        app.sendPostedEvents(None, QEvent.Type.UpdateLater.value)
 
     def _flows_changed(self) -> None:
         if self.ctrl.screen == "home":
