@@ -75,8 +75,6 @@ class ButtonLook(NamedTuple):
 # focused button being pressed looks pressed); a checkable button has no checked state:
 # the kiosk has none
 BUTTON_STATES = ("normal", "focused", "pressed", "disabled")
-PSEUDO_STATES = {"normal": "", "focused": ":focus", "pressed": ":pressed",
-                 "disabled": ":disabled"}
 
 _DISABLED = ButtonLook("disabled", "disabled_text", "disabled_border", dashed=True)
 _DISABLED_ON_BAR = ButtonLook("bar", "bar_disabled_text", "bar_disabled_text", dashed=True)
@@ -215,24 +213,18 @@ def stylesheet(theme: str, scale: float) -> str:
 
 def _button_rules(role: str, looks: dict[str, ButtonLook], c: dict[str, str],
                   scale: float) -> list[str]:
-    """A button role's rules: its shape and normal colours, the colours of each other state
-    that differs (``BUTTON_LOOKS``), and its text label's, which follows the button's
-    normal and disabled states."""
+    """A button role's rules: its size and font, and its text label's colours, which
+    follow the button's normal and disabled states. The button's face (background and
+    border in each state of ``BUTTON_LOOKS``) is painted by the button itself
+    (kiosk.ui.faces): the sheet keeps a transparent border of the same width, so that the
+    box is the same."""
     font = _font(TEXT_STYLES[role], scale, role)
     selector = f'QPushButton[role="{role}"]'
-
-    def colours(look: ButtonLook) -> str:
-        style = "dashed" if look.dashed else "solid"
-        return (f"background: {c[look.bg]}; border: 4px {style} {c[look.border]};"
-                f" color: {c[look.fg]};")
-
     normal = looks["normal"]
-    rules = [f"{selector} {{ {colours(normal)} border-radius: 18px; padding: 0px;"
-             f" min-height: {MIN_TOUCH_PX}px; min-width: {MIN_TOUCH_PX}px; {font} }}"]
-    rules += [f"{selector}{PSEUDO_STATES[state]} {{ {colours(looks[state])} }}"
-              for state in BUTTON_STATES[1:] if looks[state] != normal]
-    rules += [
+    return [
+        f"{selector} {{ background: transparent; border: 4px solid transparent;"
+        f" color: {c[normal.fg]}; padding: 0px; min-height: {MIN_TOUCH_PX}px;"
+        f" min-width: {MIN_TOUCH_PX}px; {font} }}",
         f"{selector} QLabel {{ color: {c[normal.fg]}; background: transparent; {font} }}",
         f"{selector} QLabel:disabled {{ color: {c[looks['disabled'].fg]}; }}",
     ]
-    return rules

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import paths
+from kiosk.ui.faces import paint_face
 from kiosk.ui.icon_ring import ring_width, with_ring
 from kiosk.ui.theme import (
     BUTTONS,
@@ -445,7 +446,7 @@ class BigButton(QPushButton):
         return max(90, inner + 24 + 8)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        super().paintEvent(event)
+        paint_face(self, self.role, self.isDown())  # (the children draw the icon and text)
         if not self.hasFocus():
             return
         window = self.window()

@@ -15,8 +15,7 @@ from kiosk.ui.theme import (
     BUTTON_STATES,
     BUTTON_SURROUNDINGS,
     BUTTONS,
-    PSEUDO_STATES,
-    TEXT_STYLES,
+        TEXT_STYLES,
     THEMES,
     palette,
     stylesheet,
@@ -94,9 +93,12 @@ def test_a_disabled_button_is_legible_but_unlike_an_active_one(theme: str) -> No
 
 
 @pytest.mark.parametrize("theme", THEMES)
-def test_the_stylesheet_gives_every_state_its_colours(theme: str) -> None:
-    """What the tests above measure is what the stylesheet says, state by state, for the
-    button and for its label."""
+def test_the_stylesheet_gives_the_labels_their_colours_and_leaves_faces_to_the_buttons(
+        theme: str) -> None:
+    """A button's text follows its normal and disabled states in the sheet; its face (the
+    colours the tests above measure, state by state) is painted by the button from
+    ``BUTTON_LOOKS`` (kiosk.ui.faces, checked pixel by pixel in tests/ui/test_widgets.py):
+    the sheet draws no background, no rounded border, no state of its own."""
     sheet = stylesheet(theme, 1.0)
     c = palette(theme)
 
@@ -106,18 +108,12 @@ def test_the_stylesheet_gives_every_state_its_colours(theme: str) -> None:
         return found.group(1)
 
     for role, looks in BUTTON_LOOKS.items():
-        for state in BUTTON_STATES:
-            look = looks[state]
-            selector = f'QPushButton[role="{role}"]{PSEUDO_STATES[state]}'
-            if state != "normal" and look == looks["normal"]:
-                assert selector + " {" not in sheet  # the normal rule applies
-                look = looks["normal"]
-                selector = f'QPushButton[role="{role}"]'
-            body = rule(selector)
-            style = "dashed" if look.dashed else "solid"
-            assert f"background: {c[look.bg]};" in body
-            assert f"border: 4px {style} {c[look.border]};" in body
-            assert f"color: {c[look.fg]};" in body
+        body = rule(f'QPushButton[role="{role}"]')
+        assert "background: transparent;" in body
+        assert "border: 4px solid transparent;" in body
+        assert "radius" not in body
+        for pseudo in (":pressed", ":focus", ":disabled"):
+            assert f'QPushButton[role="{role}"]{pseudo} {{' not in sheet
         label = rule(f'QPushButton[role="{role}"] QLabel')
         assert f"color: {c[looks['normal'].fg]};" in label
         disabled = rule(f'QPushButton[role="{role}"] QLabel:disabled')
