@@ -84,6 +84,9 @@ class KioskGuard(QObject):
         self._eat_current = False
         self._corner: list[float] = []
         self.ignored_taps = 0
+        # the input it lets through goes on to this filter (the kiosk's keys): one filter
+        # on the application, so that each of its events crosses into Python once
+        self.then: QObject | None = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if not event.isInputEvent():  # every event of the application passes here: most
@@ -97,7 +100,8 @@ class KioskGuard(QObject):
             self.activity.emit()
             if self.lockdown and isinstance(event, QKeyEvent) and is_exit_key(event):
                 return True
-        return False
+        after = self.then
+        return after is not None and after.eventFilter(watched, event)
 
     def _ours(self, watched: QObject) -> bool:
         return isinstance(watched, QWidget) and watched.window() is self.window

@@ -1,9 +1,10 @@
 """Keypad mode and the spoken focus: the customer kiosk used with a keyboard or a USB
 numeric keypad alone, and every panel said aloud as it opens.
 
-``KeypadNavigator`` is an application event filter, installed before the kiosk's guard
-(Qt asks the filter installed last first: the guard's "any action silences the kiosk"
-comes before what a key says). Every key press for the kiosk's window ends here and never
+``KeypadNavigator`` filters the application's input after the kiosk's guard (the guard,
+the one application event filter, hands it what it lets through: the guard's "any action
+silences the kiosk" comes before what a key says, and each event of the application
+crosses into Python once). Every key press for the kiosk's window ends here and never
 reaches a widget: it becomes an action of the one key map (kiosk.customer.keys) or
 nothing.
 
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractButton, QScrollArea, QWidget
 
 from kiosk.customer import keys
 from kiosk.customer.spoken import describe, element_of, elements, texts
@@ -387,13 +388,3 @@ class KeypadNavigator(QObject):
         if text:
             self.ctrl.speakRequested.emit(text)
 
-    def install(self) -> None:
-        """Into the application's event filters: before the guard (see the module)."""
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
-
-    def uninstall(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)

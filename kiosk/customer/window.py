@@ -210,7 +210,7 @@ class KioskWindow(QWidget):
 
     def _install_guard(self) -> None:
         if not self._shut_down:
-            self.keypad.install()  # first: the guard, installed after it, sees keys first
+            self.guard.then = self.keypad  # the guard sees keys first, then the keypad
             QApplication.instance().installEventFilter(self.guard)
             self.guard_installed = True
 
@@ -455,7 +455,7 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None and self.attached:
             app.removeEventFilter(self.guard)
-            self.keypad.uninstall()
+            self.guard.then = None
             self.ahead.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
