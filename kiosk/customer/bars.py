@@ -241,22 +241,18 @@ class BottomBar(QWidget):
         t = c.strings.t
         rtl = c.strings.rtl
         self.back.set_text(t("bar.back"))
-        if self.back.icon_label is not None:
-            self.back.icon_label.setPixmap(svg_pixmap("icons", "back.svg", 52, rtl))
+        self.back.set_icon(svg_pixmap("icons", "back.svg", 52, rtl))
         self.repeat.set_text(t("bar.repeat"))
         self.speak.set_text(t("voice.speak"))
         self.settings.set_text(t("bar.settings"))
         self.sound.set_text(t("voice.sound") if c.voice_ok else t("voice.unavailable"))
-        if self.sound.icon_label is not None:
-            self.sound.icon_label.setPixmap(
-                svg_pixmap("icons", "volume.svg" if c.voice_ok else "speaker-off.svg", 52))
+        self.sound.set_icon(svg_pixmap("icons", "volume.svg" if c.voice_ok else "speaker-off.svg",
+                                       52))
         self.text_size.set_text(f"{t('bar.text_size')} ×{c.look.scale:g}")
         self.text_size.setAccessibleName(t("bar.text_size_value", size=f"×{c.look.scale:g}"))
         self.contrast.set_text(t("bar.contrast"))
         self.language.set_text(t("bar.language"))
-        if self.language.icon_label is not None:
-            self.language.icon_label.setPixmap(
-                svg_pixmap("flags", f"{c.look.language}.svg", 52))
+        self.language.set_icon(svg_pixmap("flags", f"{c.look.language}.svg", 52))
         can_back = c.screen == OUTCOME or (c.session is not None and c.session.can_go_back
                                            and c.screen == STEP)
         self.back.setEnabled(can_back)

@@ -222,7 +222,7 @@ class StepScreen(Screen):
         b = self._choices[i]
         assert b.icon_label is not None
         if icon:
-            b.icon_label.setPixmap(svg_pixmap("icons", icon, 72))
+            b.set_icon(svg_pixmap("icons", icon, 72))
         b.icon_label.setVisible(bool(icon))
         return b
 

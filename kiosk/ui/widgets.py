@@ -175,6 +175,8 @@ class Text(QLabel):
         self.setText(text)
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        if text == self._plain and text:
+            return  # (a screen drawn again sets most texts to what they were)
         self._plain = text
         shown = unbroken(text)
         if is_rtl(text):
@@ -393,6 +395,12 @@ class BigButton(QPushButton):
     def set_text(self, text: str) -> None:
         self.text_label.setText(text)
         self.setAccessibleName(text)
+
+    def set_icon(self, pixmap: QPixmap) -> None:
+        """Show ``pixmap`` as the icon (from ``svg_pixmap``'s cache: the same one again
+        changes nothing, and costs no layout pass)."""
+        if self.icon_label is not None and self.icon_label.pixmap().cacheKey() != pixmap.cacheKey():
+            self.icon_label.setPixmap(pixmap)
 
     def set_shape(self, vertical: bool, with_text: bool = True) -> None:
         """Icon above the text or beside it; or the icon alone (the text stays the
