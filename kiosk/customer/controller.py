@@ -296,8 +296,10 @@ class KioskController(QObject):
         if screen != OUTCOME or self.outcome is None or self.outcome.kind != "help":
             self.help.leave_screen()  # the customer left it: nothing to keep for staff
         self.screen = screen
-        self.screenChanged.emit()
+        # its speech first: a sound from the cache loads (on Qt's loader thread) while the
+        # screen is drawn, and starts before the paint instead of after it
         self._speak_current()
+        self.screenChanged.emit()
 
     def _speak_current(self) -> None:
         text = self.current_speech()
