@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QHideEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QGridLayout,
     QScrollArea,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.i18n import Catalog, catalog
+from kiosk.ui.qt import lay_out_now, paint_shown_once
 from kiosk.ui.widgets import BigButton, label, svg_pixmap
 
 MARGIN_SHARE = 0.06  # of the window's width, each side of a panel
@@ -70,9 +70,8 @@ class Overlay(QWidget):
         self.setGeometry(self.parentWidget().rect())
         self.show()
         self.raise_()
-        app = QApplication.instance()
-        for _ in range(3):  # laid out now, not on the next turn: a touch may come first
-            app.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+        lay_out_now()  # now, not on the next turn: a touch may come first
+        paint_shown_once()
         self.opened.emit()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API

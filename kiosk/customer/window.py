@@ -21,6 +21,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.ui.qt import lay_out_now, paint_shown_once
+
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QImage, QPaintEvent, QResizeEvent, QShowEvent
 
@@ -155,7 +157,7 @@ class KioskWindow(QWidget):
         if self._cover is not None:  # shown already: the widgets show and take their places now
             for part in (self.top, self.stack, self.bottom):
                 part.show()
-            self._lay_out()
+            lay_out_now()
             self._uncover()
             self._install_guard()
         else:
@@ -350,30 +352,13 @@ class KioskWindow(QWidget):
             self.step.show_flow_title(cut)
         elif screen is self.home:
             self.home.show_welcome(cut)
-        self._lay_out()
+        lay_out_now()
         self.stack.setCurrentWidget(screen)
         screen.cue_again()  # its texts in this language, for this content
-        self._mark_shown()
+        paint_shown_once()
         step = self._made.get(STEP)
         if step is not None:  # its picture's size is known: those of the next steps, ahead
             self.ahead.want(step.picture, self.ctrl.upcoming_pictures())
-
-    @staticmethod
-    def _lay_out() -> None:
-        """The layout passes Qt would run on the next turn of the loop, now (only those:
-        input events stay queued). Nested layouts post more of them."""
-        app = QApplication.instance()
-        for _ in range(3):
-            app.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
-
-    @staticmethod
-    def _mark_shown() -> None:
-        """Widgets just shown post themselves an 'update later' (Qt's show_sys), delivered
-        after the paint queued meanwhile: the screen would paint twice. Marked now, they
-        are painted once, with the rest."""
-        app = QApplication.instance()
-        app.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
-        app.sendPostedEvents(None, QEvent.Type.UpdateLater.value)
 
     def _flows_changed(self) -> None:
         if self.ctrl.screen == "home":

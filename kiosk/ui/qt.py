@@ -1,5 +1,6 @@
-"""The one QApplication, set up the same way for every app (font, names, platform), and
-``FirstPaint``, which tells when a window's first frame is painted."""
+"""The one QApplication, set up the same way for every app (font, names, platform);
+``FirstPaint``, which tells when a window's first frame is painted; and the layout passes
+run now rather than on the next turn of the loop (``lay_out_now``, ``paint_shown_once``)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,27 @@ def settle(rounds: int = 3) -> None:
     for _ in range(rounds):
         app.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
         app.processEvents()
+
+
+def lay_out_now(rounds: int = 3) -> None:
+    """The layout passes Qt would run on the next turn of the loop, now (only those:
+    input events stay queued, so a touch never comes before the layout it lands on).
+    Nested layouts post more of them."""
+    app = QApplication.instance()
+    if app is None:
+        return
+    for _ in range(rounds):
+        app.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+
+
+def paint_shown_once() -> None:
+    """Widgets just shown post themselves an 'update later' (Qt's show), delivered after
+    the paint already queued: what they show would be painted twice. Laid out and marked
+    now, it is painted once, with the rest."""
+    lay_out_now(1)
+    app = QApplication.instance()
+    if app is not None:
+        app.sendPostedEvents(None, QEvent.Type.UpdateLater.value)
 
 
 class FirstPaint(QObject):
