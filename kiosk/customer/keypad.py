@@ -300,7 +300,6 @@ class KeypadNavigator(QObject):
 
     def _look_changed(self) -> None:
         """A new language, text size or contrast: the screen was drawn again."""
-        self.window.setProperty("kioskTheme", self.ctrl.look.theme)  # the ring's colours
         if not self.on:
             return
         last = self._last
@@ -326,8 +325,7 @@ class KeypadNavigator(QObject):
 
     def _show_ring(self, on: bool) -> None:
         """The focus ring shows in keypad mode only (a touch screen has no stray ring)."""
-        self.window.setProperty("focusRing", on)
-        self.window.setProperty("kioskTheme", self.ctrl.look.theme)
+        self.window.setProperty("focusRing", on)  # (its colours: the window's kioskTheme)
         focused = self.window.focusWidget()
         if focused is not None:
             focused.update()

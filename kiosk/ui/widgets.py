@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import paths
-from kiosk.ui.faces import paint_face
+from kiosk.ui.faces import paint_face, theme_of
 from kiosk.ui.icon_ring import ring_width, with_ring
 from kiosk.ui.theme import (
     BUTTONS,
@@ -457,10 +457,9 @@ class BigButton(QPushButton):
         paint_face(self, self.role, self.isDown())  # (the children draw the icon and text)
         if not self.hasFocus():
             return
-        window = self.window()
         # the customer kiosk draws the ring in keypad mode only (its window says so)
-        if window.property("focusRing") is not False:
-            paint_focus_ring(self, str(window.property("kioskTheme") or "default"))
+        if self.window().property("focusRing") is not False:
+            paint_focus_ring(self, theme_of(self))
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         hint = self.layout().totalSizeHint()
