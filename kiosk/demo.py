@@ -105,7 +105,7 @@ def run_windowed(echo: Callable[[str], None], with_manager: bool = False) -> int
     app = application()
     hub = start_hub(paths.data_dir() / "demo")
     echo(f"hub: {hub.server.url}  (database {hub.server.db})")
-    echo(f"mediator: {DEMO_USER} / {DEMO_PASSWORD}")
+    echo(f"mediator: {DEMO_USER} / {DEMO_PASSWORD}  (phone console: {hub.server.url}/console/)")
     echo(f"manager: {DEMO_MANAGER} / {DEMO_MANAGER_PASSWORD}  (kiosk manager --hub {hub.server.url})")
     if hub.fresh:
         seed_demo(hub, echo)

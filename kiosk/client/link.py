@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from kiosk.client.http import Answer
 from kiosk.client.outbox import EVENT_BATCH, Outbox, Request, plan, settle
 from kiosk.client.session import HubSession
+from kiosk.flows.model import CALL_TEXTS
 
 log = logging.getLogger(__name__)
 FOLLOWED = ("sending", "queued", "claimed")  # a call still worth following
@@ -81,7 +82,8 @@ class HubLink(QObject):
                 "kind": context.get("kind") or "help", "flow_id": context.get("flow_id"),
                 "step_id": context.get("step_id"), "level": context.get("level"),
                 "seconds_on_step": context.get("seconds_on_step"),
-                "at": datetime.now(UTC).isoformat(timespec="milliseconds")}
+                "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                **{k: context[k] for k in CALL_TEXTS if context.get(k) is not None}}
         self.outbox.put(request_id, "help", "POST", "/help-requests", body)
         self.help_id = request_id
         self.help = {**body, "status": "sending"}
@@ -143,6 +145,9 @@ class HubLink(QObject):
 
     # -- following the call ------------------------------------------------------------
     def _message(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "presence.changed":
+            self._presence(message.get("available"))
+            return
         if not str(message.get("type", "")).startswith("help.") or self.help_id is None:
             return
         request = message.get("request") or {}
@@ -181,13 +186,22 @@ class HubLink(QObject):
 
         self.http.request("GET", f"/help-requests/{asked}", None, done, timeout_ms=5000)
 
+    def _presence(self, available: Any) -> None:
+        """How many mediators are free changed: a queued call says whether anyone is."""
+        if (self.help_id is not None and self.help.get("status") == "queued"
+                and isinstance(available, int) and available != self.help.get("available")):
+            self.help = {**self.help, "available": available}
+            self.helpChanged.emit(self.help)
+
     def _update_help(self, request: dict[str, Any]) -> None:
         if request.get("id") != self.help_id:
             return
-        position = self.help.get("position")
+        before = self.help
         self.help = dict(request)
-        if request.get("status") == "queued" and "position" not in request and position:
-            self.help["position"] = position  # a stream message has no place: keep the last
+        if request.get("status") == "queued":  # a stream message has neither: keep the last
+            for known in ("position", "available"):
+                if known not in request and known in before:
+                    self.help[known] = before[known]
         self.helpChanged.emit(self.help)
 
     def send_heartbeat(self) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from kiosk.customer.helpcall import NOHUB, HelpCall
 from kiosk.flows.events import Event, EventLog
 from kiosk.flows.library import FlowLibrary
-from kiosk.flows.model import Flow, Step, pick
+from kiosk.flows.model import Flow, Step, call_texts, pick
 from kiosk.flows.session import FlowSession, Outcome
 from kiosk.i18n import Catalog, catalog
 from kiosk.ui.theme import SCALES
@@ -183,11 +183,15 @@ class KioskController(QObject):
         self._show(OUTCOME)
 
     def help_context(self) -> dict[str, Any]:
+        """Where the customer is, for a help call: the flow and step, and their texts in
+        French and the customer's language (``call_texts``)."""
         s = self.session
+        lang = self.look.language
         return {
-            "kiosk_id": self.kiosk_id, "language": self.look.language, "kind": "help",
+            "kiosk_id": self.kiosk_id, "language": lang, "kind": "help",
             "flow_id": s.flow.id if s else None, "step_id": s.current_id if s else None,
             "seconds_on_step": round(s.time_on_step(), 1) if s else None,
+            **(call_texts(s.flow, s.current, lang) if s else {}),
         }
 
     # -- help: the call itself is self.help's; these serve the hub link and the screens

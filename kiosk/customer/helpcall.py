@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QObject, QTimer
 
 from kiosk import config
-from kiosk.flows.model import Flow, Step, pick
+from kiosk.flows.model import Flow, Step, pick, shorten
 from kiosk.flows.session import Outcome
 from kiosk.i18n import catalog
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 PENDING = ("sending", "queued", "claimed")
 #: why a help screen sends the customer to the counter instead of waiting for a mediator
 NOHUB, OFFLINE, REFUSED = "nohub", "offline", "refused"
-STEP_TEXT_CHARS = 48  # a step's text in the staff reference, shortened to about this
 
 
 class HelpCall(QObject):
@@ -92,6 +91,8 @@ class HelpCall(QObject):
             return t("help.refused")
         if status == "claimed":
             return t("help.claimed", name=str(self.status.get("claimed_by", "")).title())
+        if status == "queued" and self.status.get("available") == 0:
+            return t("help.nobody", position=self.status.get("position", 1))
         if status == "queued":
             return t("help.queued", position=self.status.get("position", 1))
         if status in ("cancelled", "resolved"):
@@ -284,12 +285,3 @@ class HelpCall(QObject):
                                 or config.setting("hub_timezone").default))
         except (ValueError, OSError, KeyError):  # unknown name, or no time zone data
             return None
-
-
-def shorten(text: str, limit: int = STEP_TEXT_CHARS) -> str:
-    """``text`` on one line, cut after a whole word near ``limit`` characters ("…")."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:.")
-    return (cut or text[:limit]) + "…"

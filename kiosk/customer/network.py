@@ -73,7 +73,9 @@ class KioskNetwork(QObject):
 
     def _call(self, context: dict[str, Any]) -> None:
         self.send_events()  # the steps before the call reach the hub first
-        self.link.call_help(context)
+        running = self.link.heartbeat_info.get("flows") or {}
+        version = running.get(context.get("flow_id")) if context.get("flow_id") else None
+        self.link.call_help({**context, "flow_version": version})
 
     def _changed(self, request: dict[str, Any]) -> None:
         if request.get("id") == self.link.help_id and self.ctrl.help_status:

@@ -247,3 +247,34 @@ class Flow:
             machine=data.get("machine", "none"), summary=data.get("summary") or {},
             icon=data.get("icon"), schema=data.get("schema", 1),
         )
+
+
+STEP_TEXT_CHARS = 48  # a step's text for staff (a call's card, the counter), about this long
+
+#: what a help call says of where the customer is, so that consoles show the text the
+#: customer saw (never their own copy of the flow): French, and the customer's language
+CALL_TEXTS = ("flow_version", "flow_title_fr", "step_title_fr", "step_text_fr", "flow_title",
+              "step_title", "step_text")
+
+
+def shorten(text: str, limit: int = STEP_TEXT_CHARS) -> str:
+    """``text`` on one line, cut after a whole word near ``limit`` characters ("…")."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:.")
+    return (cut or text[:limit]) + "…"
+
+
+def call_texts(flow: Flow | None, step: Step | None, lang: str) -> dict[str, str]:
+    """The texts of :data:`CALL_TEXTS` for a call made on ``step`` of ``flow`` by a
+    customer reading ``lang`` (the step's "title" is its text shortened)."""
+    out: dict[str, str] = {}
+    for suffix, language in (("_fr", FALLBACK_LANGUAGE), ("", lang)):
+        if flow is not None:
+            out[f"flow_title{suffix}"] = pick(flow.title, language)
+        if step is not None:
+            text = pick(step.text, language)
+            out[f"step_title{suffix}"] = shorten(text)
+            out[f"step_text{suffix}"] = text
+    return out

@@ -43,6 +43,10 @@ def _flow_part(what: str) -> Any:
                              f"at most {ID_MAX} characters")
 
 
+def _text(what: str) -> Any:
+    return Field(default=None, max_length=2000, description=what)
+
+
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -65,6 +69,15 @@ class HelpCreate(_Body):
         default=None, description="When the customer asked (the kiosk's clock); a call that "
         "waited in an offline kiosk's outbox keeps its real waiting time. Ignored when more "
         "than a day old or in the future.")
+    # the call carries its own text, so that consoles never show their own (older) copy
+    flow_version: int | None = Field(default=None, ge=1, le=2**31,
+                                     description="The version of the flow the kiosk runs")
+    flow_title_fr: str | None = _text("The flow's title in French")
+    step_title_fr: str | None = _text("The step, shortened, in French")
+    step_text_fr: str | None = _text("The step's text in French")
+    flow_title: str | None = _text("The flow's title in the customer's language")
+    step_title: str | None = _text("The step, shortened, in the customer's language")
+    step_text: str | None = _text("The step's text in the customer's language")
 
     _check_id = field_validator("id")(_uuid)
 
@@ -164,6 +177,19 @@ class Registration(_Body):
     @classmethod
     def _request_id(cls, value: str | None) -> str | None:
         return None if value is None else _uuid(value)
+
+
+class Note(_Body):
+    note: str = Field(max_length=2000, description="The call's note (replaces the last one)")
+
+
+class Handover(_Body):
+    to: str = Field(min_length=1, max_length=64, description="The colleague's user name")
+
+
+class PresenceSet(_Body):
+    state: Literal["available", "break"] = Field(
+        description="available, or on a break (busy is set by the hub while a call is held)")
 
 
 class Attendance(_Body):

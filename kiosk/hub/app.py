@@ -23,10 +23,12 @@ from fastapi.responses import JSONResponse
 from kiosk import __version__, config, paths
 from kiosk.hub import (
     routes_auth,
+    routes_console,
     routes_flows,
     routes_help,
     routes_kiosks,
     routes_office,
+    routes_staff,
     routes_stats,
 )
 from kiosk.hub.accounts import Accounts
@@ -36,12 +38,14 @@ from kiosk.hub.fastlane import FastLane, hot_routes
 from kiosk.hub.flows import Flows
 from kiosk.hub.guard import Guard
 from kiosk.hub.logins import Logins
-from kiosk.hub.store import Conflict, Forbidden, NotFound, Store
+from kiosk.hub.presence import Presence
+from kiosk.hub.store import HANDOVER_SECONDS, Conflict, Forbidden, NotFound, Store
 from kiosk.hub.stream import MAX_PER_ACCOUNT, REVOKED, TOO_MANY, Broadcaster
 from kiosk.hub.times import office_tz
 from kiosk.hub.workshops import Full, Workshops
 
 log = logging.getLogger(__name__)
+SUBPROTOCOL = "guichet"  # a browser's stream: the token is the subprotocol after it
 PURGE_EVERY = 3600.0  # seconds between two erasures of old personal data
 HEALTH_PROBE_SECONDS = 2.0  # a write to see whether the disk works again
 
@@ -49,12 +53,13 @@ HEALTH_PROBE_SECONDS = 2.0  # a write to see whether the disk works again
 def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | None = None,
                retention_days: float | None = None, builtin_flows: Path | None = None,
                token_idle_minutes: float | None = None, token_max_hours: float | None = None,
-               ) -> FastAPI:
+               handover_after: float = HANDOVER_SECONDS) -> FastAPI:
     """The hub for one office, storing in ``db_path``.
 
     ``timezone`` (IANA name), ``retention_days`` and the tokens' lifetimes default to the
     settings ``hub_timezone``, ``workshop_retention_days``, ``hub_token_idle_minutes`` and
-    ``hub_token_max_hours``; ``builtin_flows`` (the package's flows by default) are
+    ``hub_token_max_hours``; a hand-over nobody answers goes back to the queue after
+    ``handover_after`` seconds; ``builtin_flows`` (the package's flows by default) are
     published as version 1 of any flow id without a version. A damaged database raises
     :class:`~kiosk.hub.db.DamagedDatabase` here, before anything listens.
     """
@@ -69,8 +74,9 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
     store = Store(db_path, on_written=broadcaster.publish_threadsafe)
     guard = Guard(store, idle_s)
     logins = Logins(store, token_max_seconds=max_s)
+    presence = Presence(store, broadcaster.staff_on_duty)
     ctx = Context(store, guard, Flows(store), Workshops(store), Accounts(store), logins,
-                  broadcaster, tz, retention)
+                  broadcaster, tz, retention, presence)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -88,7 +94,8 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
         except Exception:  # the help queue must run even so
             log.exception("starting the hub: importing built-in flows or erasing old data failed")
         tasks = [asyncio.create_task(_realert_loop(store, realert_after)),
-                 asyncio.create_task(_purge_loop(ctx.workshops, retention))]
+                 asyncio.create_task(_purge_loop(ctx.workshops, retention)),
+                 asyncio.create_task(_handover_loop(store, handover_after))]
         try:
             yield
         finally:
@@ -124,7 +131,8 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
     # the busiest routes first: FastAPI tries the routers in this order, every route of
     # each (help calls and events then skip matching the other routers' routes)
     routers = [module.router(ctx) for module in (routes_help, routes_kiosks, routes_auth,
-                                                 routes_flows, routes_office, routes_stats)]
+                                                 routes_flows, routes_office, routes_stats,
+                                                 routes_staff, routes_console)]
     for router in routers:
         app.include_router(router)
     # a help call's route, straight (see kiosk.hub.fastlane)
@@ -133,11 +141,17 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
     @app.websocket(f"{PREFIX}/stream")
     async def stream(ws: WebSocket, token: str = "", since: int | None = None) -> None:
         """Every change as one message ``{"seq", "type", "request"}`` (``{"seq", "type",
-        "flow": {"id", "version"}}`` for ``flow.published``); ``?since=N`` first sends what
-        came after N. Closed with 4401 for an unknown, expired or revoked token, 4429
-        when the account has too many streams open."""
+        "flow": {"id", "version"}}`` for ``flow.published``, ``{"seq", "type", "person"}``
+        for ``presence.changed``); ``?since=N`` first sends what came after N. The token
+        comes as ``?token=`` or, from a browser (which must not put it in a URL), as the
+        second of the subprotocols ``guichet, <token>``. Closed with 4401 for an unknown,
+        expired or revoked token, 4429 when the account has too many streams open."""
+        offered = ws.scope.get("subprotocols") or []
+        if SUBPROTOCOL in offered:
+            token = next((p for p in offered if p != SUBPROTOCOL), token)
         who = guard.principal(token)
-        await ws.accept()  # then closed with a code the client can act on, if need be
+        # then closed with a code the client can act on, if need be
+        await ws.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in offered else None)
         if who is None:
             await ws.close(code=REVOKED, reason="unknown, expired or revoked token: log in again")
             return
@@ -145,8 +159,17 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
             await ws.close(code=TOO_MANY, reason=f"{MAX_PER_ACCOUNT} streams are open "
                                                  "for this account already")
             return
-        await broadcaster.serve(ws, who, since, store.stream_since,
-                                lambda: guard.principal(token) is not None)
+        person = who.role != "kiosk"
+        first = person and broadcaster.open_streams(who.name) == 0
+        loop = asyncio.get_running_loop()
+        if first:  # on duty from now on (told once the stream is open: see serve)
+            loop.call_soon(presence.announce, who.name)
+        try:
+            await broadcaster.serve(ws, who, since, store.stream_since,
+                                    lambda: guard.principal(token) is not None)
+        finally:
+            if person and broadcaster.open_streams(who.name) == 0:
+                presence.announce(who.name)  # their last console went: off duty
 
     return app
 
@@ -210,6 +233,16 @@ async def _realert_loop(store: Store, after: float) -> None:
         with contextlib.suppress(Exception):  # a busy database only delays a re-alert
             await asyncio.wrap_future(store.realert(after))
 
+
+
+async def _handover_loop(store: Store, after: float) -> None:
+    """Every few seconds, give back to the queue (first place) the calls handed to a
+    colleague who did not answer within ``after`` seconds."""
+    period = max(0.2, min(5.0, after / 4))
+    while True:
+        await asyncio.sleep(period)
+        with contextlib.suppress(Exception):  # a busy database only delays it
+            await asyncio.wrap_future(store.return_handovers(after))
 
 
 WORKERS = 4  # threads for validation and statistics, off the event loop

@@ -14,6 +14,7 @@ from kiosk.hub.accounts import Accounts
 from kiosk.hub.flows import Flows
 from kiosk.hub.guard import Guard
 from kiosk.hub.logins import Logins
+from kiosk.hub.presence import Presence
 from kiosk.hub.store import Store
 from kiosk.hub.stream import Broadcaster
 from kiosk.hub.times import Period, parse_period
@@ -36,6 +37,7 @@ class Context:
     broadcaster: Broadcaster
     tz: tzinfo
     retention_days: float
+    presence: Presence
 
     def period(self, start: str | None, end: str | None) -> Period:
         """``from`` / ``to`` of a query, or 422 with the reason."""

@@ -114,6 +114,24 @@ MIGRATIONS: list[str] = [
     CREATE TABLE health_probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL, pad BLOB);
     DROP TABLE login_failures
     """,
+    # 4: a call carries its own text (the flow's version, the flow's title and the step's
+    # text in French and in the customer's language), hand-over to a named colleague,
+    # first place in the queue for a call a hand-over gave back; mediators' presence
+    """
+    ALTER TABLE help_requests ADD COLUMN flow_version INTEGER;
+    ALTER TABLE help_requests ADD COLUMN flow_title_fr TEXT;
+    ALTER TABLE help_requests ADD COLUMN step_title_fr TEXT;
+    ALTER TABLE help_requests ADD COLUMN step_text_fr TEXT;
+    ALTER TABLE help_requests ADD COLUMN flow_title TEXT;
+    ALTER TABLE help_requests ADD COLUMN step_title TEXT;
+    ALTER TABLE help_requests ADD COLUMN step_text TEXT;
+    ALTER TABLE help_requests ADD COLUMN handover_to TEXT;
+    ALTER TABLE help_requests ADD COLUMN handover_at TEXT;
+    ALTER TABLE help_requests ADD COLUMN front INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX help_requests_claimed_by ON help_requests (claimed_by, claimed_at);
+    CREATE INDEX help_requests_handover ON help_requests (handover_at) WHERE handover_at IS NOT NULL;
+    CREATE TABLE presence (name TEXT PRIMARY KEY, state TEXT NOT NULL, since TEXT NOT NULL)
+    """,
 ]
 
 

@@ -61,9 +61,10 @@ def router(ctx: Context) -> APIRouter:
         except Conflict as exc:
             await refused(who, raw, 409, str(exc))
             raise
-        # the request as committed, with its position in the queue
-        return Response(store.answer(change), status_code=201 if change.created else 200,
-                        media_type=JSON)
+        # the request as committed, with its position in the queue and how many
+        # mediators are free (none: the kiosk says so)
+        return Response(store.answer(change, ctx.presence.available),
+                        status_code=201 if change.created else 200, media_type=JSON)
 
     @r.get("/help-requests")
     async def list_help(_who: Staff, status: str = "queued,claimed", limit: int | None = None,
@@ -82,15 +83,18 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/help-requests/{request_id}")
     async def get_help(request_id: str, who: Anyone) -> dict[str, Any]:
-        """One help request (a kiosk sees only its own)."""
+        """One help request (a kiosk sees only its own); a queued one also says its
+        ``position`` and how many mediators are ``available``."""
         row = store.get_help(request_id)
         if who.role == "kiosk" and row["kiosk_id"] != who.name:
             raise HTTPException(403, "this request belongs to another kiosk")
+        if row["status"] == "queued":
+            row["available"] = ctx.presence.available()
         return row
 
     async def act(request_id: str, action: str, who: Principal, **extra: Any) -> Response:
         change = await store.transition(request_id, action, who.name, who.role,
-                                      extra.get("outcome"), extra.get("note"))
+                                        extra.get("outcome"), extra.get("note"), extra.get("to"))
         return Response(change.text, media_type=JSON)  # serialised once, in the writer
 
     @r.post("/help-requests/{request_id}/claim", responses=ONE_REQUEST)
@@ -110,6 +114,35 @@ def router(ctx: Context) -> APIRouter:
         who = check(request, staff)
         body = await api.parse(request, api.Resolve)
         return await act(request_id, "resolve", who, outcome=body.outcome, note=body.note)
+
+    @r.post("/help-requests/{request_id}/note", openapi_extra=api.body_schema(api.Note),
+            responses=ONE_REQUEST)
+    async def note(request_id: str, request: Request) -> Response:
+        """Write the note of a call one holds (it replaces the last one)."""
+        who = check(request, staff)
+        body = await api.parse(request, api.Note)
+        return await act(request_id, "note", who, note=body.note)
+
+    @r.post("/help-requests/{request_id}/handover", openapi_extra=api.body_schema(api.Handover),
+            responses=ONE_REQUEST)
+    async def handover(request_id: str, request: Request) -> Response:
+        """Offer a call one holds to a named colleague, who accepts or declines; with no
+        answer within a minute it goes back to the queue, first place."""
+        who = check(request, staff)
+        body = await api.parse(request, api.Handover)
+        if not ctx.presence.is_colleague(body.to):
+            raise api.unprocessable(f"no mediator or manager named '{body.to}'", "body", "to")
+        return await act(request_id, "handover", who, to=body.to)
+
+    @r.post("/help-requests/{request_id}/accept", responses=ONE_REQUEST)
+    async def accept(request_id: str, request: Request) -> Response:
+        """Take the call a colleague hands you: it is yours now."""
+        return await act(request_id, "accept", check(request, staff))
+
+    @r.post("/help-requests/{request_id}/decline", responses=ONE_REQUEST)
+    async def decline(request_id: str, request: Request) -> Response:
+        """Refuse the call a colleague hands you: it goes back to the queue, first place."""
+        return await act(request_id, "decline", check(request, staff))
 
     @r.post("/help-requests/{request_id}/cancel", responses=ONE_REQUEST)
     async def cancel(request_id: str, request: Request) -> Response:

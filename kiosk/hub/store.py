@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
+from kiosk.flows.model import CALL_TEXTS
 from kiosk.hub.auth import now_iso
 from kiosk.hub.db import Readers, Writer
 
@@ -61,12 +62,15 @@ class Change:
 # The hot path (help calls, events) is plain parameterised SQL on the connection, each
 # statement always the same text, so SQLite's prepared statements are reused (sqlite-utils'
 # table methods read the schema and name a fresh savepoint on every call).
+TEXTS = CALL_TEXTS  # what a call says of itself (see api.HelpCreate)
 _INSERT_HELP = ("INSERT INTO help_requests (id, kiosk_id, flow_id, step_id, language, kind,"
-                " level, seconds_on_step, status, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)"
+                f" level, seconds_on_step, status, created_at, updated_at, {', '.join(TEXTS)})"
+                f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?{', ?' * len(TEXTS)})"
                 " ON CONFLICT (id) DO NOTHING RETURNING *")
 _CHANGEABLE = frozenset({"status", "updated_at", "claimed_by", "claimed_at", "resolved_at",
-                         "outcome", "note", "cancelled_at", "realerted_at"})
+                         "outcome", "note", "cancelled_at", "realerted_at", "handover_to",
+                         "handover_at", "front"})
+HANDOVER_SECONDS = 60  # a hand-over nobody answers goes back to the queue, first place
 _INSERT_EVENTS = ("INSERT OR IGNORE INTO events (id, kiosk_id, session_id, type, flow_id,"
                   " step_id, at, data, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 EventRow = tuple[str, str, str | None, str, str | None, str | None, str, str]
@@ -101,10 +105,12 @@ def _update(db: sqlite_utils.Database, request_id: str, changes: dict[str, Any]
 
 
 def _position(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
-    """A queued request's place in the queue (1 = next)."""
+    """A queued request's place in the queue (1 = next): calls a failed hand-over gave
+    back (``front``) first, then by age."""
+    front = int(row.get("front") or 0)
     ahead = db.conn.execute("SELECT COUNT(*) FROM help_requests WHERE status = 'queued'"
-                            " AND (created_at, id) < (?, ?)",
-                            (row["created_at"], row["id"])).fetchone()[0]
+                            " AND (front > ? OR (front = ? AND (created_at, id) < (?, ?)))",
+                            (front, front, row["created_at"], row["id"])).fetchone()[0]
     return int(ahead) + 1
 
 
@@ -208,7 +214,8 @@ class Store:
             request = _one(db, _INSERT_HELP, [  # nothing when the id is known already
                 data["id"], data["kiosk_id"], data.get("flow_id"), data.get("step_id"),
                 data["language"], data.get("kind", "help"), data.get("level"),
-                data.get("seconds_on_step"), asked_at(data.get("at"), now), now])
+                data.get("seconds_on_step"), asked_at(data.get("at"), now), now,
+                *(data.get(name) for name in TEXTS)])
             created = request is not None
             if request is not None:
                 text = self._log(db, "help.created", request, now)
@@ -220,22 +227,25 @@ class Store:
 
         return self.writer.submit_here(self._guarded(op))
 
-    def answer(self, change: Change) -> str:
+    def answer(self, change: Change, available: Callable[[], int] | None = None) -> str:
         """A help call's reply: the request as committed and, while it is queued, its
-        ``position`` in the queue, counted once the change is durable and the consoles are
+        ``position`` in the queue (and ``available``: how many mediators are free, when
+        ``available`` is given), counted once the change is durable and the consoles are
         told (on a read connection: counting takes as long as the queue is long)."""
         if change.request["status"] != "queued":
             return change.text
         position = _position(self.readers.get(), change.request)
-        return f'{change.text[:-1]}, "position": {position}}}'  # {..., "position": N}
+        free = "" if available is None else f', "available": {available()}'
+        return f'{change.text[:-1]}, "position": {position}{free}}}'  # {..., "position": N}
 
     def transition(self, request_id: str, action: str, who: str, role: str,
-                   outcome: str | None = None, note: str | None = None,
+                   outcome: str | None = None, note: str | None = None, to: str | None = None,
                    ) -> asyncio.Future[Change]:
-        """claim, release, resolve (mediator/manager) or cancel (its kiosk)."""
+        """claim, release, resolve, note, handover (to colleague ``to``), accept, decline
+        (mediator/manager) or cancel (its kiosk)."""
         def op(db: sqlite_utils.Database) -> Change:
             row = _row(db, request_id)
-            changes = _apply(row, action, who, role, outcome, note)
+            changes = _apply(row, action, who, role, outcome, note, to)
             if changes is None:  # already in the asked state: an idempotent repeat
                 return Change(row, text=json.dumps(row))
             changes["updated_at"] = now = now_iso()
@@ -257,6 +267,25 @@ class Store:
                     " AND created_at < ?", [limit])):
                 request = _update(db, row["id"], {"realerted_at": now_iso()})
                 self.emit(db, "help.realerted", request)
+                out.append(request)
+            return out
+
+        return self.run(op)
+
+    def return_handovers(self, older_than_s: float = HANDOVER_SECONDS,
+                         ) -> Future[list[dict[str, Any]]]:
+        """Hand-overs nobody answered within ``older_than_s``: back to the queue, first
+        place (``help.declined``), so that no call is ever orphaned."""
+        limit = (datetime.now(UTC) - timedelta(seconds=older_than_s)).isoformat(
+            timespec="milliseconds")
+
+        def op(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+            out = []
+            for row in list(db.query("SELECT * FROM help_requests WHERE handover_at IS NOT NULL"
+                                     " AND handover_at < ? AND status = 'claimed'", [limit])):
+                changes = {**_BACK_FIRST, "updated_at": now_iso()}
+                request = _update(db, row["id"], changes)
+                self.emit(db, "help.declined", request)
                 out.append(request)
             return out
 
@@ -362,16 +391,19 @@ class Store:
         return [_kiosk(r) for r in self.readers.get().query(_KIOSKS + " ORDER BY k.name")]
 
 
+def _key(kind: str) -> str:
+    return {"flow": "flow", "presence": "person"}.get(kind.partition(".")[0], "request")
+
+
 def message(seq: int, kind: str, payload: dict[str, Any]) -> StreamEntry:
-    """A stream message: ``{"seq", "type", "request"}``, or ``{"seq", "type", "flow"}``
-    for ``flow.*`` types."""
-    return {"seq": seq, "type": kind, ("flow" if kind.startswith("flow.") else "request"): payload}
+    """A stream message: ``{"seq", "type", "request"}``; ``{"seq", "type", "flow"}`` for
+    ``flow.*`` types and ``{"seq", "type", "person"}`` for ``presence.*``."""
+    return {"seq": seq, "type": kind, _key(kind): payload}
 
 
 def encoded(seq: int, kind: str, payload_text: str) -> str:
     """:func:`message` as JSON (the same text as ``json.dumps``), from its payload's JSON."""
-    key = "flow" if kind.startswith("flow.") else "request"
-    return f'{{"seq": {seq}, "type": {json.dumps(kind)}, "{key}": {payload_text}}}'
+    return f'{{"seq": {seq}, "type": {json.dumps(kind)}, "{_key(kind)}": {payload_text}}}'
 
 
 def asked_at(at: Any, now: str) -> str:
@@ -387,11 +419,15 @@ def asked_at(at: Any, now: str) -> str:
     return now
 
 
-_PAST = {"claim": "claimed", "release": "released", "resolve": "resolved", "cancel": "cancelled"}
+_PAST = {"claim": "claimed", "release": "released", "resolve": "resolved", "cancel": "cancelled",
+         "note": "noted", "handover": "handover", "accept": "accepted", "decline": "declined"}
+_NO_HANDOVER = {"handover_to": None, "handover_at": None}
+_BACK_FIRST = {"status": "queued", "claimed_by": None, "claimed_at": None, "front": 1,
+               **_NO_HANDOVER}
 
 
 def _apply(row: dict[str, Any], action: str, who: str, role: str, outcome: str | None,
-           note: str | None) -> dict[str, Any] | None:
+           note: str | None, to: str | None = None) -> dict[str, Any] | None:
     """The columns an action changes, None for a harmless repeat; raises on a conflict."""
     status = row["status"]
     if action == "cancel":
@@ -401,23 +437,43 @@ def _apply(row: dict[str, Any], action: str, who: str, role: str, outcome: str |
             return None
         if status not in ("queued", "claimed"):
             raise Conflict(f"cannot cancel a {status} request")
-        return {"status": "cancelled", "cancelled_at": now_iso()}
+        return {"status": "cancelled", "cancelled_at": now_iso(), **_NO_HANDOVER}
     if role == "kiosk":
         raise Forbidden("kiosks cannot claim, release or resolve")
+    if action in ("accept", "decline"):
+        return _answer_handover(row, action, who)
     if action == "claim":
         if status == "claimed" and row["claimed_by"] == who:
             return None
         if status != "queued":
             by = f" by {row['claimed_by']}" if status == "claimed" else ""
             raise Conflict(f"already {status}{by}")
-        return {"status": "claimed", "claimed_by": who, "claimed_at": now_iso()}
+        return {"status": "claimed", "claimed_by": who, "claimed_at": now_iso(), "front": 0,
+                **_NO_HANDOVER}
     if status != "claimed":
         raise Conflict(f"the request is {status}, not claimed")
     if row["claimed_by"] != who and role != "manager":
         raise Conflict(f"claimed by {row['claimed_by']}")
     if action == "release":
-        return {"status": "queued", "claimed_by": None, "claimed_at": None}
-    return {"status": "resolved", "resolved_at": now_iso(), "outcome": outcome, "note": note}
+        return {"status": "queued", "claimed_by": None, "claimed_at": None, **_NO_HANDOVER}
+    if action == "note":
+        return {"note": note}
+    if action == "handover":
+        if to == row["claimed_by"]:
+            raise Conflict("this call is already theirs")
+        return {"handover_to": to, "handover_at": now_iso()}
+    return {"status": "resolved", "resolved_at": now_iso(), "outcome": outcome,
+            "note": note if note is not None else row["note"], **_NO_HANDOVER}
+
+
+def _answer_handover(row: dict[str, Any], action: str, who: str) -> dict[str, Any]:
+    """The colleague a call is handed to takes it (accept) or gives it back to the queue,
+    first place (decline)."""
+    if row["status"] != "claimed" or row["handover_to"] != who:
+        raise Conflict("this call is not being handed to you (taken back, or too late)")
+    if action == "decline":
+        return dict(_BACK_FIRST)
+    return {"claimed_by": who, "claimed_at": now_iso(), **_NO_HANDOVER}
 
 
 def _kiosk(row: dict[str, Any]) -> dict[str, Any]:

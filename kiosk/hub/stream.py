@@ -126,6 +126,10 @@ class Broadcaster:
     def open_streams(self, name: str) -> int:
         return sum(1 for s in self.subscribers if s.who.name == name)
 
+    def staff_on_duty(self) -> set[str]:
+        """The people (not kiosks) with a stream open now: on duty."""
+        return {s.who.name for s in list(self.subscribers) if s.who.role != "kiosk"}
+
     def close_for(self, name: str, reason: str) -> None:
         """End every open stream of person ``name`` (their tokens were revoked)."""
         for sub in list(self.subscribers):
@@ -236,7 +240,11 @@ def _mine(entry: Entry, who: Principal) -> bool:
 
 
 def _brief(entry: Entry) -> Entry | None:
-    """What other kiosks see of a help request's change (None for anything else)."""
+    """What other kiosks see of a help request's change, and of a presence change only
+    how many mediators are available (None for anything else)."""
+    if "person" in entry:
+        return {"seq": entry["seq"], "type": entry["type"],
+                "available": entry["person"].get("office_available")}
     if not str(entry.get("type", "")).startswith("help."):
         return None
     request = entry.get("request") or {}

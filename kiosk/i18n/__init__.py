@@ -104,6 +104,13 @@ def split(data: dict[str, Any], prefix: str = "") -> tuple[dict[str, str],
     return plain, counts
 
 
+def flat_strings(lang: str, domain: str = "kiosk") -> dict[str, Any]:
+    """A catalog flattened for a web page: ``{"queue.claim": "J'y vais", ...}``, a count
+    string staying a mapping of its plural forms (``_meta.plural`` gives the rules)."""
+    plain, counts = split(_raw(lang, domain))
+    return {**plain, **counts}
+
+
 def _relation(text: str) -> Callable[[int], bool]:
     """One CLDR relation on a whole number: ``n % 100 = 3..10``, ``i != 0,1``."""
     negate = "!=" in text

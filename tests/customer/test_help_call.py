@@ -73,6 +73,33 @@ def test_call_then_a_mediator_is_coming_then_cancel(qtbot: Any, hub: Hub, librar
         qtbot.waitUntil(lambda: hub_events(hub) >= 4, timeout=10_000)  # the visit reached it
 
 
+def test_the_call_carries_its_text_and_says_when_nobody_is_free(
+        qtbot: Any, hub: Hub, library: Any, settings: Any, clock: Any, tmp_path: Path) -> None:
+    """The call carries the step's text in French and the customer's language (consoles
+    show it, not their own copy of the flow); with no mediator on duty the kiosk says
+    nobody is free, and says it no more once one comes on duty."""
+    import websockets.sync.client as ws_client
+
+    with networked(qtbot, library, settings, clock, hub.url, hub.tokens["k1"],
+                   tmp_path) as (ctrl, window, network):
+        network.link.heartbeat_info["flows"] = {"use-locker": 4}  # (as connect_to_hub sets)
+        ctrl.set_language("en")
+        ctrl.start_flow("use-locker")
+        step = ctrl.session.current
+        tap(qtbot, window.top.help, clock)
+        qtbot.waitUntil(lambda: "Nobody is free" in status_text(window), timeout=10_000)
+        with hub.client("aicha") as a:
+            (queued,) = a.get("/help-requests").json()["items"]
+        assert queued["step_text_fr"] == step.text["fr"]
+        assert queued["step_text"] == step.text["en"]
+        assert queued["flow_title_fr"] == ctrl.session.flow.title["fr"]
+        assert queued["flow_version"] == 4
+        url = hub.url.replace("http", "ws") + "/api/v1/stream"
+        with ws_client.connect(url, subprotocols=["guichet", hub.tokens["aicha"]]):
+            qtbot.waitUntil(lambda: "number 1" in status_text(window)
+                            and "Nobody" not in status_text(window), timeout=10_000)
+
+
 def hub_events(hub: Hub) -> int:
     from kiosk.hub.db import connect
 

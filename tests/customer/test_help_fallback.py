@@ -13,8 +13,8 @@ import pytest
 
 from kiosk import config
 from kiosk.customer.controller import OUTCOME, STEP, KioskController, Look
-from kiosk.customer.helpcall import shorten
 from kiosk.customer.window import KioskWindow
+from kiosk.flows.model import shorten
 from kiosk.i18n import catalog
 from kiosk.ui.widgets import BigButton
 from tests.customer.conftest import tap

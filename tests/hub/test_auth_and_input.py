@@ -22,6 +22,14 @@ ENDPOINTS = [
     ("POST", "/events", [], {"kiosk"}),
     ("POST", "/kiosks/k1/heartbeat", {}, {"kiosk"}),
     ("GET", "/kiosks", None, {"mediator", "manager"}),
+    ("POST", f"/help-requests/{RID}/note", {"note": "n"}, {"mediator", "manager"}),
+    ("POST", f"/help-requests/{RID}/handover", {"to": "bruno"}, {"mediator", "manager"}),
+    ("POST", f"/help-requests/{RID}/accept", None, {"mediator", "manager"}),
+    ("POST", f"/help-requests/{RID}/decline", None, {"mediator", "manager"}),
+    ("GET", "/me", None, {"mediator", "manager"}),
+    ("GET", "/me/day", None, {"mediator", "manager"}),
+    ("GET", "/presence", None, {"mediator", "manager"}),
+    ("PUT", "/presence", {"state": "break"}, {"mediator", "manager"}),
 ]
 WHO = {"kiosk": "k1", "mediator": "aicha", "manager": "manon"}
 

@@ -51,11 +51,14 @@ def drain(ws: Any, until_ids: set[str]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     while not until_ids <= seen:
         message = json.loads(ws.recv(timeout=10))
-        got.append(message)
-        seen.add(message["request"]["id"])
+        if "request" in message:  # (not aicha coming on duty: presence.changed)
+            got.append(message)
+            seen.add(message["request"]["id"])
     with contextlib.suppress(TimeoutError):
         while True:
-            got.append(json.loads(ws.recv(timeout=0.3)))
+            message = json.loads(ws.recv(timeout=0.3))
+            if "request" in message:
+                got.append(message)
     return got
 
 

@@ -91,11 +91,11 @@ def test_consoles_hear_every_change_once_and_in_order_whoever_wrote_it(hub: Hub)
             thread.join(30)
         expected = len(calls) + 2 * beats
         got: list[dict[str, Any]] = []
-        while len(got) < expected:
+        while sum(1 for m in got if "request" in m) < expected:  # (and aicha coming on duty)
             got.append(json.loads(ws.recv(timeout=10)))
     assert not errors
     seqs = [m["seq"] for m in got]
-    assert seqs == list(range(seqs[0], seqs[0] + expected))  # in order, no gap, none twice
+    assert seqs == list(range(seqs[0], seqs[0] + len(got)))  # in order, no gap, none twice
     assert sorted(m["request"]["id"] for m in got if m["type"] == "help.created") == \
         sorted(c["id"] for c in calls)
 
