@@ -139,6 +139,42 @@ def make_cert(folder: Path | None, names: tuple[str, ...], days: int, force: boo
     click.echo(made.sha256)
 
 
+@hub.command("console-qr")
+@click.option("--url", help="The phone console's address (default: from the settings hub_host, "
+                            "hub_port and the certificate: https://NAME:PORT/console/).")
+@click.option("--png", "png", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the QR code to this PNG file (to print and stick by the door).")
+def console_qr(url: str | None, png: Path | None) -> None:
+    """Print the phone console's address as a QR code: a mediator scans it with their
+    phone's camera and logs in with their usual name and password.
+
+    \b
+    Example:
+        kiosk hub console-qr --url https://hub.office.lan:8765/console/ --png console.png
+    """
+    import segno
+
+    address = url or _console_url(config.load())
+    code = segno.make(address, error="m")
+    click.echo(address)
+    code.terminal(compact=True)
+    if png is not None:
+        code.save(str(png), scale=10, border=4)
+        click.echo(f"QR code written to {png}", err=True)
+
+
+def _console_url(settings: dict[str, object]) -> str:
+    """The phone console's address from the hub's settings: its certificate's first name
+    (what phones must call it for the certificate to match), else this machine's name."""
+    from kiosk.hub.tls import default_names
+
+    scheme = "https" if settings["hub_cert_file"] else "http"
+    host = str(settings["hub_host"])
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - a name to print, not to bind
+        host = default_names()[0]
+    return f"{scheme}://{host}:{settings['hub_port']}/console/"
+
+
 @hub.command("add-kiosk")
 @click.argument("name")
 @click.pass_context
