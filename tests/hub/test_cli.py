@@ -81,7 +81,8 @@ def test_console_qr_address_from_the_settings() -> None:
     settings = {"hub_cert_file": "/etc/guichet-kiosk/hub-cert.pem", "hub_host": "0.0.0.0",
                 "hub_port": 8765}
     url = _console_url(settings)
-    assert url.startswith("https://") and url.endswith(":8765/console/")
+    assert url.startswith("https://")
+    assert url.endswith(":8765/console/")
     assert "0.0.0.0" not in url
     assert _console_url({**settings, "hub_cert_file": None, "hub_host": "127.0.0.1"}) == \
         "http://127.0.0.1:8765/console/"
