@@ -11,7 +11,7 @@ APT_PACKAGES := libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfo
 	libfreetype6 libdbus-1-3 libglib2.0-0 libpulse0 libasound2 pulseaudio \
 	libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1 \
-	fonts-dejavu-core espeak-ng xvfb xauth python3-venv openssl
+	fonts-dejavu-core espeak-ng xvfb xauth python3-venv openssl chromium
 
 .PHONY: demo test bench screenshots lint setup apt clean dist
 
@@ -19,7 +19,7 @@ setup: $(STAMP)
 
 apt: $(APT_STAMP)
 
-$(APT_STAMP):
+$(APT_STAMP): Makefile
 	@mkdir -p $(VENV)
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
 		echo "Installing system packages..."; \

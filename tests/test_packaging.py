@@ -32,7 +32,8 @@ PACKAGING = ROOT / "packaging"
 # shipped data: (folder in the repository, the same folder inside the installed package)
 DATA = {"assets": (ROOT / "assets", "assets"),
         "flows": (ROOT / "kiosk" / "flows" / "builtin", "flows/builtin"),
-        "i18n": (ROOT / "kiosk" / "i18n", "i18n")}
+        "i18n": (ROOT / "kiosk" / "i18n", "i18n"),
+        "console": (ROOT / "kiosk" / "hub" / "console", "hub/console")}  # the phone console
 
 
 def _run(args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
@@ -110,7 +111,8 @@ def test_the_installed_wheel_finds_its_data_without_the_repository(
         "from kiosk import i18n, paths\n"
         "print(json.dumps({'kiosk': kiosk.__file__, 'path': sys.path,\n"
         "    'assets': str(paths.assets_dir()), 'flows': str(paths.builtin_flows_dir()),\n"
-        "    'i18n': str(paths.i18n_dir()), 'catalog': str(i18n.catalog_path('fr', 'mediator'))}))\n"
+        "    'i18n': str(paths.i18n_dir()), 'catalog': str(i18n.catalog_path('fr', 'mediator')),\n"
+        "    'console': str(paths.package_data('hub', 'console'))}))\n"
     )
     found = json.loads(_run([str(bin_dir / "python"), "-c", probe], cwd=env["HOME"],
                             env=env).stdout)

@@ -37,6 +37,9 @@ def main() -> int:
     files += help_status_shots()
     files += voice_shots()
     files += console_shots()
+    import phone_shots  # tools/phone_shots.py: the phone console in chromium, phone size
+
+    files += phone_shots.build(OUT)
     files += manager_shots()
     import keypad_picture  # tools/keypad_picture.py: the keypad's keys, from the key map
 

@@ -48,7 +48,7 @@ class Presence:
         found = [p for p in self.people(db) if p["name"] == name]
         if not found:
             return {"name": name, "role": None, "state": "offline", "on_duty": False,
-                    "since": None}
+                    "since": None, "chosen": "available"}
         return found[0]
 
     def available(self, db: sqlite_utils.Database | None = None) -> int:
@@ -113,4 +113,4 @@ def _entry(row: dict[str, Any], duty: set[str], holders: set[str]) -> dict[str, 
     else:
         state = row["state"] or "available"
     return {"name": name, "role": row["role"], "state": state, "on_duty": name in duty,
-            "since": row["since"]}
+            "since": row["since"], "chosen": row["state"] or "available"}

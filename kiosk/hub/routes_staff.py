@@ -21,16 +21,19 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/me")
     async def me(who: Staff) -> dict[str, Any]:
-        """Who this token belongs to: ``{"name", "role", "state"}`` (the state as in
-        ``/presence``)."""
-        return {"name": who.name, "role": who.role, "state": presence.person(who.name)["state"]}
+        """Who this token belongs to: ``{"name", "role", "state"}``, the state as in
+        ``/presence``, except that a console just logged in (its stream not open yet)
+        gets the state its person chose (``available`` or ``break``), not ``offline``."""
+        person = presence.person(who.name)
+        state = person["chosen"] if person["state"] == "offline" else person["state"]
+        return {"name": who.name, "role": who.role, "state": state}
 
     @r.get("/presence")
     async def everyone(_who: Staff) -> dict[str, Any]:
         """Every mediator and manager: ``{"items": [{"name", "role", "state", "on_duty",
-        "since"}], "available": N}``. ``state`` is ``available`` or ``break`` as they
-        chose, ``busy`` while they hold a call, ``offline`` while no console of theirs is
-        connected; ``available`` counts who can go to a customer now."""
+        "since", "chosen"}], "available": N}``. ``state`` is ``available`` or ``break`` as
+        they chose (``chosen``), ``busy`` while they hold a call, ``offline`` while no
+        console of theirs is connected; ``available`` counts who can go to a customer now."""
         items = presence.people()
         return {"items": items, "available": sum(1 for p in items if p["state"] == "available")}
 

@@ -67,6 +67,7 @@ def test_presence_follows_streams_choices_and_calls(hub: Hub) -> None:
         assert set(people) == {"aicha", "bruno", "manon"}  # people only, no kiosk
         assert {p["state"] for p in people.values()} == {"offline"}
         assert a.get("/presence").json()["available"] == 0
+        assert a.get("/me").json()["state"] == "available"  # what she chose, stream or not
         body = call()
         queued = k.post("/help-requests", json=body).json()
         assert queued["available"] == 0  # the kiosk says "nobody is free"

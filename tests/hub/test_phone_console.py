@@ -1,0 +1,162 @@
+"""The phone console in a real headless Chromium (Debian's ``chromium`` driven by
+Playwright, no browser download), against a real hub: log in, a kiosk's call arrives,
+claim it, hand it over to a colleague in a second browser context who accepts and
+resolves it; the page finds the hub again after a restart; no token in any URL."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.hub.server import HubServer
+from tests.hub.conftest import PASSWORD, Hub, make_hub
+from tests.hub.test_help_requests import call
+from tests.hub.test_staff import TEXTS
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PHONE = {"width": 360, "height": 640}
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="Debian's chromium is installed by make test")
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Chromium for one test; Playwright's event loop and its executor's threads end with
+    it (the loop closes its executor without waiting: they are waited for here)."""
+    before = set(threading.enumerate())
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+    for thread in set(threading.enumerate()) - before:
+        if thread.name.startswith("asyncio_"):
+            thread.join(timeout=10)
+
+
+@pytest.fixture
+def console_hub(tmp_path: Path) -> Iterator[Hub]:
+    h = make_hub(tmp_path / "hub.sqlite3")
+    yield h
+    h.server.stop()
+
+
+class Phone:
+    """One mediator's phone: a browser context of its own (its own session storage)."""
+
+    def __init__(self, browser: Any, hub: Hub) -> None:
+        self.context = browser.new_context(viewport=PHONE, device_scale_factor=2,
+                                           is_mobile=True, has_touch=True, locale="fr-FR")
+        self.page = self.context.new_page()
+        self.urls: list[str] = []
+        self.page.on("request", lambda r: self.urls.append(r.url))
+        self.page.on("websocket", lambda ws: self.urls.append(ws.url))
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.hub = hub
+
+    def log_in(self, name: str) -> None:
+        page = self.page
+        page.goto(f"{self.hub.url}/console/")
+        page.get_by_label("Identifiant").fill(name)
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.locator("#me-name").filter(has_text=name).wait_for()
+        page.locator("#connection[data-state='online']").wait_for()
+
+    def card(self, request_id: str) -> Any:
+        return self.page.locator(f"[data-request-id='{request_id}']")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def post_call(hub: Hub, **extra: Any) -> str:
+    body = call(language="en", **TEXTS, **extra)
+    with hub.client("k1") as k:
+        assert k.post("/help-requests", json=body).status_code == 201
+    return str(body["id"])
+
+
+def test_claim_hand_over_accept_resolve(browser: Any, console_hub: Hub,
+                                        tmp_path: Path) -> None:
+    hub = console_hub
+    aicha, bruno = Phone(browser, hub), Phone(browser, hub)
+    try:
+        aicha.log_in("aicha")
+        bruno.log_in("bruno")
+        rid = post_call(hub)
+        card = aicha.card(rid)
+        card.wait_for()
+        # the call's own text, in French for a French-speaking mediator
+        assert "Envoyer un colis" in card.inner_text()
+        assert "Posez le colis sur la balance" in card.inner_text()
+        aicha.page.screenshot(path=str(tmp_path / "queue.png"))
+        card.locator("[data-action='claim']").click()
+        card.locator("[data-action='handover']").wait_for()
+        card.locator("[data-action='handover']").click()
+        aicha.page.locator("#handover-sheet [data-colleague='bruno']").click()
+        offer = bruno.card(rid)
+        offer.locator("[data-action='accept']").wait_for()
+        offer.locator("[data-action='accept']").click()
+        offer.locator("[data-action='resolve']").wait_for()
+        offer.locator("[data-action='resolve']").click()
+        bruno.page.locator("#resolve-sheet [data-outcome='helped']").click()
+        bruno.page.locator("#resolve-confirm").click()
+        bruno.card(rid).wait_for(state="detached")
+        aicha.card(rid).wait_for(state="detached")
+        with hub.client("manon") as m:
+            done = m.get(f"/help-requests/{rid}").json()
+        assert (done["status"], done["claimed_by"], done["outcome"]) == \
+            ("resolved", "bruno", "helped")
+        for phone in (aicha, bruno):
+            token = phone.page.evaluate("() => JSON.stringify(sessionStorage)")
+            assert hub.tokens["aicha"] not in token  # the page's own login, not the test's
+            assert not [u for u in phone.urls if "token" in u.lower()], phone.urls
+            assert phone.page.evaluate("() => localStorage.length === 0 || "
+                                       "!JSON.stringify(localStorage).includes('token')")
+            assert not phone.errors, phone.errors
+    finally:
+        aicha.close()
+        bruno.close()
+
+
+def test_reconnects_after_the_hub_restarts(browser: Any, console_hub: Hub) -> None:
+    hub = console_hub
+    phone = Phone(browser, hub)
+    try:
+        phone.log_in("aicha")
+        port = hub.server.port
+        hub.server.stop()
+        phone.page.locator("#connection[data-state='offline']").wait_for(timeout=15_000)
+        hub.server = HubServer(hub.db, port=port, timezone="Europe/Paris",
+                               retention_days=90).start()
+        phone.page.locator("#connection[data-state='online']").wait_for(timeout=20_000)
+        rid = post_call(hub)
+        phone.card(rid).wait_for(timeout=10_000)
+        assert not phone.errors, phone.errors
+    finally:
+        phone.close()
+
+
+def test_wrong_password_and_log_out(browser: Any, console_hub: Hub) -> None:
+    phone = Phone(browser, console_hub)
+    try:
+        page = phone.page
+        page.goto(f"{console_hub.url}/console/")
+        page.get_by_label("Identifiant").fill("aicha")
+        page.get_by_label("Mot de passe").fill("wrong-" + uuid.uuid4().hex)
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_text("Identifiant ou mot de passe incorrect", exact=False).wait_for()
+        phone.log_in("aicha")
+        page.get_by_role("button", name="Se déconnecter").click()
+        page.get_by_label("Identifiant").wait_for()
+        assert page.evaluate("() => sessionStorage.length") == 0
+    finally:
+        phone.close()
