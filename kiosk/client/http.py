@@ -9,7 +9,7 @@ A request that fails because the hub had already closed the connection it was se
 (a keep-alive connection gone stale: ``RemoteHostClosedError`` before any answer) is sent
 again at once, once, on a fresh connection, when repeating it is safe: reads, PUT and
 DELETE, and the POSTs that are idempotent by design (a help call and its claim, release,
-resolve and cancel, events, heartbeats, logging in). Other POSTs (publish a flow, sign
+resolve, cancel and note, events, heartbeats, logging in). Other POSTs (publish a flow, sign
 someone up) are never repeated behind the user's back.
 """
 
@@ -28,7 +28,7 @@ from kiosk.client.tls import HubAccess, HubWebSocket
 
 API = "/api/v1"
 TIMEOUT_MS = 15_000
-_SAFE_POSTS = re.compile(r"^/(help-requests(/[^/]+/(claim|release|resolve|cancel))?|events"
+_SAFE_POSTS = re.compile(r"^/(help-requests(/[^/]+/(claim|release|resolve|cancel|note))?|events"
                          r"|kiosks/[^/]+/heartbeat|auth/login)$")
 
 

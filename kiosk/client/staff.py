@@ -1,12 +1,16 @@
 """StaffClient: what the mediator console and the manager app need from the hub: log
-in, read the open calls, follow the stream, claim, release, resolve, and any other
-request (:meth:`StaffClient.call`).
+in and out, read the open calls, follow the stream, claim, release, resolve, write a
+call's note, hand a call over to a colleague (who accepts or declines it), who I am,
+everyone's presence and setting mine, my day, and any other request
+(:meth:`StaffClient.call`).
 
 Everything is asynchronous, through the one HTTP layer (:class:`~kiosk.client.http.HubHttp`)
 and one stream (:class:`~kiosk.client.stream.HubStream`). When the stream drops, the
 client reads the open calls again and follows the stream from the sequence number of that
 reading, so nothing is missed and nothing is repeated. When the hub no longer accepts the
 token (expired, password changed, account disabled), ``sessionEnded`` says so once.
+Answers that arrive after the session they were asked in ended (logged out, logged in
+again) are dropped.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
 from kiosk.client.http import Answer
 from kiosk.client.session import HubSession
@@ -31,6 +35,14 @@ class StaffClient(QObject):
     actionFailed = Signal(object, str)  # HTTP status (None: unreachable), the hub's words
     actionDone = Signal(str)  # the action ("claim", "resolve"...) the hub accepted
     sessionEnded = Signal(str)  # the hub no longer accepts the token: log in again
+    loggedOut = Signal()  # logged out here (whether the hub heard of it or not)
+    acted = Signal(str, dict)  # the action and the hub's answer (the request; my presence)
+    actionRefused = Signal(str, object, str)  # the action, HTTP status (None), the hub's words
+    meRead = Signal(dict)  # GET /me: {name, role, state}
+    presenceRead = Signal(dict)  # GET /presence: {items: [person], available}
+    presenceChanged = Signal(dict)  # a presence.changed message's person
+    dayRead = Signal(dict)  # GET /me/day: {items, per_hour, count}
+    readFailed = Signal(str, object, str)  # what ("me", "presence", "day"), status, words
 
     def __init__(self, hub_url: str, parent: QObject | None = None,
                  reconnect_ms: int = 2000, follow: bool = True,
@@ -39,6 +51,7 @@ class StaffClient(QObject):
         self.follow = follow  # read and follow the help calls after logging in
         self.user = ""
         self.connected = False
+        self.epoch = 0  # one more at each login and end of session: older answers are dropped
         self.session = HubSession(hub_url, "", cert_sha256, self, reconnect_ms,
                                   on_reconnect=self.sync)
         self.http, self.stream = self.session.http, self.session.stream
@@ -80,6 +93,8 @@ class StaffClient(QObject):
 
     def login(self, username: str, password: str) -> None:
         def done(status: int | None, payload: Any) -> None:
+            if epoch != self.epoch:
+                return
             if status == 200 and isinstance(payload, dict):
                 self.token, self.user = payload["token"], username
                 self.loggedIn.emit(username, payload["role"])
@@ -89,17 +104,24 @@ class StaffClient(QObject):
                 self.loginFailed.emit(status, detail(status, payload))
 
         self.token = ""
+        self.epoch += 1
+        epoch = self.epoch
         self.call("POST", "/auth/login", {"username": username, "password": password}, done)
 
     def logout(self) -> None:
-        """End this session on the hub (best effort) and here."""
+        """End this session on the hub (best effort: when the hub does not answer, the
+        session ends here all the same), then ``loggedOut``."""
         if self.token:
             self.call("POST", "/auth/logout")
         self._end_session()
+        self.user = ""
+        self.loggedOut.emit()
 
     def sync(self) -> None:
         """Read every open call, then follow the stream from that point on."""
         def done(status: int | None, payload: Any) -> None:
+            if epoch != self.epoch:
+                return  # logged out meanwhile
             if status == 200 and isinstance(payload, dict):
                 self.synced.emit(payload["items"])
                 self.stream.open(since=int(payload.get("seq") or 0))
@@ -107,17 +129,29 @@ class StaffClient(QObject):
                 self._set_connected(False)
                 self.retry.start()
 
+        epoch = self.epoch
         if self.token:
             self.call("GET", "/help-requests?status=queued,claimed", None, done)
 
-    def _act(self, request_id: str, action: str, body: Any = None) -> None:
+    def _send(self, method: str, path: str, action: str, body: Any = None) -> None:
+        """An action: ``acted`` and ``actionDone`` when the hub accepts it,
+        ``actionRefused`` and ``actionFailed`` when not (a 401 ends the session instead)."""
         def done(status: int | None, payload: Any) -> None:
+            if epoch != self.epoch:
+                return
             if status == 200:
+                self.acted.emit(action, payload if isinstance(payload, dict) else {})
                 self.actionDone.emit(action)
             elif status != 401:
-                self.actionFailed.emit(status, detail(status, payload))
+                words = detail(status, payload)
+                self.actionRefused.emit(action, status, words)
+                self.actionFailed.emit(status, words)
 
-        self.call("POST", f"/help-requests/{request_id}/{action}", body, done)
+        epoch = self.epoch
+        self.call(method, path, body, done)
+
+    def _act(self, request_id: str, action: str, body: Any = None) -> None:
+        self._send("POST", f"/help-requests/{request_id}/{action}", action, body)
 
     def claim(self, request_id: str) -> None:
         self._act(request_id, "claim")
@@ -128,10 +162,59 @@ class StaffClient(QObject):
     def resolve(self, request_id: str, outcome: str, note: str = "") -> None:
         self._act(request_id, "resolve", {"outcome": outcome, "note": note or None})
 
+    def note(self, request_id: str, note: str) -> None:
+        """Write the note of a call I hold (it replaces the last one)."""
+        self._act(request_id, "note", {"note": note})
+
+    def handover(self, request_id: str, to: str) -> None:
+        """Offer a call I hold to colleague ``to``: they accept or decline it."""
+        self._act(request_id, "handover", {"to": to})
+
+    def accept(self, request_id: str) -> None:
+        """Take the call a colleague hands me."""
+        self._act(request_id, "accept")
+
+    def decline(self, request_id: str) -> None:
+        """Refuse the call a colleague hands me: back to the queue, first place."""
+        self._act(request_id, "decline")
+
+    def set_presence(self, state: str) -> None:
+        """``available`` or ``break``; ``acted("presence", my entry)`` answers."""
+        self._send("PUT", "/presence", "presence", {"state": state})
+
+    # -- reading ---------------------------------------------------------------------------
+    def _read(self, what: str, path: str, answered: SignalInstance) -> None:
+        def done(status: int | None, payload: Any) -> None:
+            if epoch != self.epoch:
+                return
+            if status == 200 and isinstance(payload, dict):
+                answered.emit(payload)
+            elif status != 401:
+                self.readFailed.emit(what, status, detail(status, payload))
+
+        epoch = self.epoch
+        if self.token:
+            self.call("GET", path, None, done)
+
+    def me(self) -> None:
+        """Who I am and my state: ``meRead``."""
+        self._read("me", "/me", self.meRead)
+
+    def presence(self) -> None:
+        """Everyone's presence and how many are available: ``presenceRead``."""
+        self._read("presence", "/presence", self.presenceRead)
+
+    def my_day(self) -> None:
+        """The calls I took today and a count per hour: ``dayRead``."""
+        self._read("day", "/me/day", self.dayRead)
+
     # -- stream ----------------------------------------------------------------------------
     def _message(self, message: dict[str, Any]) -> None:
-        if str(message.get("type", "")).startswith("help."):
-            self.changed.emit(message["type"], message.get("request") or {})
+        kind = str(message.get("type", ""))
+        if kind.startswith("help."):
+            self.changed.emit(kind, message.get("request") or {})
+        elif kind == "presence.changed" and isinstance(message.get("person"), dict):
+            self.presenceChanged.emit(message["person"])
 
     def _set_connected(self, connected: bool) -> None:
         if connected != self.connected:
@@ -146,6 +229,7 @@ class StaffClient(QObject):
 
     def _end_session(self) -> None:
         self.token = ""
+        self.epoch += 1
         self.retry.stop()
         self.stream.close()
         self._set_connected(False)

@@ -110,11 +110,14 @@ def test_only_requests_that_are_safe_to_repeat_are_repeated() -> None:
     for method, path in (("GET", "/help-requests"), ("PUT", "/flows/x"),
                          ("POST", "/help-requests"), ("POST", "/help-requests/abc/claim"),
                          ("POST", "/help-requests/abc/resolve"), ("POST", "/events"),
+                         ("POST", "/help-requests/abc/note"), ("PUT", "/presence"),
                          ("POST", "/kiosks/k1/heartbeat"), ("POST", "/auth/login")):
         assert safe_to_repeat(method, path), (method, path)
     for method, path in (("POST", "/flows/x/publish"), ("POST", "/workshops"),
                          ("POST", "/workshops/3/registrations"), ("POST", "/users"),
-                         ("POST", "/help-requests/abc/claim/extra")):
+                         ("POST", "/help-requests/abc/claim/extra"),
+                         ("POST", "/help-requests/abc/accept"),
+                         ("POST", "/help-requests/abc/handover"), ("POST", "/auth/logout")):
         assert not safe_to_repeat(method, path), (method, path)
 
 
