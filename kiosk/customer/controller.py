@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from kiosk.customer.helpcall import NOHUB, HelpCall
 from kiosk.flows.events import Event, EventLog
 from kiosk.flows.library import FlowLibrary
-from kiosk.flows.model import Flow, Step, call_texts, pick
+from kiosk.flows.model import CALL_TEXTS, Flow, Step, call_texts, pick
 from kiosk.flows.session import FlowSession, Outcome
 from kiosk.i18n import Catalog, catalog
 from kiosk.ui.theme import SCALES
@@ -175,7 +175,7 @@ class KioskController(QObject):
     def call_help(self) -> None:
         """The customer asks for a mediator (the button, or a ``@help`` target)."""
         context = self.help_context()
-        self.log("help", context)
+        self.log("help", {k: v for k, v in context.items() if k not in CALL_TEXTS})  # (no texts)
         if self.session is not None and not self.session.finished:
             self.session.outcome = Outcome("help", self.session.current_id)
         self.outcome = Outcome("help", context.get("step_id") or "")
