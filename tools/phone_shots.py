@@ -66,8 +66,8 @@ def build(out: Path) -> list[Path]:
                 page.locator("[data-request-id]").nth(len(CALLS) - 1).wait_for()
                 files.append(_shot(page, out / f"phone-console-{lang}.png"))
                 if lang == "fr":
-                    page.locator("[data-action='claim']").first.click()
-                    page.locator("[data-action='resolve']").first.wait_for()
+                    page.locator("[data-action='claim']:visible").first.click()
+                    page.locator("[data-action='resolve']:visible").first.wait_for()
                     files.append(_shot(page, out / "phone-console-claimed-fr.png"))
                 context.close()
             browser.close()
