@@ -127,6 +127,55 @@ def test_claim_hand_over_accept_resolve(browser: Any, console_hub: Hub,
         bruno.close()
 
 
+def spki_pin(cert: Path) -> str:
+    """Chromium's pin of a certificate: base64 of the SHA-256 of its public key."""
+    import base64
+    import hashlib
+    import ssl
+    import subprocess
+
+    der = ssl.PEM_cert_to_DER_cert(cert.read_text())
+    key = subprocess.run(["openssl", "x509", "-inform", "der", "-pubkey", "-noout"],
+                         input=der, capture_output=True, check=True).stdout
+    spki = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=key,
+                          capture_output=True, check=True).stdout
+    return base64.b64encode(hashlib.sha256(spki).digest()).decode()
+
+
+def test_over_the_office_https_with_the_certificate_pinned(tmp_path: Path) -> None:
+    """The office's set-up: HTTPS with the hub's own certificate, pinned by the browser
+    (no "ignore every certificate error"); a secure context, so notifications and the
+    service worker are there; a claim after the hub has cut the idle TLS connection."""
+    from kiosk.hub import tls
+
+    certs = tls.make_cert(tmp_path / "tls", ["localhost", "127.0.0.1"])
+    hub = make_hub(tmp_path / "hub.sqlite3", cert_file=certs.cert, key_file=certs.key)
+    before = set(threading.enumerate())
+    try:
+        with playwright_api.sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", f"--ignore-certificate-errors-spki-list={spki_pin(certs.cert)}"])
+            phone = Phone(b, hub)
+            phone.log_in("aicha")
+            assert phone.page.evaluate("() => window.isSecureContext")
+            assert phone.page.evaluate("() => navigator.serviceWorker.ready.then(r => !!r.active)")
+            rid = post_call(hub)
+            phone.card(rid).wait_for()
+            phone.page.wait_for_timeout(11_000)  # idle: the hub cuts the keep-alive TLS connection
+            phone.card(rid).locator("[data-action='claim']").click()
+            phone.card(rid).locator("[data-action='resolve']").wait_for()
+            with hub.client("manon") as m:
+                assert m.get(f"/help-requests/{rid}").json()["claimed_by"] == "aicha"
+            assert not phone.errors, phone.errors
+            phone.close()
+            b.close()
+    finally:
+        hub.server.stop()
+        for thread in set(threading.enumerate()) - before:
+            if thread.name.startswith("asyncio_"):
+                thread.join(timeout=10)
+
+
 def test_reconnects_after_the_hub_restarts(browser: Any, console_hub: Hub) -> None:
     hub = console_hub
     phone = Phone(browser, hub)
