@@ -128,6 +128,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE help_requests ADD COLUMN handover_to TEXT;
     ALTER TABLE help_requests ADD COLUMN handover_at TEXT;
     ALTER TABLE help_requests ADD COLUMN front INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX help_requests_queue ON help_requests (status, front, created_at, id);
     CREATE INDEX help_requests_claimed_by ON help_requests (claimed_by, claimed_at);
     CREATE INDEX help_requests_handover ON help_requests (handover_at) WHERE handover_at IS NOT NULL;
     CREATE TABLE presence (name TEXT PRIMARY KEY, state TEXT NOT NULL, since TEXT NOT NULL)

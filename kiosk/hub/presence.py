@@ -26,6 +26,11 @@ STAFF_ROLES = ("mediator", "manager")
 _PEOPLE = ("SELECT u.name, u.role, p.state, p.since FROM users u LEFT JOIN presence p"
            " ON p.name = u.name WHERE u.disabled = 0 AND u.role IN ('mediator', 'manager')")
 _HOLDERS = "SELECT DISTINCT claimed_by FROM help_requests WHERE status = 'claimed'"
+_FREE = ("SELECT COUNT(*) FROM users u LEFT JOIN presence p ON p.name = u.name"
+         " WHERE u.disabled = 0 AND u.role IN ('mediator', 'manager')"
+         " AND COALESCE(p.state, 'available') = 'available'"
+         " AND u.name NOT IN (SELECT claimed_by FROM help_requests WHERE status = 'claimed'"
+         " AND claimed_by IS NOT NULL)")
 
 
 class Presence:
@@ -52,8 +57,15 @@ class Presence:
         return found[0]
 
     def available(self, db: sqlite_utils.Database | None = None) -> int:
-        """How many people are on duty and available now."""
-        return sum(1 for p in self.people(db) if p["state"] == "available")
+        """How many people are on duty and available now (asked with every help call:
+        one query, none when nobody is on duty)."""
+        duty = sorted(self.on_duty())
+        if not duty:
+            return 0
+        db = db or self.store.readers.get()
+        marks = ",".join("?" for _ in duty)
+        row = db.execute(f"{_FREE} AND u.name IN ({marks})", duty).fetchone()
+        return int(row[0])
 
     def is_colleague(self, name: str) -> bool:
         """An enabled mediator or manager of this name exists."""
