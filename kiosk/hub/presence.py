@@ -102,16 +102,20 @@ class Presence:
 
     # -- a person's day ------------------------------------------------------------------
     def day(self, name: str, tz: tzinfo, now: datetime | None = None) -> dict[str, Any]:
-        """The calls ``name`` took today (office time), newest first, and a count per
-        hour: ``{"items", "per_hour": [{"hour", "count"}], "count"}``."""
+        """The calls ``name`` took today (office time), newest first, each with the
+        ``time`` it was taken (``HH:MM``, office time), and a count per hour:
+        ``{"items", "per_hour": [{"hour", "count"}], "count"}``."""
         now = (now or datetime.now(UTC)).astimezone(tz)
         midnight = datetime.combine(now.date(), time(0), tzinfo=tz).astimezone(UTC)
         start = midnight.isoformat(timespec="milliseconds")
         items = list(self.store.readers.get().query(
             "SELECT * FROM help_requests WHERE claimed_by = ? AND claimed_at >= ?"
             " ORDER BY claimed_at DESC", [name, start]))
-        hours = Counter(datetime.fromisoformat(r["claimed_at"]).astimezone(tz).hour
-                        for r in items)
+        hours: Counter[int] = Counter()
+        for r in items:  # each call's time, and the chart's hours, on the office's clock
+            moment = datetime.fromisoformat(r["claimed_at"]).astimezone(tz)
+            r["time"] = moment.strftime("%H:%M")
+            hours[moment.hour] += 1
         return {"items": items, "count": len(items),
                 "per_hour": [{"hour": h, "count": hours[h]} for h in sorted(hours)]}
 

@@ -29,7 +29,8 @@ def font(px: int, bold: bool = False) -> QFont:
 
 
 def clock(moment: str | None) -> str:
-    """``14:05``, on this computer's clock (the office's)."""
+    """``14:05``, on this computer's clock (the hub gives each call's ``time`` on the
+    office's clock: this is for an older hub)."""
     if not moment:
         return "--:--"
     return datetime.fromisoformat(moment).astimezone().strftime("%H:%M")
@@ -131,7 +132,7 @@ class MyDayDialog(QDialog):
             ended = t("desk.day_cancelled")
         else:
             ended = t("desk.day_open")
-        text = t("desk.day_item", time=clock(request.get("claimed_at")),
+        text = t("desk.day_item", time=request.get("time") or clock(request.get("claimed_at")),
                  kiosk=request.get("kiosk_id", ""),
                  where=line(where(request, self.strings, self.library), self.strings),
                  outcome=ended)

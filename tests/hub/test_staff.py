@@ -185,6 +185,12 @@ def test_my_day_lists_my_calls_and_counts_per_hour(hub: Hub) -> None:
     assert sum(h["count"] for h in day["per_hour"]) == 2
     assert day["items"][1]["outcome"] == "left"
     assert day["items"][1]["note"] == "parti"
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    paris = datetime.fromisoformat(day["items"][0]["claimed_at"]).astimezone(ZoneInfo("Europe/Paris"))
+    assert day["items"][0]["time"] == paris.strftime("%H:%M")  # the office's clock
+    assert paris.hour in [h["hour"] for h in day["per_hour"]]
 
 
 def test_a_call_carries_its_own_text(hub: Hub) -> None:

@@ -1842,7 +1842,7 @@
   }
 
   function dayItem(request) {
-    const time = clockText(request.claimed_at || request.created_at);
+    const time = request.time || clockText(request.claimed_at || request.created_at); // office time
     return el("li", { className: "day-item", "data-request-id": request.id }, [
       el("p", { className: "day-head",
                 text: t("phone.day.item", { time: time, kiosk: kioskText(request) }) }),
