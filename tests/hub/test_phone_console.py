@@ -209,3 +209,40 @@ def test_wrong_password_and_log_out(browser: Any, console_hub: Hub) -> None:
         assert page.evaluate("() => sessionStorage.length") == 0
     finally:
         phone.close()
+
+
+def test_sign_up_for_a_workshop_then_finish(browser: Any, console_hub: Hub) -> None:
+    """From a workshop call: the sheet offers the level's sessions with their seats, the
+    person is signed up (consent ticked), and the call ends as "workshop"."""
+    from datetime import datetime, timedelta
+
+    hub = console_hub
+    start = (datetime.now().astimezone() + timedelta(days=2)).replace(
+        hour=14, minute=0, second=0, microsecond=0)
+    with hub.client("manon") as m:
+        workshop = m.post("/workshops", json={"title": "Premiers pas", "level": "initiation",
+                                              "start": start.isoformat(), "place": "Salle 2"})
+        assert workshop.status_code == 201, workshop.text
+    phone = Phone(browser, hub)
+    try:
+        phone.log_in("aicha")
+        rid = post_call(hub, kind="workshop", level="initiation")
+        card = phone.card(rid)
+        card.locator("[data-action='claim']").click()
+        card.locator("[data-action='register']").click()
+        page = phone.page
+        page.locator(f"#ws-session-{workshop.json()['id']}:checked").wait_for(state="attached")
+        page.fill("#ws-first-name", "Mireille")
+        page.check("#ws-consent")
+        page.click("#ws-submit")
+        page.locator("#ws-finish:visible").click()
+        card.wait_for(state="detached")
+        with hub.client("manon") as m:
+            (registration,) = m.get(f"/workshops/{workshop.json()['id']}/registrations"
+                                    ).json()["items"]
+            done = m.get(f"/help-requests/{rid}").json()
+        assert (registration["first_name"], registration["help_request_id"]) == ("Mireille", rid)
+        assert (done["status"], done["outcome"]) == ("resolved", "workshop")
+        assert not phone.errors, phone.errors
+    finally:
+        phone.close()
