@@ -9,6 +9,8 @@ Who hears a new call is the console's choice (:meth:`Presence.alerted
 
 from __future__ import annotations
 
+from collections import deque
+
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
@@ -24,7 +26,9 @@ class Alerts(QObject):
     def __init__(self, window: QWidget, audio: AudioPlayer) -> None:
         super().__init__(window)
         self.window, self.audio = window, audio
-        self.notices: list[tuple[str, str]] = []  # (title, text) said, newest last (tests)
+        # the last notices (title, text), newest last: what tests read; bounded, a console
+        # runs all day
+        self.notices: deque[tuple[str, str]] = deque(maxlen=50)
         self.tray: QSystemTrayIcon | None = None
 
     def chime(self, title: str, text: str) -> None:

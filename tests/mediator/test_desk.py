@@ -132,7 +132,7 @@ def test_a_new_call_rings_for_who_is_available_or_for_all_when_nobody_is(
                                             "Posez le colis fermé sur la balance. Le poids "
                                             "s'affiche-t-il ?")
         assert aicha.audio.played == []  # on a break, and bruno is there
-        assert aicha.alerts.notices == []
+        assert not aicha.alerts.notices
         pick(bruno, "break")
         qtbot.waitUntil(lambda: aicha.presence.available == 0 and bruno.presence.mine == "break",
                         timeout=10_000)
