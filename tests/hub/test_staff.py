@@ -37,11 +37,16 @@ def until(ws: Any, kind: str, timeout: float = 5) -> dict[str, Any]:
             return message
 
 
-def wait_for(check: Any, timeout: float = 5) -> None:
-    end = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < end, "timed out"
-        time.sleep(0.02)
+def kiosk_stream(hub: Hub) -> Any:
+    """A kiosk's stream: of presence, it hears how many mediators are free."""
+    url = hub.url.replace("http", "ws") + f"/api/v1/stream?token={hub.tokens['k1']}"
+    return ws_client.connect(url, open_timeout=5)
+
+
+def free_becomes(kiosk: Any, n: int) -> None:
+    """Wait until the kiosk hears that ``n`` mediators are free."""
+    while until(kiosk, "presence.changed")["available"] != n:
+        pass
 
 
 @pytest.fixture
@@ -71,28 +76,35 @@ def test_presence_follows_streams_choices_and_calls(hub: Hub) -> None:
         body = call()
         queued = k.post("/help-requests", json=body).json()
         assert queued["available"] == 0  # the kiosk says "nobody is free"
-        with stream(hub, "aicha") as ws, stream(hub, "bruno") as wb:
-            assert until(ws, "presence.changed")["person"]["name"] in ("aicha", "bruno")
-            wait_for(lambda: a.get("/presence").json()["available"] == 2)
-            assert a.get("/me").json() == {"name": "aicha", "role": "mediator",
-                                           "state": "available"}
-            assert k.get(f"/help-requests/{body['id']}").json()["available"] == 2
-            mine = a.put("/presence", json={"state": "break"})
-            assert mine.status_code == 200
-            assert mine.json()["state"] == "break"
-            seen = until(wb, "presence.changed")
-            while seen["person"]["name"] != "aicha" or seen["person"]["state"] != "break":
-                seen = until(wb, "presence.changed")
-            assert seen["person"]["office_available"] == 1
-            a.post(f"/help-requests/{body['id']}/claim")
-            states = {p["name"]: p["state"] for p in a.get("/presence").json()["items"]}
-            assert states == {"aicha": "busy", "bruno": "available", "manon": "offline"}
-        wait_for(lambda: a.get("/presence").json()["items"][0]["state"] == "offline")
+        with kiosk_stream(hub) as heard:
+            with stream(hub, "aicha") as ws, stream(hub, "bruno") as wb:
+                assert until(ws, "presence.changed")["person"]["name"] in ("aicha", "bruno")
+                free_becomes(heard, 2)
+                assert a.get("/presence").json()["available"] == 2
+                her_break_and_her_call(a, k, wb, body["id"])
+            free_becomes(heard, 0)  # bruno goes off duty (aicha is busy)...
+            until(heard, "presence.changed")  # ...then aicha
+        assert a.get("/presence").json()["items"][0]["state"] == "offline"
+
+
+def her_break_and_her_call(a: Any, k: Any, wb: Any, rid: str) -> None:
+    """Aicha and Bruno on duty: her choice and her call change what everyone sees."""
+    assert a.get("/me").json() == {"name": "aicha", "role": "mediator", "state": "available"}
+    assert k.get(f"/help-requests/{rid}").json()["available"] == 2
+    mine = a.put("/presence", json={"state": "break"})
+    assert mine.status_code == 200
+    assert mine.json()["state"] == "break"
+    seen = until(wb, "presence.changed")
+    while seen["person"]["name"] != "aicha" or seen["person"]["state"] != "break":
+        seen = until(wb, "presence.changed")
+    assert seen["person"]["office_available"] == 1
+    a.post(f"/help-requests/{rid}/claim")
+    states = {p["name"]: p["state"] for p in a.get("/presence").json()["items"]}
+    assert states == {"aicha": "busy", "bruno": "available", "manon": "offline"}
 
 
 def test_kiosks_hear_only_how_many_are_free(hub: Hub) -> None:
-    url = hub.url.replace("http", "ws") + f"/api/v1/stream?token={hub.tokens['k1']}"
-    with ws_client.connect(url, open_timeout=5) as kiosk, stream(hub, "aicha"):
+    with kiosk_stream(hub) as kiosk, stream(hub, "aicha"):
         message = until(kiosk, "presence.changed")
     assert message == {"seq": message["seq"], "type": "presence.changed", "available": 1}
 
