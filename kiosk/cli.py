@@ -26,6 +26,31 @@ COMMANDS = {
     "settings": "kiosk.settings_cli:settings",
 }
 
+#: commands that need the extra ``guichet-kiosk[apps]`` (Qt, the voices, vosk), and what
+#: they import from it; a hub machine installs the package without it
+NEEDS_APPS = {"run": ("PySide6",), "screenshot": ("PySide6",), "demo": ("PySide6",),
+              "mediator": ("PySide6",), "manager": ("PySide6",), "voice": ("pyttsx3", "vosk")}
+APPS_EXTRA = "guichet-kiosk[apps]"
+
+
+def apps_missing_message(command: str, module: str) -> str:
+    """The one line a command that needs the apps' extra says when ``module`` is absent."""
+    return (f"'kiosk {command}' needs the kiosk and staff apps, not installed here "
+            f"({module} is missing): pip install '{APPS_EXTRA}'")
+
+
+def missing_app_module(command: str) -> str | None:
+    """The first module of the apps' extra that ``command`` needs and cannot import."""
+    from importlib.util import find_spec
+
+    for module in NEEDS_APPS.get(command, ()):
+        try:
+            if find_spec(module) is None:
+                return module
+        except (ImportError, ValueError):
+            return module
+    return None
+
 
 class LazyGroup(click.Group):
     """A click group whose subcommands are imported on first use."""
@@ -47,10 +72,27 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy:
+            missing = missing_app_module(cmd_name)
+            if missing is not None and not ctx.resilient_parsing:
+                return _missing_apps(cmd_name, missing)
             module, attr = self.lazy[cmd_name].split(":")
             command: click.Command = getattr(importlib.import_module(module), attr)
             return command
         return super().get_command(ctx, cmd_name)
+
+
+def _missing_apps(name: str, module: str) -> click.Command:
+    """A stand-in for a command whose apps are not installed: any use of it (its
+    ``--help`` included) says so in one line and exits 1."""
+
+    def say(**_options: Any) -> None:
+        raise click.ClickException(apps_missing_message(name, module))
+
+    return click.Command(name, callback=say, help=f"(needs {APPS_EXTRA})",
+                         context_settings={"ignore_unknown_options": True,
+                                           "allow_extra_args": True},
+                         params=[click.Argument(["args"], nargs=-1, type=click.UNPROCESSED)],
+                         add_help_option=False)
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,13 +106,15 @@ def main() -> None:
     """
 
 
-def open_staff_window(make: Any, hub_url: str | None, size: tuple[int, int]) -> None:
-    """Run a staff app (console, manager): ``make(url)`` builds its window; the hub's
-    address comes from ``--hub`` or the setting hub_url. Never returns."""
+def open_staff_window(make: Any, hub_url: str | None, size: tuple[int, int],
+                      language: str = "fr") -> None:
+    """Run a staff app (console, manager) in ``language``, Qt's own dialogs included:
+    ``make(url)`` builds its window; the hub's address comes from ``--hub`` or the setting
+    hub_url. Never returns."""
     import sys
 
     from kiosk import config
-    from kiosk.ui.qt import application, has_display
+    from kiosk.ui.qt import application, has_display, use_qt_language
 
     if not has_display():
         raise click.ClickException("no screen found (DISPLAY/WAYLAND_DISPLAY unset)")
@@ -78,6 +122,7 @@ def open_staff_window(make: Any, hub_url: str | None, size: tuple[int, int]) -> 
     if not url:
         raise click.UsageError("give --hub URL (or the setting hub_url)")
     app = application()
+    use_qt_language(language)
     window = make(url)
     window.resize(*size)
     window.show()

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from kiosk import paths
+from kiosk import languages, paths
 
 SYSTEM_CONFIG_DIR = Path("/etc/guichet-kiosk")
 FILE_NAME = "settings.toml"
@@ -35,6 +35,20 @@ COMMAND_LINE = "command line"
 
 class SettingsError(ValueError):
     """A settings file or value that cannot be used; the message says where."""
+
+
+def _choice(value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"'{value}' is not one of {', '.join(allowed)}")
+
+
+#: the PIN of 'kiosk demo' and of windowed runs without admin_pin (never a real kiosk's)
+DEMO_PIN = "2468"
+
+
+def _pin(value: str) -> None:
+    if value and not (value.isascii() and value.isdigit() and 4 <= len(value) <= 8):
+        raise ValueError("not a PIN: give 4 to 8 digits")
 
 
 class Setting(NamedTuple):  # not a dataclass: the kiosk's start need not import dataclasses
@@ -73,9 +87,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("help_offline_wait", float, 30.0,
             "Seconds a help call waits for a lost hub connection before the kiosk cancels it "
             "and sends the customer to the counter."),
-    Setting("admin_pin", str, "2468", "PIN that lets staff leave the locked-down kiosk.",
-            secret=True),
-    Setting("languages", str, "fr,en,ar,es,pt", "Languages offered on the home screen, in order."),
+    Setting("admin_pin", str, "",
+            "PIN (4 to 8 digits) that lets staff leave the locked-down kiosk; required for "
+            "it (no default: 'kiosk demo' and windowed runs use 2468, which the guides print).",
+            check=lambda v: _pin(v), secret=True),
+    Setting("languages", str, ",".join(languages.CODES),
+            "Languages offered on the home screen, in order (codes of kiosk.languages' table)."),
     Setting("inactivity_seconds", float, 60.0,
             "Seconds without a touch before the kiosk asks 'Do you need more time?'."),
     Setting("more_time_seconds", float, 20.0,
@@ -114,6 +131,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("hub_timezone", str, "Europe/Paris",
             "Time zone of the office (IANA name, e.g. America/Cayenne): days and hours in "
             "statistics, exports and workshop lists."),
+    Setting("hub_office_name", str, "Bureau de poste",
+            "The office's name, as reports and the dashboard's printout show it."),
+    Setting("hub_log_level", str, "info",
+            "How much the hub writes to its log (the journal under systemd): debug, info "
+            "(one line per request and per help call's change), warning or error.",
+            check=lambda v: _choice(v, ("debug", "info", "warning", "error"))),
     Setting("workshop_retention_days", int, 90,
             "Days after a workshop starts before the hub erases its registrations' first "
             "names, phones and e-mails (the counts stay)."),
@@ -126,8 +149,7 @@ SETTINGS: tuple[Setting, ...] = (
             "built-in step in five languages takes about 130)."),
     *(Setting(f"vosk_model_{lang}", str, "",
               f"Folder of the vosk model for voice commands in {name} (empty: no voice commands).")
-      for lang, name in (("fr", "French"), ("en", "English"), ("ar", "Arabic"), ("es", "Spanish"),
-                         ("pt", "Portuguese"))),
+      for lang, name in ((row.code, row.english) for row in languages.LANGUAGES)),
     Setting("listen_min_confidence", float, 0.6,
             "Voice commands heard with less confidence than this (0 to 1) are not acted on."),
     Setting("listen_max_seconds", float, 6.0,

@@ -77,7 +77,7 @@ def _free(port: int) -> bool:
 
 def kiosk_settings(hub: DemoHub) -> dict[str, Any]:
     return config.load({"hub_url": hub.server.url, "hub_token": hub.kiosk_token,
-                        "kiosk_id": DEMO_KIOSK})
+                        "kiosk_id": DEMO_KIOSK, "admin_pin": config.DEMO_PIN})
 
 
 def quit_on_close(app: Any) -> Any:

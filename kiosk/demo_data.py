@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kiosk import paths
+from kiosk.languages import CODES
 from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_PREFIX
 from kiosk.flows.library import FlowLibrary
 from kiosk.flows.model import Flow, Step
@@ -37,7 +38,10 @@ from kiosk.flows.session import FlowSession, Outcome
 FLOW_WEIGHTS = {"send-parcel": 24, "frank-letter": 18, "collect-parcel": 16, "buy-stamps": 12,
                 "use-locker": 10, "pickup-return": 8, "track-shipment": 6, "send-registered": 5,
                 "digital-skills": 4}
-LANGUAGES = (("fr", 70), ("ar", 10), ("en", 8), ("es", 6), ("pt", 6))
+#: customers' languages, relative: French most, then Arabic; any other language of the
+#: table (kiosk.languages) as often as the least spoken of these
+_SHARES = {"fr": 70, "ar": 10, "en": 8, "es": 6, "pt": 6}
+LANGUAGES = tuple((code, _SHARES.get(code, min(_SHARES.values()))) for code in CODES)
 #: opening hours (office time): visits per hour, relative; Saturday mornings only
 HOURS = {9: 10, 10: 16, 11: 18, 12: 11, 13: 5, 14: 12, 15: 14, 16: 15, 17: 11}
 SATURDAY_HOURS = {9: 10, 10: 16, 11: 18, 12: 6}

@@ -13,7 +13,10 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     if args[:1] == ["run"]:
-        from kiosk.customer.start import StartError, parse_run, run_kiosk
+        try:
+            from kiosk.customer.start import StartError, parse_run, run_kiosk
+        except ModuleNotFoundError as exc:  # a hub-only install: no Qt here
+            _no_apps(exc)
 
         options = parse_run(args[1:])
         if options is not None:
@@ -21,6 +24,8 @@ def main(argv: list[str] | None = None) -> None:
 
             try:
                 code = run_kiosk(**options)
+            except ModuleNotFoundError as exc:
+                _no_apps(exc)
             except (StartError, SettingsError) as exc:  # as click says it: one line
                 sys.stderr.write(f"Error: {exc}\n")
                 sys.exit(1)
@@ -28,3 +33,15 @@ def main(argv: list[str] | None = None) -> None:
     from kiosk.cli import main as cli
 
     cli(args, prog_name="kiosk")
+
+
+def _no_apps(exc: ModuleNotFoundError) -> None:
+    """``kiosk run`` where the apps' extra is not installed: one line, exit 1 (any other
+    missing module is a bug and raises)."""
+    from kiosk.cli import NEEDS_APPS, apps_missing_message
+
+    top = (exc.name or "").split(".")[0]
+    if top not in {m for mods in NEEDS_APPS.values() for m in mods}:
+        raise exc
+    sys.stderr.write(f"Error: {apps_missing_message('run', top)}\n")
+    sys.exit(1)

@@ -190,3 +190,59 @@ def test_kiosk_run_starts_without_click_and_shows_its_cached_first_frame(tmp_pat
     assert [o["cached-frame"] for o in outputs] == ["miss", "hit"]
     assert float(outputs[1]["first-paint"]) < float(outputs[1]["ready"])
     assert (tmp_path / "1.png").read_bytes() == (tmp_path / "2.png").read_bytes()
+
+
+# -- a hub-only install (no 'guichet-kiosk[apps]'), and the admin PIN at start ---------------
+_WITHOUT_APPS = (
+    "import sys\n"
+    "for name in ('PySide6', 'pyttsx3', 'vosk'):\n"
+    "    sys.modules[name] = None  # as if not installed\n"
+    "from kiosk.launch import main\n"
+    "main(sys.argv[1:])\n"
+)
+
+
+@pytest.mark.parametrize("command", [["run"], ["run", "--windowed"], ["mediator"], ["manager"],
+                                     ["demo"], ["screenshot", "--help"], ["voice", "voices"]])
+def test_the_apps_without_their_extra_say_what_to_install(command: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-c", _WITHOUT_APPS, *command], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "pip install 'guichet-kiosk[apps]'" in lines[0]
+    assert f"'kiosk {command[0]}'" in lines[0]
+
+
+def test_the_hub_s_commands_need_no_apps(tmp_path: Path) -> None:
+    env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path)}
+    for command in (["--help"], ["hub", "--help"], ["flows", "validate"], ["settings"]):
+        done = subprocess.run([sys.executable, "-c", _WITHOUT_APPS, *command], capture_output=True,
+                              text=True, timeout=60, check=False, env=env)
+        assert done.returncode == 0, (command, done.stderr)
+    assert "(needs guichet-kiosk[apps])" in subprocess.run(
+        [sys.executable, "-c", _WITHOUT_APPS, "--help"], capture_output=True, text=True,
+        timeout=60, check=False).stdout
+
+
+@pytest.mark.parametrize("pin", ["CHANGE-ME", "12a4", "123", "123456789"])
+def test_a_pin_that_is_not_4_to_8_digits_is_refused_at_start(
+        pin: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.launch import main as launch
+
+    monkeypatch.setenv("KIOSK_ADMIN_PIN", pin)
+    with pytest.raises(SystemExit) as done:
+        launch(["run", "--windowed"])
+    assert done.value.code == 1
+    err = capsys.readouterr().err.strip()
+    assert err == (f"Error: environment (KIOSK_ADMIN_PIN): admin_pin = '{pin}': not a PIN: "
+                   "give 4 to 8 digits"), err
+
+
+def test_a_locked_down_kiosk_needs_a_pin(capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.launch import main as launch
+
+    with pytest.raises(SystemExit) as done:
+        launch(["run"])
+    assert done.value.code == 1
+    assert "set admin_pin (4 to 8 digits)" in capsys.readouterr().err

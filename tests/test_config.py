@@ -34,7 +34,7 @@ def test_environment_beats_file_beats_default(tmp_path: Path,
     monkeypatch.setenv("KIOSK_KIOSK_ID", "from-env")
     assert config.load()["kiosk_id"] == "from-env"
     assert config.load({"kiosk_id": "from-cli"})["kiosk_id"] == "from-cli"
-    assert config.get("admin_pin") == "2468"
+    assert config.get("admin_pin") == ""
 
 
 @pytest.fixture

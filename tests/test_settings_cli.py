@@ -74,7 +74,7 @@ def test_sources_in_their_order(files: dict[str, Path]) -> None:
 
 
 def test_secrets_are_hidden_unless_asked(files: dict[str, Path]) -> None:
-    files["user"].write_text('hub_token = "s3cret-token"\n')
+    files["user"].write_text('hub_token = "s3cret-token"\nadmin_pin = "2468"\n')
     text = run("hub_token", "admin_pin").stdout
     assert "s3cret-token" not in text
     assert "hub_token = (hidden, 12 characters)" in text

@@ -241,7 +241,7 @@ class PinOverlay(Overlay):
         if key == "erase":
             self.typed = self.typed[:-1]
         elif key == "ok":
-            if self.typed == self.pin:
+            if self.pin and self.typed == self.pin:
                 self.hide()
                 self.accepted.emit()
                 return

@@ -85,6 +85,8 @@ def run_kiosk(hub_url: str | None = None, kiosk_id: str | None = None,
         raise StartError("no screen found (DISPLAY/WAYLAND_DISPLAY unset); "
                          "try 'kiosk screenshot' or 'kiosk demo'")
     settings = config.load({"hub_url": hub_url, "kiosk_id": kiosk_id, "hub_token": hub_token})
+    if not windowed and not first_paint_png and not settings["admin_pin"]:
+        raise StartError("set admin_pin (4 to 8 digits): staff type it to leave the kiosk")
     app = application(offscreen=bool(first_paint_png))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     start = KioskStart(app, settings, windowed, first_paint_png)

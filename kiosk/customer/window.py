@@ -13,7 +13,7 @@ use: ~11 ms).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore
@@ -55,6 +55,14 @@ INPUT_EVENTS = frozenset({
     QEvent.Type.TouchEnd, QEvent.Type.TouchCancel, QEvent.Type.KeyPress,
     QEvent.Type.KeyRelease, QEvent.Type.Wheel, QEvent.Type.TabletPress,
 })
+
+
+def admin_pin(settings: Mapping[str, Any], lockdown: bool) -> str:
+    """The PIN that lets staff leave: the setting; a windowed kiosk without one takes the
+    demo's (a locked-down kiosk without one does not start: kiosk.customer.start)."""
+    from kiosk.config import DEMO_PIN
+
+    return str(settings.get("admin_pin") or ("" if lockdown else DEMO_PIN))
 
 
 class KioskWindow(QWidget):
@@ -265,7 +273,7 @@ class KioskWindow(QWidget):
             return SettingsOverlay(self, {
                 "sound": self.soundRequested.emit, "text-size": ctrl.cycle_text_size,
                 "contrast": ctrl.toggle_contrast, "language": self.pick_language})
-        pin = PinOverlay(self, str(settings["admin_pin"]))
+        pin = PinOverlay(self, admin_pin(settings, self.lockdown))
         pin.accepted.connect(self._admin_exit)
         return pin
 

@@ -21,6 +21,7 @@ from kiosk.flows.issues import Issue
 from kiosk.flows.model import ID_MAX, ID_PATTERN, Flow, declared_kinds, kind_problem, targets_of
 from kiosk.flows.schema import ALLOWED_KEYS, FlowSchema
 from kiosk.flows.source import Located, SourceError, parse
+from kiosk.languages import CODES
 
 SLUG = re.compile(ID_PATTERN)
 LANG = re.compile(r"^[a-z]{2,3}$")
@@ -218,7 +219,7 @@ class _Checker:
             vline = self.src.value_line((*path, lang))
             if not LANG.fullmatch(lang):
                 self.error(self.src.line((*path, lang)),
-                           f"'{lang}' is not a language code (use fr, en, ar, es, pt...)")
+                           f"'{lang}' is not a language code (use {', '.join(CODES)}...)")
             if not value.strip():
                 self.error(vline, f"{name} is empty in '{lang}'")
                 continue

@@ -17,9 +17,10 @@ from fastapi.responses import FileResponse, RedirectResponse
 from kiosk import paths
 from kiosk.hub.context import Context
 from kiosk.i18n import flat_strings
+from kiosk.languages import staff_languages
 
 HERE = paths.package_data("hub", "console").resolve()
-LANGUAGES = ("fr", "en")
+LANGUAGES = staff_languages("mediator")
 SOUNDS = ("chime.wav", "alert.wav")
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
          ".css": "text/css; charset=utf-8", ".webmanifest": "application/manifest+json",

@@ -8,7 +8,16 @@ import os
 import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QMessageLogContext, QObject, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QMessageLogContext,
+    QObject,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -44,6 +53,52 @@ def application(offscreen: bool = False) -> QApplication:
         app.setFont(QFont(FONT_FAMILY, 14))
     assert isinstance(app, QApplication)
     return app
+
+
+_TRANSLATORS: list[QTranslator] = []  # the one set installed (Qt keeps no reference)
+
+
+class _Mnemonics(QTranslator):
+    """Qt's catalogs lag its sources on a few labels that gained a keyboard shortcut
+    ("&Look in:" in the file dialog; the catalog has "Look in:"): those get the plain
+    label's translation with its ``&``."""
+
+    def __init__(self, base: QTranslator, parent: QObject) -> None:
+        super().__init__(parent)
+        self.base = base
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,  # noqa: N802
+                  n: int = -1) -> str | None:
+        if not source.startswith("&"):
+            return None  # a null string: the next translator is asked
+        found = self.base.translate(context, source[1:], disambiguation, n)
+        return "&" + found if found else None
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt API
+        return False
+
+
+def use_qt_language(language: str) -> bool:
+    """Qt's own words (file dialogs' "Look in", standard buttons' "Cancel", ...) in
+    ``language``, from the translations that come with Qt (``qtbase_<lang>.qm``; Brazilian
+    Portuguese for ``pt``). Replaces the previous language's. False when Qt has none."""
+    app = QApplication.instance()
+    if app is None:
+        return False
+    for old in _TRANSLATORS:
+        app.removeTranslator(old)
+    _TRANSLATORS.clear()
+    if language == "en":
+        return True  # Qt's own language
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if not translator.load(QLocale(language), "qtbase", "_", folder):
+        return False
+    mnemonics = _Mnemonics(translator, app)
+    for one in (translator, mnemonics):  # the last installed is asked first
+        app.installTranslator(one)
+        _TRANSLATORS.append(one)
+    return True
 
 
 def settle(rounds: int = 3) -> None:

@@ -85,10 +85,11 @@ def voices() -> None:
     Example:
         kiosk voice voices
     """
-    from kiosk.voice.speaker import PREFERRED_VOICES, Speaker, SpeechError
+    from kiosk.languages import CODES
+    from kiosk.voice.speaker import Speaker, SpeechError
 
     speaker = Speaker(Path("."))
-    for lang in PREFERRED_VOICES:
+    for lang in CODES:
         try:
             v = speaker.voice_for(lang)
             click.echo(f"{lang}\t{v.id}" + ("" if v.exact else "\t(a neighbouring variant)"))

@@ -9,6 +9,8 @@ import wave
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.languages import LANGUAGES
+
 
 @dataclass
 class FakeVoice:
@@ -21,8 +23,7 @@ class FakeEngine:
     """Writes a short tone per word, like a very fast and very dull espeak."""
 
     voices: list[FakeVoice] = field(default_factory=lambda: [
-        FakeVoice("roa/fr", ["fr-fr"]), FakeVoice("gmw/en", ["en-gb"]), FakeVoice("sem/ar", ["ar"]),
-        FakeVoice("roa/es", ["es"]), FakeVoice("roa/pt", ["pt"])])
+        FakeVoice(lang.voice, [lang.code]) for lang in LANGUAGES])
     fail_with: Exception | None = None  # raised by runAndWait: a driver crash
     silent: bool = False  # writes an empty WAV: a driver that produced nothing
     props: dict[str, Any] = field(default_factory=dict)
