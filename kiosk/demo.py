@@ -62,7 +62,7 @@ def seed_demo(hub: DemoHub, echo: Callable[[str], None]) -> None:
     from kiosk.demo_data import login, seed
 
     counts = seed(hub.server.url, hub.kiosk_token, DEMO_KIOSK,
-                  login(hub.server.url, DEMO_USER, DEMO_PASSWORD))
+                  login(hub.server.url, DEMO_USER, DEMO_PASSWORD), db_path=hub.server.db)
     echo(f"demo data: {counts['visits']} visits, {counts['help_calls']} help calls")
 
 

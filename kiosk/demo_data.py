@@ -10,11 +10,15 @@ left waiting. Everything is drawn from a seeded random generator, so the same se
 day give the same data, with the same ids: seeding twice stores nothing new.
 
 Only the standard library talks to the hub (``urllib``): this runs wherever the kiosk
-does. The hub dates a help call when it receives it, so every call is dated "now".
+does. The hub dates a help call when it receives it ("now"); given the hub's database
+file, :func:`seed` then dates each call at the moment its customer asked, and its claim
+and its end minutes later (``backdate_calls``), so the help figures and waits cover the
+same weeks as the visits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import urllib.error
@@ -24,15 +28,16 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from kiosk import paths
-from kiosk.languages import CODES
 from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_PREFIX
 from kiosk.flows.library import FlowLibrary
 from kiosk.flows.model import Flow, Step
 from kiosk.flows.session import FlowSession, Outcome
+from kiosk.languages import CODES
 
 #: how often each flow is started, relative to each other
 FLOW_WEIGHTS = {"send-parcel": 24, "frank-letter": 18, "collect-parcel": 16, "buy-stamps": 12,
@@ -200,7 +205,8 @@ class Visit:
         body = {"id": self.new_id(), "kiosk_id": self.kiosk_id,
                 "language": context["language"], "kind": context["kind"],
                 "flow_id": context["flow_id"], "step_id": context["step_id"],
-                "level": context.get("level"), "seconds_on_step": context["seconds_on_step"]}
+                "level": context.get("level"), "seconds_on_step": context["seconds_on_step"],
+                "_at": self.now()}
         self.calls.append(body)
         return body
 
@@ -376,13 +382,14 @@ def login(hub_url: str, user: str, password: str) -> str:
 
 def seed(hub_url: str, kiosk_token: str, kiosk_id: str, mediator_token: str, *, days: int = 21,
          seed: int = 1, now: datetime | None = None, timezone: str = "Europe/Paris",
-         ) -> dict[str, Any]:
+         db_path: Path | None = None) -> dict[str, Any]:
     """Post ``days`` days of kiosk use (up to ``now``) into the hub at ``hub_url``: the
     events of every visit, then the help calls, claimed and resolved by the mediator
     (the last one left waiting). Returns counts of what was posted:
     ``visits, sessions, completed, events, feedback, help_calls, workshop_calls,
     resolved, cancelled, waiting, outcomes, endings, by_flow`` (see the test for their
-    meaning against ``/stats``).
+    meaning against ``/stats``). With ``db_path`` (the hub's database file), each call is
+    then dated when its customer asked, claimed and ended minutes later (``backdate_calls``).
 
     Meant for a fresh hub: the ids come from the seed, so seeding again changes nothing
     (events and calls already there are kept as they are)."""
@@ -423,6 +430,9 @@ def seed(hub_url: str, kiosk_token: str, kiosk_id: str, mediator_token: str, *, 
                      {"outcome": outcome, "note": None}, ok=(409,))
             outcomes[outcome] += 1
             resolved += 1
+    if db_path is not None:
+        backdate_calls(db_path, [c for n, c in enumerate(calls) if n != last],
+                       random.Random(seed + 1), until)
     walks = [w for v in visits for w in v.walks]
     by_flow: dict[str, dict[str, int]] = {}
     for w in walks:
@@ -441,3 +451,33 @@ def seed(hub_url: str, kiosk_token: str, kiosk_id: str, mediator_token: str, *, 
         "outcomes": dict(outcomes), "endings": dict(Counter(w.result for w in walks)),
         "by_flow": by_flow,
     }
+
+
+def backdate_calls(db_path: Path, calls: list[dict[str, Any]], rng: random.Random,
+                   now: datetime) -> int:
+    """Date the seeded help calls (all but the one left waiting) when their customers
+    asked (``_at``); a claim from 20 s to 8 min later (longer at busy hours), an end 2 to
+    12 min after that; a cancelled call ends within a minute, unclaimed. Writes the hub's
+    database file directly: demo data only, once, on a new demo hub (a few rows; SQLite
+    serialises this write with the hub's). Nothing is dated after ``now``. Returns the
+    number of calls dated."""
+    import sqlite3
+
+    from kiosk.hub.times import utc_iso
+
+    rows = []
+    for call in calls:
+        asked: datetime = call["_at"]
+        if call.get("cancelled"):
+            ended = min(now, asked + timedelta(seconds=rng.uniform(20, 60)))
+            rows.append((utc_iso(asked), utc_iso(ended), None, utc_iso(ended), call["id"]))
+            continue
+        busy = 1.6 if asked.hour in (10, 11, 15, 16) else 1.0
+        wait = min(480.0, rng.lognormvariate(4.2, 0.7) * busy)
+        claimed = min(now, asked + timedelta(seconds=wait))
+        ended = min(now, claimed + timedelta(seconds=rng.uniform(120, 720)))
+        rows.append((utc_iso(asked), utc_iso(ended), utc_iso(claimed), utc_iso(ended), call["id"]))
+    with contextlib.closing(sqlite3.connect(db_path, timeout=30)) as db, db:
+        db.executemany("UPDATE help_requests SET created_at = ?, updated_at = ?,"
+                       " claimed_at = COALESCE(?, claimed_at), resolved_at = ? WHERE id = ?", rows)
+    return len(rows)

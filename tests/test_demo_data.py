@@ -170,3 +170,18 @@ def test_a_visit_reports_what_the_kiosk_reports(qtbot: Any) -> None:
     assert [(c["kind"], c["flow_id"], c["step_id"], c.get("level")) for c in visit.calls] == [
         (c["kind"], c["flow_id"], c["step_id"], c.get("level")) for c in calls]
     assert [w.result for w in visit.walks] == ["quit", "workshop"]
+
+
+def test_with_the_database_the_calls_are_dated_over_the_weeks(hub: Hub) -> None:
+    """Given the hub's file, each call is dated when its customer asked, claimed and ended
+    minutes later: the help figures cover the same weeks and hours as the visits."""
+    counts = _seed(hub, db_path=hub.server.db)
+    help_ = _get(hub, "/stats/help")
+    days = sorted(d["day"] for d in help_["by_day"])[:-1]  # the last: the waiting call's
+    assert len(days) >= 12
+    assert "2026-02-28" <= min(days) <= max(days) <= "2026-03-20"
+    assert sum(help_["by_hour"][9:18]) >= help_["calls"] - 1  # opening hours, office time
+    assert 20 <= help_["median_wait_seconds"] <= 480
+    assert help_["answered"] == counts["resolved"]
+    waiting = _get(hub, "/help-requests", status="queued")["items"]
+    assert len(waiting) == 1  # the one left waiting keeps its "now"

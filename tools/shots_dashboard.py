@@ -37,7 +37,8 @@ def shots(folder: Path) -> list[Path]:
     out: list[Path] = []
     try:
         url = hub.server.url
-        seed(url, hub.kiosk_token, DEMO_KIOSK, login(url, DEMO_USER, DEMO_PASSWORD))
+        seed(url, hub.kiosk_token, DEMO_KIOSK, login(url, DEMO_USER, DEMO_PASSWORD),
+             db_path=hub.server.db)
         for lang in ("fr", "en"):
             window = demo_manager_window(url, lang, SIZE)
             if not wait_until(lambda w=window: w.stack.currentWidget() is w.tabs):
