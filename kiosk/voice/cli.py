@@ -59,12 +59,16 @@ def listen(wav: Path, model: Path, grammar: str, min_confidence: float, as_json:
     Example:
         kiosk voice listen --model /opt/vosk/fr --grammar "oui,non,aide" answer.wav
     """
-    from kiosk.voice.listener import Listener, ListenerError, pick, read_wav
+    from kiosk.voice.listener import Listener, ListenerError, find_model, model_megabytes, pick, read_wav
 
     words = [w.strip() for w in grammar.split(",") if w.strip()]
     try:
         pcm, rate = read_wav(wav)
-        heard = Listener(model, sample_rate=rate).recognize(pcm, words, rate)
+        size = model_megabytes(find_model(str(model)))
+        click.echo(f"Loading the vosk model ({size:.0f} MB, a few seconds)...", err=True)
+        listener = Listener(model, sample_rate=rate)
+        click.echo(f"Model loaded in {listener.load_seconds:.1f} s.", err=True)
+        heard = listener.recognize(pcm, words, rate)
     except ListenerError as exc:
         raise click.ClickException(str(exc)) from None
     chosen = pick(heard, words, min_confidence)

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import array
 import json
+import logging
 import math
 import operator
 import sys
@@ -47,6 +48,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 FRAME_MS = 10  # energy is measured on 10 ms frames
 MIN_RMS = 100.0  # ~ -50 dBFS: quieter than this is never speech
@@ -90,6 +93,14 @@ def normalize(phrase: str) -> str:
 def _grammar_words(grammar: Sequence[str]) -> list[str]:
     """Normalized, deduplicated and non-empty, in their first order."""
     return [w for w in dict.fromkeys(normalize(g) for g in grammar) if w]
+
+
+def model_megabytes(folder: Path) -> float:
+    """The size of a model's files, in MB (what its load will read)."""
+    try:
+        return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file()) / 1e6
+    except OSError:
+        return 0.0
 
 
 def find_model(path: str | Path) -> Path:
@@ -259,6 +270,7 @@ class Listener:
         self.early_decisions = 0  # streamed utterances decided after early_ms of silence
         self.utterances = 0  # decided so far
         self.model_loads = 0
+        self.load_seconds = 0.0  # how long the last load of the model took
         self._since_load = 0
         self._model: Any = None
         self._has_unk = False
@@ -277,14 +289,21 @@ class Listener:
         self._decided: Heard | None = None
 
     def _load(self) -> None:
+        import time
+
         import vosk
 
         vosk.SetLogLevel(-1)
         self._model = None  # free the old one first: two at once would double the memory
+        size = model_megabytes(self.model_path)
+        log.info("loading the vosk model in %s (%.0f MB)...", self.model_path, size)
+        started = time.monotonic()
         try:
             self._model = vosk.Model(str(self.model_path))
         except Exception as exc:  # vosk raises a bare Exception("Failed to create a model")
             raise ListenerError(f"could not load the vosk model in {self.model_path}") from exc
+        self.load_seconds = time.monotonic() - started
+        log.info("vosk model loaded in %.1f s (%.0f MB)", self.load_seconds, size)
         self._has_unk = self._model.vosk_model_find_word("[unk]") >= 0
         self.model_loads += 1
         self._since_load = 0

@@ -41,7 +41,9 @@ def test_listen_prints_the_word_heard(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["voice", "listen", "--model", str(KO_MODEL), "--grammar",
                                        "네,아니요,안녕하세요", str(wav), "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["choice"] == "아니요"
+    assert json.loads(result.stdout)["choice"] == "아니요"
+    assert "Loading the vosk model (" in result.stderr  # how far it is, on stderr
+    assert "Model loaded in " in result.stderr
 
 
 def test_listen_with_a_missing_model_is_a_clear_error(tmp_path: Path) -> None:
