@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
 from kiosk.client.http import Answer
+from kiosk.client.office import OfficeClock
 from kiosk.client.session import HubSession
 
 Done = Callable[[int | None, Any], None]
@@ -38,7 +39,7 @@ class StaffClient(QObject):
     loggedOut = Signal()  # logged out here (whether the hub heard of it or not)
     acted = Signal(str, dict)  # the action and the hub's answer (the request; my presence)
     actionRefused = Signal(str, object, str)  # the action, HTTP status (None), the hub's words
-    meRead = Signal(dict)  # GET /me: {name, role, state}
+    meRead = Signal(dict)  # GET /me: {name, role, state, office}
     presenceRead = Signal(dict)  # GET /presence: {items: [person], available}
     presenceChanged = Signal(dict)  # a presence.changed message's person
     dayRead = Signal(dict)  # GET /me/day: {items, per_hour, count}
@@ -50,6 +51,7 @@ class StaffClient(QObject):
         super().__init__(parent)
         self.follow = follow  # read and follow the help calls after logging in
         self.user = ""
+        self.office = OfficeClock()  # the office's name and clock, told by the hub at login
         self.connected = False
         self.epoch = 0  # one more at each login and end of session: older answers are dropped
         self.session = HubSession(hub_url, "", cert_sha256, self, reconnect_ms,
@@ -97,6 +99,7 @@ class StaffClient(QObject):
                 return
             if status == 200 and isinstance(payload, dict):
                 self.token, self.user = payload["token"], username
+                self.office = OfficeClock.from_answer(payload.get("office"), self.office)
                 self.loggedIn.emit(username, payload["role"])
                 if self.follow:
                     self.sync()
@@ -188,6 +191,8 @@ class StaffClient(QObject):
             if epoch != self.epoch:
                 return
             if status == 200 and isinstance(payload, dict):
+                if what == "me":
+                    self.office = OfficeClock.from_answer(payload.get("office"), self.office)
                 answered.emit(payload)
             elif status != 401:
                 self.readFailed.emit(what, status, detail(status, payload))

@@ -76,7 +76,7 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
     logins = Logins(store, token_max_seconds=max_s)
     presence = Presence(store, broadcaster.staff_on_duty)
     ctx = Context(store, guard, Flows(store), Workshops(store), Accounts(store), logins,
-                  broadcaster, tz, retention, presence)
+                  broadcaster, tz, retention, presence, str(config.get("hub_office_name")))
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -38,6 +38,7 @@ class Context:
     tz: tzinfo
     retention_days: float
     presence: Presence
+    office_name: str = "Bureau de poste"
 
     def period(self, start: str | None, end: str | None) -> Period:
         """``from`` / ``to`` of a query, or 422 with the reason."""

@@ -15,12 +15,14 @@ from kiosk.hub.auth import Principal
 from kiosk.hub.context import PREFIX, Context
 from kiosk.hub.fastlane import hot
 from kiosk.hub.logins import LoginRefused
+from kiosk.hub.times import office_info
 
 TOKEN: dict[int | str, dict[str, Any]] = {200: {
-    "description": "A bearer token and the person's role",
+    "description": "A bearer token, the person's role, and the office (name, time zone, today)",
     "content": {"application/json": {"schema": {
         "type": "object", "properties": {"token": {"type": "string"},
-                                         "role": {"type": "string"}}}}}}}
+                                         "role": {"type": "string"},
+                                         "office": {"type": "object"}}}}}}}
 
 
 def router(ctx: Context) -> APIRouter:
@@ -30,7 +32,8 @@ def router(ctx: Context) -> APIRouter:
     @r.post("/auth/login", openapi_extra=api.body_schema(api.Login), responses=TOKEN)
     @hot  # a flood of logins must cost the event loop, where help calls pass, little
     async def login(request: Request) -> Response:
-        """Exchange a user name and password for a bearer token (``{"token", "role"}``).
+        """Exchange a user name and password for a bearer token (``{"token", "role",
+        "office"}``; ``office`` as in ``GET /me``: staff apps show dates on its clock).
         Too many failures for a name or from an address answer 429 with ``Retry-After``,
         before any password is checked."""
         body = await api.parse(request, api.Login)
@@ -40,7 +43,8 @@ def router(ctx: Context) -> APIRouter:
         except LoginRefused as exc:
             headers = {"Retry-After": str(int(exc.retry_after) + 1)} if exc.status == 429 else None
             raise HTTPException(exc.status, exc.detail, headers=headers) from None
-        return JSONResponse({"token": token, "role": role})
+        return JSONResponse({"token": token, "role": role,
+                             "office": office_info(ctx.office_name, ctx.tz)})
 
     @r.post("/auth/logout")
     async def logout(request: Request, _who: Person) -> dict[str, bool]:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from kiosk.hub import api
 from kiosk.hub.auth import Principal
 from kiosk.hub.context import PREFIX, Context
+from kiosk.hub.times import office_info
 
 
 def router(ctx: Context) -> APIRouter:
@@ -21,12 +22,15 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/me")
     async def me(who: Staff) -> dict[str, Any]:
-        """Who this token belongs to: ``{"name", "role", "state"}``, the state as in
-        ``/presence``, except that a console just logged in (its stream not open yet)
-        gets the state its person chose (``available`` or ``break``), not ``offline``."""
+        """Who this token belongs to: ``{"name", "role", "state", "office"}``, the state
+        as in ``/presence``, except that a console just logged in (its stream not open
+        yet) gets the state its person chose (``available`` or ``break``), not
+        ``offline``. ``office`` is ``{"name", "timezone", "today"}``: the office's name,
+        time zone and today's date on its clock (what staff apps show and filter by)."""
         person = presence.person(who.name)
         state = person["chosen"] if person["state"] == "offline" else person["state"]
-        return {"name": who.name, "role": who.role, "state": state}
+        return {"name": who.name, "role": who.role, "state": state,
+                "office": office_info(ctx.office_name, ctx.tz)}
 
     @r.get("/presence")
     async def everyone(_who: Staff) -> dict[str, Any]:

@@ -99,3 +99,10 @@ def parse_period(start: str | None, end: str | None, tz: tzinfo) -> Period:
     if begin is not None and finish is not None and finish <= begin:
         raise ValueError("'to' must come after 'from'")
     return period
+
+
+def office_info(name: str, tz: tzinfo, now: datetime | None = None) -> dict[str, str]:
+    """What staff apps show and filter by: ``{"name", "timezone", "today"}``, the office's
+    name, its time zone (IANA name) and today's date on its clock."""
+    moment = (now or datetime.now(UTC)).astimezone(tz)
+    return {"name": name, "timezone": str(tz), "today": moment.date().isoformat()}

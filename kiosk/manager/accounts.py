@@ -7,7 +7,6 @@ disabling your own account) are said in plain words.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -170,7 +169,7 @@ class AccountsPage(QWidget):
 
     def _date(self, stamp: str | None) -> str:
         try:
-            return day_text(datetime.fromisoformat(stamp or "").astimezone().date(), self.language)
+            return day_text(self.client.office.local(stamp or "").date(), self.language)
         except ValueError:
             return ""
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.client.office import OfficeClock
 from kiosk.client.staff import StaffClient
 from kiosk.manager.workshops_common import (
     BAD,
@@ -68,10 +69,10 @@ def ago(t: Any, when: str | None, now: datetime | None = None) -> str:
     return t("fleet.days_ago", n=seconds // 86_400)
 
 
-def _local(when: Any) -> str:
-    """A stored instant as the day and time here (``23/11 14:05``)."""
+def _local(when: Any, office: OfficeClock) -> str:
+    """A stored instant as the day and time on the office's clock (``23/11 14:05``)."""
     try:
-        return datetime.fromisoformat(str(when)).astimezone().strftime("%d/%m %H:%M")
+        return office.local(str(when)).strftime("%d/%m %H:%M")
     except ValueError:
         return str(when)
 
@@ -229,7 +230,7 @@ class FleetPage(QWidget):
         self.table.resizeRowsToContents()
         online = sum(1 for k in self.kiosks if k.get("online"))
         self.summary.setText(t("fleet.summary", online=online, total=len(self.kiosks)))
-        stamp = now.astimezone().strftime("%H:%M:%S")
+        stamp = self.client.office.local(now).strftime("%H:%M:%S")
         set_status(self.status, t("fleet.empty") if not self.kiosks
                    else t("fleet.updated", time=stamp))
         set_status(self.published, t("fleet.published", flows=", ".join(
@@ -238,7 +239,8 @@ class FleetPage(QWidget):
     def _show_refused(self, letters: list[dict[str, Any]]) -> None:
         """The latest help calls the hub refused: when, which kiosk, why."""
         t = self.t
-        lines = [t("fleet.refused_line", time=_local(letter.get("at")), kiosk=letter["kiosk_id"],
+        office = self.client.office
+        lines = [t("fleet.refused_line", time=_local(letter.get("at"), office), kiosk=letter["kiosk_id"],
                    reason=str(letter.get("reason", ""))[:160]) for letter in letters]
         set_status(self.refused, t("fleet.refused_title") + "\n" + "\n".join(lines)
                    if lines else "", "error" if lines else "info")

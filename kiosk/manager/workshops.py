@@ -187,7 +187,7 @@ class WorkshopsPage(QWidget):
         self.language = language
         self.t = t = office_strings(language).t
         self.setStyleSheet(office_style() + calendar_style())
-        self.monday = monday_of(date.today())
+        self.monday = monday_of(client.office.today())
         self.workshops: list[dict[str, Any]] = []
         self._asked = 0  # which week reading is the latest
         outer = QVBoxLayout(self)
@@ -206,7 +206,7 @@ class WorkshopsPage(QWidget):
         self.previous_button = button(t("workshops.previous"))
         self.previous_button.clicked.connect(lambda: self.go_to(self.monday - timedelta(days=7)))
         self.this_week_button = button(t("workshops.this_week"))
-        self.this_week_button.clicked.connect(lambda: self.go_to(monday_of(date.today())))
+        self.this_week_button.clicked.connect(lambda: self.go_to(monday_of(self.client.office.today())))
         self.next_button = button(t("workshops.next"))
         self.next_button.clicked.connect(lambda: self.go_to(self.monday + timedelta(days=7)))
         self.week_label = heading("", 2)
@@ -277,7 +277,7 @@ class WorkshopsPage(QWidget):
             set_status(self.status, plain_error(self.t, status, payload), "error")
             return
         self.workshops = list(payload.get("items", []))
-        self.calendar.show_week(monday, self.workshops, date.today())
+        self.calendar.show_week(monday, self.workshops, self.client.office.today())
         taken = sum(w["seats_taken"] for w in self.workshops)
         capacity = sum(w["capacity"] for w in self.workshops)
         set_status(self.status, self.t("workshops.count_week", count=len(self.workshops),
@@ -291,7 +291,7 @@ class WorkshopsPage(QWidget):
 
     # -- the panel under the calendar --------------------------------------------------
     def new_workshop(self) -> None:
-        tomorrow = date.today() + timedelta(days=1)
+        tomorrow = self.client.office.today() + timedelta(days=1)
         self.form.prepare(max(self.monday, tomorrow))
         self.panel.setCurrentWidget(self.form)
         self.form.title.setFocus()

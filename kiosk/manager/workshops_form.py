@@ -97,7 +97,7 @@ class WorkshopForm(QFrame):
 
     def prepare(self, day: date | None = None) -> None:
         """A blank form for a workshop on ``day`` (tomorrow by default) at 14:00."""
-        day = day or date.today() + timedelta(days=1)
+        day = day or self.client.office.today() + timedelta(days=1)
         self.start.setDateTime(QDateTime(qdate(day), QTime(DEFAULT_HOUR.hour, DEFAULT_HOUR.minute)))
         self.title.setText(self._default_title(self.level.currentData()))
         self.duration.setValue(120)
@@ -107,9 +107,9 @@ class WorkshopForm(QFrame):
         self.submit_button.setEnabled(True)
 
     def start_moment(self) -> datetime:
-        """The chosen start, with this computer's UTC offset on that day."""
+        """The chosen start, on the office's clock."""
         d, t = self.start.date(), self.start.time()
-        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute()).astimezone()
+        return self.client.office.at(date(d.year(), d.month(), d.day()), t.hour(), t.minute())
 
     def submit(self) -> None:
         t = self.t

@@ -6,7 +6,7 @@ files are written off the UI thread so the app never freezes."""
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,7 @@ class ReportView(QWidget):
         box.addWidget(heading(t("report.title"), 2))
         period = QHBoxLayout()
         self.start, self.end = QDateEdit(), QDateEdit()
-        first, last = month_bounds(date.today())
+        first, last = month_bounds(client.office.today())
         for edit, day in ((self.start, first), (self.end, last)):
             edit.setLocale(qlocale(language))
             edit.setCalendarPopup(True)
@@ -89,8 +89,8 @@ class ReportView(QWidget):
         self.show_button = button(t("report.show"), "primary")
         self.show_button.clicked.connect(self.refresh)
         this_month, last_month = button(t("report.this_month")), button(t("report.last_month"))
-        this_month.clicked.connect(lambda: self.set_period(*month_bounds(date.today())))
-        last_month.clicked.connect(lambda: self.set_period(*month_bounds(date.today(), 1)))
+        this_month.clicked.connect(lambda: self.set_period(*month_bounds(client.office.today())))
+        last_month.clicked.connect(lambda: self.set_period(*month_bounds(client.office.today(), 1)))
         for w in (QLabel(t("report.start")), self.start, QLabel(t("report.end")), self.end,
                   self.show_button, this_month, last_month):
             period.addWidget(w)
@@ -265,7 +265,7 @@ class ReportView(QWidget):
         t, lang = self.t, self.language
         start, end = self.period()
         period = t("report.pdf_period", start=day_text(start, lang), end=day_text(end, lang))
-        now = datetime.now()
+        now = self.client.office.now()
         made = f"{day_text(now.date(), lang)}, {now:%H:%M}"
         return report_pdf(t("report.pdf_title"), period,
                           (t("report.col_metric"), t("report.col_value")), self.rows(),

@@ -7,7 +7,7 @@ mediator can pick; once signed up, the call can be finished with the outcome ``w
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTime, Signal
@@ -133,7 +133,7 @@ class WorkshopDialog(QDialog):
         """Read the upcoming sessions of the chosen level."""
         level = self.level.currentData()
         self.message.setText(self.strings.t("workshop.loading"))
-        self.client.call("GET", f"/workshops?level={level}&from={date.today().isoformat()}",
+        self.client.call("GET", f"/workshops?level={level}&from={self.client.office.today().isoformat()}",
                          done=lambda s, p: self._loaded(level, s, p))
 
     def _loaded(self, level: str, status: int | None, payload: Any) -> None:

@@ -97,3 +97,21 @@ def test_logging_out_drops_the_answers_on_their_way(qtbot: Any, hub: Hub,
     assert not aicha.connected
     with hub.client() as anyone:
         assert anyone.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_the_office_s_clock_comes_with_the_login(qtbot: Any, tmp_path: Path) -> None:
+    """A hub far east of the PC: today is the office's, told at login and by /me."""
+    far = make_hub(tmp_path / "far.sqlite3", timezone="Pacific/Kiritimati")
+    client = StaffClient(far.url, follow=False)
+    try:
+        with qtbot.waitSignal(client.loggedIn, timeout=10_000):
+            client.login("manon", PASSWORD)
+        assert client.office.timezone == "Pacific/Kiritimati"
+        with qtbot.waitSignal(client.meRead, timeout=10_000) as me:
+            client.me()
+        office = me.args[0]["office"]
+        assert office["today"] == client.office.today().isoformat()
+        assert office["name"]
+    finally:
+        client.close()
+        far.server.stop()

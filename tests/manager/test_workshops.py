@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,9 @@ def page(qtbot: Any, hub: Hub) -> Iterator[WorkshopsPage]:
     p = open_page(qtbot, hub, WorkshopsPage)
     yield p
     close_page(p)
+
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def at(day: date, hour: int, minute: int = 0) -> str:
@@ -112,7 +116,8 @@ def test_plan_a_workshop_from_the_form(qtbot: Any, hub: Hub, page: WorkshopsPage
                        ).json()["items"]
     assert (made["title"], made["level"], made["capacity"], made["duration_minutes"],
             made["place"]) == ("Mails et pièces jointes", "perfectionnement", 6, 120, "Salle du fond")
-    assert datetime.fromisoformat(made["start"]) == datetime.combine(day, time(9, 30)).astimezone()
+    # 9:30 on the office's clock (the hub's Europe/Paris), whatever this computer's zone
+    assert datetime.fromisoformat(made["start"]) == datetime.combine(day, time(9, 30), PARIS)
     assert "0/6 places prises" in page.calendar.slots[made["id"]].label_text()
     assert page.panel.currentWidget() is page.detail  # the new workshop is opened
     assert page.detail.notice.text().startswith("Atelier « Mails et pièces jointes » créé : ")
