@@ -106,6 +106,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("flows_dir", str, "",
             "Extra folder of flow files; a flow there replaces the built-in one with its id."),
     Setting("hub_db", str, "", "Hub database file (default: hub.sqlite3 in the user data folder)."),
+    Setting("hub_backup_dir", str, "/var/backups/guichet-kiosk",
+            "Folder of the hub's backups: 'kiosk hub backup' writes there without --to, and "
+            "'kiosk doctor --role hub' warns when its newest backup is over 26 hours old."),
     Setting("hub_host", str, "127.0.0.1",
             "Address the hub listens on (any other than 127.0.0.1 needs hub_cert_file and "
             "hub_key_file; 0.0.0.0: every network)."),

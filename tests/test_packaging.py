@@ -233,7 +233,8 @@ def test_a_hub_only_install_serves_without_qt(hub_only: tuple[Path, dict[str, st
             except OSError:
                 with pytest.raises(subprocess.TimeoutExpired):
                     hub.wait(timeout=0.05)  # still running: try again
-        assert health is not None and health["status"] == "ok", health
+        assert health is not None
+        assert health["status"] == "ok", health
         modules = _run([str(bin_dir / "python"), "-c", "import sys, kiosk.hub.app, kiosk.doctor, "
                         "kiosk.cli; print(' '.join(sys.modules))"], cwd=cwd, env=env).stdout
         assert "PySide6" not in modules.split()

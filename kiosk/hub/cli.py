@@ -1,15 +1,19 @@
 """``kiosk hub``: run the office hub, register kiosks and people, erase old personal data,
-export anonymous statistics, and back up the database."""
+export anonymous statistics, and back up the database (to a second folder too). The
+certificate's commands (make-cert, renew-cert) are in :mod:`kiosk.hub.cli_cert`."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import click
 import sqlite_utils
 
 from kiosk import config, paths
+from kiosk.hub import cli_cert
 
 DAMAGED_EXIT = 3  # the database is damaged: restarting will not help (systemd stops here)
 
@@ -35,12 +39,15 @@ def hub(ctx: click.Context, db: str | None, host: str | None, port: int | None,
     """Run the office hub (help queue, events, kiosks, accounts).
 
     It serves HTTPS with --cert and --key (the office's certificate, or one made by
-    'kiosk hub make-cert'); without them, plain HTTP on 127.0.0.1 only.
+    'kiosk hub make-cert'); without them, plain HTTP on 127.0.0.1 only. The packaged hub's
+    are /var/lib/guichet-kiosk/tls/hub-cert.pem and hub-key.pem (settings hub_cert_file and
+    hub_key_file; make, renew and re-pin: packaging/README.md, 'The certificate').
 
     \b
     Example:
         kiosk hub --db /var/lib/guichet-kiosk/hub.sqlite3 --host 0.0.0.0 --port 8765 \\
-            --cert /etc/guichet-kiosk/hub-cert.pem --key /etc/guichet-kiosk/hub-key.pem
+            --cert /var/lib/guichet-kiosk/tls/hub-cert.pem \\
+            --key /var/lib/guichet-kiosk/tls/hub-key.pem
     """
     ctx.obj = {"db": _db_path(db)}
     if ctx.invoked_subcommand is not None:
@@ -103,40 +110,9 @@ def _open(ctx: click.Context) -> sqlite_utils.Database:
     return db
 
 
-@hub.command("make-cert")
-@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for hub-cert.pem and hub-key.pem (default: the user config folder's "
-                   "tls/).")
-@click.option("--name", "names", multiple=True,
-              help="Host name or IP address the kiosks use to reach the hub (repeat for each; "
-                   "default: this machine's names, localhost and 127.0.0.1).")
-@click.option("--days", type=click.IntRange(1, 36500), default=3650, show_default=True,
-              help="Days the certificate is valid.")
-@click.option("--force", is_flag=True, help="Replace an existing certificate (new fingerprint).")
-def make_cert(folder: Path | None, names: tuple[str, ...], days: int, force: bool) -> None:
-    """Make a self-signed certificate for the hub and print its SHA-256 fingerprint alone
-    on stdout (give it to every kiosk, console and manager app: setting hub_cert_sha256).
-
-    Then run the hub with the settings hub_cert_file and hub_key_file (printed on stderr).
-
-    \b
-    Example:
-        kiosk hub make-cert --out /etc/guichet-kiosk --name hub.office.lan --name 192.168.1.10
-    """
-    from kiosk import paths
-    from kiosk.hub.tls import TlsError, default_names
-    from kiosk.hub.tls import make_cert as make
-
-    out = folder or paths.config_dir() / "tls"
-    try:
-        made = make(out, list(names) or default_names(), days, force)
-    except TlsError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"certificate {made.cert} (for {', '.join(names) or ', '.join(default_names())})\n"
-               f"key         {made.key} (keep it secret; readable by the hub's user only)\n"
-               "hub settings:     hub_cert_file, hub_key_file (the two files above)\n"
-               "clients' setting: hub_cert_sha256 (the fingerprint below)", err=True)
-    click.echo(made.sha256)
+# the certificate's commands: kiosk/hub/cli_cert.py
+hub.add_command(cli_cert.make_cert)
+hub.add_command(cli_cert.renew_cert)
 
 
 @hub.command("console-qr")
@@ -259,22 +235,31 @@ def purge(ctx: click.Context, days: float | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
               show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True),
-              help="File to write (default: standard output).")
+              help="File to write, saying how far it is on stderr (default: standard "
+                   "output, silently).")
+@click.option("--lang", help="CSV: language of the header and the cells (a manager app's "
+                             "language: fr or en; default fr).")
+@click.option("--sep", help="CSV: separator, ';' or ',' (default: the language's, ';' in "
+                            "French, ',' in English).")
 @click.option("--db", "db_file", type=click.Path(exists=True, dir_okay=False),
               help="Database file (default: the hub's).")
 @click.pass_context
 def export(ctx: click.Context, start: str, end: str, fmt: str, out: str | None,
-           db_file: str | None) -> None:
+           lang: str | None, sep: str | None, db_file: str | None) -> None:
     """Export anonymous events and help statistics for a region's analytics.
 
     Visits are hashed with a salt made afresh for each export; no free text, no note and
-    no exact time leaves the office (see kiosk.hub.export).
+    no exact time leaves the office (see kiosk.hub.export). CSV opens in a spreadsheet as
+    it is: UTF-8 with a byte order mark, header and yes / no in --lang, decimal comma in
+    French, flow and step titles beside their ids.
 
     \b
     Example:
         kiosk hub export --from 2026-11-01 --to 2026-11-30 --format csv --out nov.csv
+        kiosk hub export --from 2026-11-01 --to 2026-11-30 --lang en --sep ';' --out nov.csv
     """
-    from kiosk.hub.export import write
+    from kiosk.hub import csvsafe
+    from kiosk.hub.export import progress_line, write
     from kiosk.hub.times import office_tz, parse_period
 
     tz = office_tz(_timezone(config.get("hub_timezone")))
@@ -282,6 +267,10 @@ def export(ctx: click.Context, start: str, end: str, fmt: str, out: str | None,
         period = parse_period(start, end, tz)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+    try:
+        sheet = csvsafe.sheet(tz, lang, sep)
+    except csvsafe.BadOption as exc:
+        raise click.BadParameter(str(exc), param_hint=f"--{exc.option}") from None
     if db_file is None and not Path(ctx.obj["db"]).exists():
         raise click.UsageError(f"no hub database at {ctx.obj['db']} (use --db)")
     ctx.obj["db"] = Path(db_file) if db_file else ctx.obj["db"]
@@ -289,23 +278,49 @@ def export(ctx: click.Context, start: str, end: str, fmt: str, out: str | None,
     try:
         if out:
             with open(out, "w", encoding="utf-8", newline="") as fh:
-                count = write(db, period, tz, fmt, fh)
+                count = write(db, period, tz, fmt, fh, sheet, progress=progress_line)
+            click.echo(f"{count} records exported to {out}", err=True)
         else:
-            count = write(db, period, tz, fmt, sys.stdout)
+            _to_stdout(lambda fh: write(db, period, tz, fmt, fh, sheet))
     finally:
         db.close()
-    click.echo(f"{count} records exported", err=True)
+
+
+def _to_stdout(writing: Callable[[TextIO], object]) -> None:
+    """Run ``writing`` on standard output as UTF-8, whatever the terminal's encoding."""
+    import io
+
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # a text-only stream: it takes the text as it is
+        writing(sys.stdout)
+        return
+    sys.stdout.flush()
+    stdout = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+    try:
+        writing(stdout)
+    finally:
+        stdout.flush()
+        stdout.detach()  # standard output stays open
 
 
 @hub.command()
-@click.option("--to", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the backups (made if missing).")
+@click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the backups, made if missing (default: the setting "
+                   "hub_backup_dir, /var/backups/guichet-kiosk).")
+@click.option("--copy-to", "copy_folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Then copy the backup into this second folder too (a mounted share, a USB "
+                   "key; it must exist) and check that the copy opens.")
 @click.option("--keep", type=click.IntRange(min=1),
-              help="Keep only the newest N backups in the folder (default: keep them all).")
+              help="Keep only the newest N backups in each folder (default: keep them all).")
 @click.pass_context
-def backup(ctx: click.Context, folder: Path, keep: int | None) -> None:
+def backup(ctx: click.Context, folder: Path | None, copy_folder: Path | None,
+           keep: int | None) -> None:
     """Copy the hub's database to a new file hub-<UTC time>.sqlite3 in the --to folder and
     print its path. The copy is consistent even while the hub runs (SQLite's online backup).
+
+    With --copy-to, that file is then copied into a second folder (off the hub's disk:
+    a share, a USB key), checked there, and its path printed on a second line. A copy that
+    fails says which and why and exits 1; the first backup stays.
 
     Restore: stop the hub, delete hub.sqlite3-wal and hub.sqlite3-shm, copy a backup
     over hub.sqlite3, start the hub (see packaging/README.md).
@@ -313,24 +328,88 @@ def backup(ctx: click.Context, folder: Path, keep: int | None) -> None:
     \b
     Example:
         kiosk hub --db /var/lib/guichet-kiosk/hub.sqlite3 backup --to /var/backups/guichet-kiosk
+        kiosk hub backup --to /var/backups/guichet-kiosk --copy-to /mnt/office-share/hub --keep 14
     """
     import sqlite3
 
     source: Path = ctx.obj["db"]
     if not source.is_file():
         raise click.UsageError(f"no hub database at {source} (use --db)")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = folder or Path(config.get("hub_backup_dir"))
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         made = _backup(source, folder)
-    except sqlite3.Error as exc:
-        raise click.ClickException(f"cannot back up {source}: {exc}") from None
+    except (sqlite3.Error, OSError) as exc:
+        raise click.ClickException(f"cannot back up {source} into {folder}: {exc}") from None
+    count = _prune(folder, keep, made)
+    click.echo(made)
+    click.echo(f"{source} backed up; backups in {folder}: {count}", err=True)
+    if copy_folder is None:
+        return
+    try:
+        copy = _copy(made, copy_folder)
+    except (OSError, sqlite3.Error, ValueError) as exc:
+        raise click.ClickException(f"the copy of {made.name} to {copy_folder} failed: {exc}. "
+                                   f"The backup {made} is made; nothing else changed.") from None
+    count = _prune(copy_folder, keep, copy)
+    click.echo(copy)
+    click.echo(f"copied to {copy_folder} and checked; backups there: {count}", err=True)
+    if copy_folder.stat().st_dev == source.stat().st_dev:
+        click.echo(f"note: {copy_folder} is on the same disk as the database (is the share "
+                   "mounted?): a disk failure would take both", err=True)
+
+
+def _prune(folder: Path, keep: int | None, made: Path) -> int:
+    """Remove all but the ``keep`` newest backups of ``folder`` (never ``made``); how
+    many are left."""
     backups = sorted(folder.glob("hub-*Z.sqlite3"))  # the names sort by time
     for stale in backups[:-keep] if keep else []:
         if stale != made:
             stale.unlink()
-    click.echo(made)
-    count = len(list(folder.glob("hub-*Z.sqlite3")))
-    click.echo(f"{source} backed up; backups in {folder}: {count}", err=True)
+    return len(list(folder.glob("hub-*Z.sqlite3")))
+
+
+def _copy(made: Path, folder: Path) -> Path:
+    """``made`` copied into ``folder`` under a temporary name, synced, checked (it opens,
+    ``PRAGMA quick_check`` says ok) and only then renamed to its backup name; ValueError
+    or OSError says why not, and nothing is left behind."""
+    import errno
+    import os
+    import shutil
+    import sqlite3
+    from urllib.parse import quote
+
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is not a folder (is the share mounted? the USB key in?)")
+    target = folder / made.name
+    partial = folder / (made.name + ".partial")
+    try:
+        out = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(out, "wb") as dst, open(made, "rb") as src:
+            shutil.copyfileobj(src, dst, 1 << 20)
+            dst.flush()
+            os.fsync(dst.fileno())
+        # immutable: no lock and no journal beside it, which a share may not allow
+        check = sqlite3.connect(f"file:{quote(str(partial.absolute()))}?mode=ro&immutable=1",
+                                uri=True)
+        try:
+            found = str(check.execute("PRAGMA quick_check").fetchone()[0])
+        finally:
+            check.close()
+        if found != "ok":
+            raise ValueError(f"the copy does not check out ({found})")
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:  # some shares cannot sync a folder: the file itself is synced
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+    return target
 
 
 def _backup(source: Path, folder: Path) -> Path:

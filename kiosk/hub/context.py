@@ -1,5 +1,6 @@
 """What the hub's route modules share: the store and its parts, the guard, the office's
-time zone, and small helpers for query parameters and CSV answers."""
+time zone, and small helpers for query parameters and CSV answers (UTF-8 with a byte
+order mark, in the form of ``csvsafe.Sheet``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import tzinfo
 
 from fastapi import Request, Response
 
-from kiosk.hub import api
+from kiosk.hub import api, csvsafe
 from kiosk.hub.accounts import Accounts
 from kiosk.hub.flows import Flows
 from kiosk.hub.guard import Guard
@@ -50,6 +51,15 @@ class Context:
 
 def wants_csv(request: Request) -> bool:
     return "text/csv" in request.headers.get("accept", "").lower()
+
+
+def csv_sheet(tz: tzinfo, lang: str | None, sep: str | None) -> csvsafe.Sheet:
+    """The CSV form a query asks for (``lang``, ``sep``: see ``csvsafe.sheet``), or 422
+    with the reason."""
+    try:
+        return csvsafe.sheet(tz, lang, sep)
+    except csvsafe.BadOption as exc:
+        raise api.unprocessable(str(exc), "query", exc.option) from None
 
 
 def csv_response(text: str, name: str) -> Response:

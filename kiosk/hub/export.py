@@ -13,17 +13,22 @@ outcome, with the median wait to claim; never a note, an id or who helped.
 
 Every record has ``record``: ``event`` or ``help``. In CSV both kinds share one header
 (:data:`COLUMNS`), cells that do not apply left empty, text that a spreadsheet could run
-as a formula neutralised (``csvsafe``). A long export says how far it has gone on
-standard error every :data:`PROGRESS_EVERY` records.
+as a formula neutralised, and the file is written for a spreadsheet in one staff
+language (``csvsafe.Sheet``: byte order mark, separator, header words, yes / no, decimal
+mark), each flow and step id with its title beside it. JSON lines carry the records as
+they are. ``write`` can tell how far it has gone every :data:`PROGRESS_EVERY` records and
+every :data:`PROGRESS_SECONDS` (``kiosk hub export --out`` says it on standard error).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
 import secrets
 import sys
+import time
 from collections.abc import Callable, Iterator
 from datetime import tzinfo
 from typing import Any, TextIO
@@ -31,6 +36,7 @@ from typing import Any, TextIO
 import sqlite_utils
 
 from kiosk.hub import csvsafe
+from kiosk.hub.flows import Titles
 from kiosk.hub.funnel import FEEDBACK, local_day_hour
 from kiosk.hub.stats import help_rows
 from kiosk.hub.times import Period
@@ -40,10 +46,14 @@ EVENT_COLUMNS = ("day", "hour", "kiosk", "session", "type", "flow_id", "step_id"
                  "choice", "value", "level", "reason")
 HELP_COLUMNS = ("day", "flow_id", "step_id", "kind", "status", "outcome", "calls", "answered",
                 "median_wait_seconds")
-COLUMNS = ("record", *EVENT_COLUMNS, *(c for c in HELP_COLUMNS if c not in EVENT_COLUMNS))
+TITLED = {"flow_id": "flow_title", "step_id": "step_title"}  # CSV: a title beside each id
+COLUMNS = tuple(name for column in ("record", *EVENT_COLUMNS,
+                                    *(c for c in HELP_COLUMNS if c not in EVENT_COLUMNS))
+                for name in (column, *([TITLED[column]] if column in TITLED else [])))
 _CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
-PROGRESS_EVERY = 10_000  # records between two progress lines
+PROGRESS_EVERY = 10_000  # records between two progress lines, at most
+PROGRESS_SECONDS = 1.0  # seconds between two progress lines, at most
 
 
 def _kept(data: dict[str, Any]) -> dict[str, Any]:
@@ -109,20 +119,29 @@ def progress_line(count: int) -> None:
 
 
 def write(db: sqlite_utils.Database, period: Period, tz: tzinfo, fmt: str, out: TextIO,
-          progress: Callable[[int], None] | None = progress_line,
-          every: int = PROGRESS_EVERY) -> int:
-    """Write an export as ``csv`` or ``jsonl``; returns the number of records.
-    ``progress(count)`` is called every ``every`` records (``None``: silent)."""
-    count = 0
-    table = csvsafe.Writer(out, COLUMNS)
+          sheet: csvsafe.Sheet | None = None, progress: Callable[[int], None] | None = None,
+          every: int | None = None, clock: Callable[[], float] = time.monotonic) -> int:
+    """Write an export as ``csv`` (in ``sheet``'s form, default French) or ``jsonl``;
+    returns the number of records. ``progress(count)``, if given, is called after every
+    ``every`` (default :data:`PROGRESS_EVERY`) records and whenever :data:`PROGRESS_SECONDS`
+    went by on ``clock`` since the last call."""
+    every = every or PROGRESS_EVERY
+    table: csvsafe.Writer | None = None
     if fmt == "csv":
+        form = sheet or csvsafe.sheet(tz)
+        table = csvsafe.Writer(out, COLUMNS, dataclasses.replace(
+            form, titles=form.titles if form.titles is not None else Titles(db, form.lang)))
         table.header()
+    count, last = 0, clock()
     for record in records(db, period, tz):
-        if fmt == "csv":
+        if table is not None:
             table.row(record)
         else:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
-        if progress is not None and count % every == 0:
-            progress(count)
+        if progress is not None:
+            now = clock()
+            if count % every == 0 or now - last >= PROGRESS_SECONDS:
+                progress(count)
+                last = now
     return count

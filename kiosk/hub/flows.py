@@ -5,7 +5,8 @@ A draft is stored only when it has no error, so a rejected one never replaces th
 good draft. Publishing makes the draft version N+1; rolling back makes the version
 before the current one current again. Versions are never deleted. Both announce
 ``{"type": "flow.published", "flow": {"id", "version"}}`` on the stream so kiosks fetch
-the version now current.
+the version now current. :class:`Titles` names flows and steps in a language, for CSV
+reports.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import yaml
 
 from kiosk.flows.issues import Issue
 from kiosk.flows.library import flow_files
-from kiosk.flows.model import kind_of
+from kiosk.flows.model import kind_of, pick, shorten
 from kiosk.flows.source import SourceError, parse
 from kiosk.flows.validator import validate_text
 from kiosk.hub.auth import now_iso
@@ -278,3 +279,47 @@ def _draft(row: dict[str, Any]) -> dict[str, Any]:
             "saved_by": row["draft_by"], "saved_at": row["draft_at"],
             "flow": json.loads(row["draft"]), "source": row["draft_source"],
             "warnings": json.loads(row["draft_warnings"] or "[]")}
+
+
+class Titles:
+    """Flows' and steps' titles in one language (French, then any language, when a text
+    lacks it), for the CSV columns beside flow and step ids. A step's title is its text
+    shortened, as on help calls. An id is looked up in the flow's current version, then
+    its other versions newest first, then its draft, so steps a flow no longer has keep
+    their title; an unknown id has an empty title. Each flow is read once."""
+
+    def __init__(self, db: sqlite_utils.Database, lang: str) -> None:
+        self.db, self.lang = db, lang
+        self._flows: dict[str, tuple[str, dict[str, str]]] = {}
+
+    def _read(self, flow_id: str) -> tuple[str, dict[str, str]]:
+        if flow_id not in self._flows:
+            documents = [r["flow"] for r in self.db.query(
+                "SELECT v.flow FROM flow_versions v JOIN flows f ON f.id = v.flow_id "
+                "WHERE v.flow_id = ? ORDER BY v.version = f.current DESC, v.version DESC",
+                [flow_id])]
+            documents += [r["draft"] for r in self.db.query(
+                "SELECT draft FROM flows WHERE id = ? AND draft IS NOT NULL", [flow_id])]
+            title, steps = "", dict[str, str]()  # the first text found wins
+            for document in documents:
+                flow = json.loads(document)
+                title = title or _text(flow.get("title"), self.lang)
+                for step in flow.get("steps") or []:
+                    if isinstance(step, dict) and isinstance(step.get("id"), str):
+                        steps.setdefault(step["id"], shorten(_text(step.get("text"), self.lang)))
+            self._flows[flow_id] = (title, steps)
+        return self._flows[flow_id]
+
+    def flow(self, flow_id: str | None) -> str:
+        return self._read(flow_id)[0] if flow_id else ""
+
+    def step(self, flow_id: str | None, step_id: str | None) -> str:
+        return self._read(flow_id)[1].get(step_id, "") if flow_id and step_id else ""
+
+
+def _text(texts: Any, lang: str) -> str:
+    """A flow's text in ``lang`` (see ``pick``), empty when it has none."""
+    if not isinstance(texts, dict):
+        return ""
+    value = pick({k: v for k, v in texts.items() if isinstance(v, str)}, lang)
+    return value if isinstance(value, str) else ""

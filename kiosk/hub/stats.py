@@ -3,7 +3,8 @@ flow is in ``funnel``), and their CSV forms.
 
 Help statistics count the calls *created* in the period; the report counts calls
 created, workshops held (started) and feedback given in the period. Days and hours are
-the office's (setting ``hub_timezone``).
+the office's (setting ``hub_timezone``). CSV forms are written for a spreadsheet in one
+staff language (``csvsafe.Sheet``).
 """
 
 from __future__ import annotations
@@ -117,15 +118,33 @@ def report(db: sqlite_utils.Database, period: Period) -> dict[str, Any]:
     }
 
 
-def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
-    """Rows as CSV text with a header line (missing or None cells empty, text that a
-    spreadsheet could run as a formula neutralised: see ``csvsafe``)."""
+def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], sheet: csvsafe.Sheet) -> str:
+    """Rows as CSV text in ``sheet``'s form, with its byte order mark and a header line
+    (missing or None cells empty, text that a spreadsheet could run as a formula
+    neutralised: see ``csvsafe``)."""
     out = io.StringIO()
-    writer = csvsafe.Writer(out, columns)
+    writer = csvsafe.Writer(out, columns, sheet)
     writer.header()
     for row in rows:
         writer.row(row)
     return out.getvalue()
+
+
+REPORT_COLUMNS = ("metric", "metric_label", "figure")
+
+
+def report_rows(data: dict[str, Any], sheet: csvsafe.Sheet) -> list[dict[str, Any]]:
+    """The report as CSV rows: the metric's key (nested keys joined with dots:
+    ``satisfaction.good``), its words in ``sheet``'s language, its figure; the period's
+    ends (``from``, ``to``) as instants, which the sheet writes in office time."""
+    rows = []
+    for row in flatten(data):
+        value = row["value"]
+        if row["metric"] in ("from", "to") and isinstance(value, str):
+            value = parse_instant(value)
+        rows.append({"metric": row["metric"], "metric_label": sheet.label(row["metric"]),
+                     "figure": value})
+    return rows
 
 
 def flatten(data: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:

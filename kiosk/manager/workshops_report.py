@@ -235,16 +235,19 @@ class ReportView(QWidget):
         self.exportFailed.emit(message)
 
     def export_csv(self, path: Path) -> None:
-        """Save the hub's CSV of the chosen period's report to ``path``."""
+        """Save the hub's CSV of the chosen period's report to ``path``: in the app's
+        language (header words, separator, decimal mark), byte for byte as the hub sent it
+        (its byte order mark included, for the spreadsheet)."""
         self._busy(True)
 
-        def done(status: int | None, payload: Any) -> None:
-            if status == 200 and isinstance(payload, str):
-                self._write(path, payload.encode("utf-8"))
+        def done(answer: Any) -> None:  # a kiosk.client.http.Answer
+            if answer.status == 200:
+                self._write(path, answer.body)
             else:
-                self._failed(status, payload)
+                self._failed(answer.status, answer.payload)
 
-        self.client.call("GET", self._query(), done=done, accept="text/csv")
+        self.client.http.request("GET", f"{self._query()}&lang={self.language}", done=done,
+                                 accept="text/csv")
 
     def export_pdf(self, path: Path) -> None:
         """Read the chosen period's report again, draw it as an A4 PDF, save to ``path``."""

@@ -1,5 +1,6 @@
 """``kiosk hub export``: anonymous events and help statistics for a region, as JSON lines
-and CSV, through click's CliRunner."""
+and CSV (for a spreadsheet: BOM, words and separator of a language, titles beside ids),
+through click's CliRunner; how far a long export is, on stderr when writing a file."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ import json
 import uuid
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
 
 from kiosk.cli import main
+from kiosk.flows.model import shorten
+from kiosk.hub import export
 from kiosk.hub.db import connect
 from kiosk.hub.export import COLUMNS
+from kiosk.hub.times import parse_period
 from tests.hub.conftest import Hub
 
 SECRET = "Jeanne Martin 06 12 34 56 78"
@@ -95,7 +100,7 @@ def test_jsonl_is_anonymous(hub: Hub, sessions: list[str]) -> None:
         {"record": "help", "day": "2026-11-23", "flow_id": "send-parcel", "step_id": "weigh",
          "kind": "help", "status": "resolved", "outcome": "helped", "calls": 1, "answered": 1,
          "median_wait_seconds": 42.0}]
-    assert "12 records exported" in result.stderr
+    assert result.stderr == ""  # to standard output: nothing else said
 
 
 def test_each_export_has_its_own_salt(hub: Hub, sessions: list[str]) -> None:
@@ -106,17 +111,100 @@ def test_each_export_has_its_own_salt(hub: Hub, sessions: list[str]) -> None:
     assert first_session() != first_session()
 
 
-def test_csv_to_a_file(hub: Hub, sessions: list[str], tmp_path: Path) -> None:
+FRENCH = ("Type de ligne", "Jour", "Heure", "Borne", "Visite (anonyme)", "Événement",
+          "Code du parcours", "Parcours", "Code de l’étape", "Étape", "Langue", "Choix", "Avis",
+          "Niveau", "Raison", "Type d’appel", "État", "Issue", "Appels", "Pris en charge",
+          "Attente médiane (s)")
+
+
+def read(path: Path, delimiter: str) -> list[dict[str, str]]:
+    """The file as a spreadsheet reads it (the BOM taken off by ``utf-8-sig``)."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter=delimiter))
+
+
+def test_csv_to_a_file_round_trip_in_french(hub: Hub, sessions: list[str],
+                                            tmp_path: Path) -> None:
     out = tmp_path / "region.csv"
     result = run(hub, "--format", "csv", "--out", str(out))
     assert result.stdout == ""
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert tuple(rows[0]) == COLUMNS
-    assert [r["record"] for r in rows].count("event") == 11
-    assert [r["record"] for r in rows].count("help") == 1
-    assert SECRET not in out.read_text(encoding="utf-8")
-    choice = next(r for r in rows if r["type"] == "choice")
-    assert (choice["choice"], choice["language"], choice["calls"]) == ("1", "ar", "")
+    assert result.stderr == f"12 records exported to {out}\n"
+    raw = out.read_bytes()
+    assert raw.startswith("\ufeffType de ligne;Jour;Heure;".encode())  # UTF-8, BOM, ';'
+    assert SECRET.encode() not in raw
+    rows = read(out, ";")
+    assert len(COLUMNS) == len(FRENCH)
+    assert tuple(rows[0]) == FRENCH
+    assert [r["Type de ligne"] for r in rows].count("event") == 11
+    choice = next(r for r in rows if r["Événement"] == "choice")
+    assert (choice["Choix"], choice["Langue"], choice["Appels"], choice["Heure"]) == (
+        "1", "ar", "", "11")
+    assert (choice["Code du parcours"], choice["Parcours"]) == ("send-parcel", "Envoyer un colis")
+    assert (choice["Code de l’étape"], choice["Étape"]) == ("weigh", shorten(WEIGH_FR))
+    (help_row,) = [r for r in rows if r["Type de ligne"] == "help"]
+    assert (help_row["Jour"], help_row["Étape"], help_row["Issue"]) == (
+        "2026-11-23", shorten(WEIGH_FR), "helped")
+    assert help_row["Attente médiane (s)"] == "42,0"  # a decimal comma: a number in French
+    assert float(help_row["Attente médiane (s)"].replace(",", ".")) == 42.0
+
+
+WEIGH_FR = "Posez le colis fermé sur la balance. Le poids s'affiche-t-il ?"
+
+
+def test_csv_in_english_and_with_a_chosen_separator(hub: Hub, sessions: list[str],
+                                                   tmp_path: Path) -> None:
+    english = run(hub, "--lang", "en").stdout
+    assert english.startswith("\ufeffRow type,Day,Hour,Kiosk,Visit (anonymous),Event,Flow id,"
+                              "Flow,Step id,Step,")
+    rows = list(csv.DictReader(io.StringIO(english.removeprefix("\ufeff"))))
+    (help_row,) = [r for r in rows if r["Row type"] == "help"]
+    assert (help_row["Flow"], help_row["Median wait (s)"]) == ("Send a parcel", "42.0")
+    assert help_row["Step"].startswith("Put the closed parcel on the scale.")
+    semicolons = run(hub, "--lang", "en", "--sep", ";").stdout
+    assert semicolons.startswith("\ufeffRow type;Day;Hour;")
+    commas = tmp_path / "commas.csv"
+    run(hub, "--sep", ",", "--out", str(commas))
+    (help_row,) = [r for r in read(commas, ",") if r["Type de ligne"] == "help"]
+    assert help_row["Attente médiane (s)"] == "42,0"  # quoted, so still one cell
+
+
+@pytest.mark.parametrize(("option", "value"), [("--sep", "|"), ("--sep", "tab"),
+                                               ("--lang", "de"), ("--lang", "ar")])
+def test_bad_csv_options(hub: Hub, sessions: list[str], option: str, value: str) -> None:
+    result = CliRunner().invoke(main, ["hub", "export", "--db", str(hub.db), "--from",
+                                       "2026-11-23", "--to", "2026-11-26", option, value])
+    assert result.exit_code == 2
+    assert f"{option[2:]}: '{value}' is not one of" in result.stderr
+    assert result.stdout == ""
+
+
+def test_progress_on_stderr_only_with_a_file(hub: Hub, sessions: list[str], tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(export, "PROGRESS_EVERY", 5)
+    out = tmp_path / "region.jsonl"
+    to_file = run(hub, "--format", "jsonl", "--out", str(out))
+    assert to_file.stderr.splitlines() == ["5 records written so far",
+                                           "10 records written so far",
+                                           f"12 records exported to {out}"]
+    assert to_file.stdout == ""
+    to_stdout = run(hub, "--format", "csv")
+    assert to_stdout.stderr == ""
+    assert len(to_stdout.stdout.splitlines()) == 13
+
+
+def test_progress_every_second_too(hub: Hub, sessions: list[str]) -> None:
+    """A slow export says how far it is each second, even between two round counts."""
+    ticks = iter(range(100))
+    told: list[int] = []
+    db = connect(hub.db)
+    try:
+        period = parse_period("2026-11-23", "2026-11-26", ZoneInfo("Europe/Paris"))
+        count = export.write(db, period, ZoneInfo("Europe/Paris"), "csv", io.StringIO(),
+                             progress=told.append, clock=lambda: 2.0 * next(ticks) / 3)
+    finally:
+        db.close()
+    assert count == 12
+    assert told == [2, 4, 6, 8, 10, 12]  # the clock moves 2/3 s per record
 
 
 def test_bad_dates_and_missing_database(tmp_path: Path) -> None:
@@ -151,12 +239,13 @@ def test_csv_cells_are_never_formulas(hub: Hub, monkeypatch: pytest.MonkeyPatch)
         db.execute("UPDATE events SET flow_id = ?, step_id = ? WHERE type = ?",
                    ["=1+1", "-1", FORMULAS[2]])
     db.close()
-    result = run(hub, "--format", "csv")
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert sorted(r["type"] for r in rows) == sorted("'" + f for f in FORMULAS)
-    legacy = next(r for r in rows if r["type"] == "'-2+3")
-    assert (legacy["flow_id"], legacy["step_id"]) == ("'=1+1", "'-1")
-    assert all(r["hour"] == "11" for r in rows)  # numbers untouched
+    result = run(hub, "--format", "csv", "--lang", "en")
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
+    assert sorted(r["Event"] for r in rows) == sorted("'" + f for f in FORMULAS)
+    legacy = next(r for r in rows if r["Event"] == "'-2+3")
+    assert (legacy["Flow id"], legacy["Step id"]) == ("'=1+1", "'-1")
+    assert (legacy["Flow"], legacy["Step"]) == ("", "")  # no such flow
+    assert all(r["Hour"] == "11" for r in rows)  # numbers untouched
     # JSON lines carry the data as it is: no spreadsheet reads them
     lines = [json.loads(line) for line in run(hub, "--format", "jsonl").stdout.splitlines()]
     assert sorted(r["type"] for r in lines) == sorted(FORMULAS)

@@ -3,6 +3,7 @@ checked number by number (office time: Europe/Paris, UTC+1 in November)."""
 
 from __future__ import annotations
 
+import csv
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -21,7 +22,7 @@ title: {fr: "Petit essai"}
 start: a
 steps:
   - id: a
-    text: {fr: "Premier écran."}
+    text: {fr: "Premier écran.", en: "First screen."}
     next: b
   - id: b
     text: {fr: "Deuxième écran ?"}
@@ -188,20 +189,35 @@ def test_funnel_by_kiosk_and_by_day(stats_hub: Hub) -> None:
     assert everything["sessions"] == 6
 
 
+CSV = {"Accept": "text/csv"}
+
+
 def test_funnel_csv(stats_hub: Hub) -> None:
     with stats_hub.client("manon") as m:
-        r = m.get("/stats/funnel", params={"flow": "tiny", **PERIOD}, headers={"Accept": "text/csv"})
-    assert r.headers["content-type"].startswith("text/csv")
-    assert r.text.splitlines() == [
-        "position,step_id,in_flow,reached,quit,help_calls,median_seconds",
-        "1,a,True,5,1,0,11.0", "2,b,True,4,1,1,45.0", "3,c,True,2,0,0,10.0"]
+        r = m.get("/stats/funnel", params={"flow": "tiny", **PERIOD}, headers=CSV)
+        english = m.get("/stats/funnel", params={"flow": "tiny", "lang": "en", **PERIOD},
+                        headers=CSV)
+    assert r.headers["content-type"] == "text/csv; charset=utf-8"
+    assert r.content.startswith(b"\xef\xbb\xbfN\xc2\xb0;")  # UTF-8 with BOM, ';' in French
+    assert r.text.removeprefix("\ufeff").splitlines() == [
+        "N°;Code de l’étape;Étape;Dans le parcours actuel;Arrivés à l’étape;"
+        "Arrêtés à l’étape;Appels à l’aide;Temps médian (s)",
+        "1;a;Premier écran.;oui;5;1;0;11,0", "2;b;Deuxième écran ?;oui;4;1;1;45,0",
+        "3;c;C'est fini.;oui;2;0;0;10,0"]
+    assert english.content.startswith(b"\xef\xbb\xbfNo.,")
+    assert english.text.removeprefix("\ufeff").splitlines() == [
+        "No.,Step id,Step,In the current flow,Reached the step,Stopped at the step,"
+        "Help calls,Median time (s)",
+        "1,a,First screen.,yes,5,1,0,11.0",
+        "2,b,Deuxième écran ?,yes,4,1,1,45.0",  # no English text: the French one
+        "3,c,C'est fini.,yes,2,0,0,10.0"]
 
 
 def test_help_exact_numbers(stats_hub: Hub) -> None:
     with stats_hub.client("manon") as m:
         h = m.get("/stats/help", params=PERIOD).json()
         k2 = m.get("/stats/help", params={"kiosk": "k2", **PERIOD}).json()
-        csv = m.get("/stats/help", params=PERIOD, headers={"Accept": "text/csv"}).text
+        text = m.get("/stats/help", params=PERIOD, headers=CSV).text
     assert (h["calls"], h["answered"], h["median_wait_seconds"]) == (6, 4, 45.0)
     assert h["by_kind"] == {"help": 5, "workshop": 1}
     assert h["by_status"] == {"queued": 1, "claimed": 0, "resolved": 4, "cancelled": 1}
@@ -213,24 +229,81 @@ def test_help_exact_numbers(stats_hub: Hub) -> None:
     assert h["by_day"] == [{"day": "2026-11-23", "calls": 6, "answered": 4}]
     assert {i: n for i, n in enumerate(h["by_hour"]) if n} == {10: 6}
     assert (k2["calls"], k2["answered"], k2["median_wait_seconds"]) == (2, 1, 60.0)
-    lines = csv.splitlines()
-    assert lines[0] == "day,flow_id,step_id,kind,status,outcome,calls,answered,median_wait_seconds"
-    assert "2026-11-23,tiny,b,help,resolved,helped,1,1,30.0" in lines
-    assert "2026-11-23,tiny,a,help,queued,,1,0," in lines
+    lines = text.removeprefix("\ufeff").splitlines()
+    assert lines[0] == ("Jour;Code du parcours;Parcours;Code de l’étape;Étape;Type d’appel;"
+                        "État;Issue;Appels;Pris en charge;Attente médiane (s)")
+    assert "2026-11-23;tiny;Petit essai;b;Deuxième écran ?;help;resolved;helped;1;1;30,0" in lines
+    assert "2026-11-23;tiny;Petit essai;a;Premier écran.;help;queued;;1;0;" in lines
+    assert "2026-11-23;;;;;help;cancelled;;1;0;" in lines  # from the home screen
     assert len(lines) == 7
 
 
 def test_period_report(stats_hub: Hub) -> None:
     with stats_hub.client("manon") as m:
         r = m.get("/stats/report", params=PERIOD).json()
-        csv = m.get("/stats/report", params=PERIOD, headers={"Accept": "text/csv"}).text
+        text = m.get("/stats/report", params=PERIOD, headers=CSV).text
+        english = m.get("/stats/report", params={"lang": "en", **PERIOD}, headers=CSV).text
     assert r == {"from": "2026-11-22T23:00:00.000+00:00", "to": "2026-11-25T23:00:00.000+00:00",
                  "help_calls": 5, "accompanied": 4, "referred_to_workshop": 2, "workshops": 1,
                  "registered": 3, "attended": 2,
                  "satisfaction": {"good": 1, "neutral": 0, "bad": 1, "total": 2, "share_good": 0.5},
                  "visits": 5, "flow_sessions": 6}
-    assert "satisfaction.share_good,0.5" in csv.splitlines()
-    assert csv.splitlines()[0] == "metric,value"
+    lines = text.removeprefix("\ufeff").splitlines()
+    assert lines[:3] == ["Code de l’indicateur;Indicateur;Valeur",
+                         "from;Début de la période;2026-11-23 00:00:00",  # office time
+                         "to;Fin de la période (exclue);2026-11-26 00:00:00"]
+    assert "satisfaction.share_good;Part d’avis positifs;0,5" in lines
+    assert "help_calls;Appels à l’aide;5" in lines
+    lines = english.removeprefix("\ufeff").splitlines()
+    assert lines[:2] == ["Metric id,Metric,Value", "from,Start of the period,2026-11-23 00:00:00"]
+    assert "satisfaction.share_good,Share of positive feedback,0.5" in lines
+
+
+def test_csv_round_trip_in_a_french_spreadsheet(stats_hub: Hub, tmp_path: Path) -> None:
+    """What a French spreadsheet reads: a file saved as received, read back with the
+    ``;`` dialect (the BOM taken off by ``utf-8-sig``, as spreadsheets do)."""
+    with stats_hub.client("manon") as m:
+        body = m.get("/stats/help", params=PERIOD, headers=CSV).content
+    saved = tmp_path / "appels.csv"
+    saved.write_bytes(body)
+    with saved.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    assert len(rows) == 6
+    helped = next(r for r in rows if r["Issue"] == "helped")
+    assert helped == {"Jour": "2026-11-23", "Code du parcours": "tiny", "Parcours": "Petit essai",
+                      "Code de l’étape": "b", "Étape": "Deuxième écran ?",
+                      "Type d’appel": "help", "État": "resolved", "Issue": "helped",
+                      "Appels": "1", "Pris en charge": "1", "Attente médiane (s)": "30,0"}
+    assert float(helped["Attente médiane (s)"].replace(",", ".")) == 30.0
+    workshop = next(r for r in rows if r["Type d’appel"] == "workshop")
+    assert (workshop["Code du parcours"], workshop["Parcours"]) == (
+        "digital-skills", "Tester mes compétences numériques")  # a built-in flow's title
+    assert all(set(r) == set(rows[0]) and None not in r for r in rows)  # no stray column
+
+
+@pytest.mark.parametrize(("params", "option"), [
+    ({"sep": "|"}, "sep"), ({"sep": "tab"}, "sep"), ({"sep": ""}, "sep"), ({"lang": "de"}, "lang"),
+    ({"lang": "FR"}, "lang"), ({"lang": "ar"}, "lang"), ({"lang": "x" * 17}, "lang")])
+def test_bad_csv_options_are_422(stats_hub: Hub, params: dict[str, str], option: str) -> None:
+    with stats_hub.client("manon") as m:
+        for path, more in (("/stats/funnel", {"flow": "tiny"}), ("/stats/help", {}),
+                           ("/stats/report", {})):
+            r = m.get(path, params={**more, **params}, headers=CSV)
+            assert r.status_code == 422, (path, r.text)
+            problem = r.json()["detail"][0]
+            assert option in problem["loc"], problem
+            assert problem["msg"], problem
+
+
+def test_chosen_separators(stats_hub: Hub) -> None:
+    with stats_hub.client("manon") as m:
+        french_commas = m.get("/stats/report", params={"sep": ",", **PERIOD}, headers=CSV).text
+        english_semicolons = m.get("/stats/report", params={"sep": ";", "lang": "en", **PERIOD},
+                                   headers=CSV).text
+    assert french_commas.startswith("\ufeffCode de l’indicateur,Indicateur,Valeur\n")
+    assert 'satisfaction.share_good,Part d’avis positifs,"0,5"' in french_commas.splitlines()
+    assert "satisfaction.share_good;Share of positive feedback;0.5" in \
+        english_semicolons.splitlines()
 
 
 @pytest.mark.parametrize("params", [{"from": "yesterday"}, {"to": "2026-13-01"},
@@ -270,9 +343,9 @@ def test_csv_cells_are_never_formulas(hub: Hub) -> None:
             db.execute("UPDATE help_requests SET flow_id = ?, step_id = ? WHERE id = ?",
                        ['=HYPERLINK("http://evil.example")', "@SUM(A1)", rid])
         db.close()
-        text = m.get("/stats/help", headers={"Accept": "text/csv"}).text
-        report = m.get("/stats/report", headers={"Accept": "text/csv"}).text
+        text = m.get("/stats/help", headers=CSV).text
+        report = m.get("/stats/report", headers=CSV).text
     lines = text.splitlines()
-    assert lines[1].split(",")[1:] == ['"\'=HYPERLINK(""http://evil.example"")"', "'@SUM(A1)",
-                                       "help", "queued", "", "1", "0", ""]
-    assert "help_calls,1" in report.splitlines()
+    assert lines[1].split(";")[1:] == ['"\'=HYPERLINK(""http://evil.example"")"', "", "'@SUM(A1)",
+                                       "", "help", "queued", "", "1", "0", ""]
+    assert "help_calls;Appels à l’aide;1" in report.splitlines()

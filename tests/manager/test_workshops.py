@@ -4,12 +4,14 @@ the hub, and the period report with its CSV and PDF exports."""
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -203,11 +205,13 @@ def test_the_report_and_its_csv(qtbot: Any, page: WorkshopsPage, report_data: tu
     assert saved.args == [str(target)]
     assert not report.busy.isVisible()
     assert report.csv_button.isEnabled()
-    text = target.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "metric,value"
-    assert "registered,2" in text
-    assert "attended,1" in text
-    assert "satisfaction.good,1" in text
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with its mark: a spreadsheet reads the accents
+    rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";")}
+    assert rows["Code de l’indicateur"] == ["Indicateur", "Valeur"]  # French, ';' for French
+    assert rows["registered"][1] == "2"
+    assert rows["attended"][1] == "1"
+    assert rows["satisfaction.good"][1] == "1"
     assert report.status.text() == f"Fichier enregistré : {target}"
 
 

@@ -63,7 +63,7 @@ def test_voices_lists_each_language() -> None:
 
 
 def test_doctor_lists_voices_fonts_and_audio() -> None:
-    result = CliRunner().invoke(main, ["doctor", "--json"])
+    result = CliRunner().invoke(main, ["doctor", "--json"], env={"KIOSK_ADMIN_PIN": "97531"})
     checks = {c["name"]: c for c in json.loads(result.output)}
     for lang in ("fr", "en", "ar", "es", "pt"):
         assert checks[f"voice ({lang})"]["status"] == "ok", checks
