@@ -100,12 +100,13 @@ class HubTls(QObject):
             words = "; ".join(e.errorString() for e in errors) or "not trusted"
             return (f"the hub's certificate is not trusted by this system ({words}). If it is "
                     "the hub's own, compare its SHA-256 fingerprint "
-                    f"{shown} with the one 'kiosk hub make-cert' printed, then set "
+                    f"{shown} with the one 'kiosk hub make-cert' (or 'renew-cert') printed, then set "
                     "hub_cert_sha256")
         if seen != self.pin:
             return (f"the hub's certificate has the SHA-256 fingerprint {shown}, not the pinned "
                     f"{config.format_sha256(self.pin)} (setting hub_cert_sha256): not the office "
-                    "hub, or its certificate was replaced")
+                    "hub, or its certificate was renewed (set hub_cert_sha256 to what 'kiosk hub "
+                    "renew-cert' printed)")
         return None
 
 
