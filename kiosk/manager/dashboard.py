@@ -1,34 +1,39 @@
 """The manager app's dashboard: what the kiosks learned over a period.
 
-Filters (from / to dates, a kiosk or all) at the top, the main figures as big numbers,
-then four views (one flow's funnel, help calls, traffic, the period report; see
-``dashboard_views``). Every number is also written as text, not only drawn as a bar.
+Filters (dates, a kiosk or all), what to compare with (``dashboard_compare``), print and
+PDF report (``dashboard_print``), the main figures as big numbers, then four views (see
+``dashboard_views``). Every number is also written as text, not only drawn as a bar;
+comparing, each figure also says the other side's number and the difference in words.
+Dates are the office's: ``GET /me`` tells its today, on which the default period ends.
 
 Loading never blocks the window: ``load()`` asks the hub for the flows, the kiosks,
-the help statistics, the report and every flow's funnel at once (asynchronously), shows
-a busy bar while answers come, and draws everything once the last one is in. Answers to
-an older load (the filters changed meanwhile) are dropped. ``loaded`` is emitted when
-the page shows the new numbers. The CSV export writes the hub's own CSV to a file.
+the help statistics, the report and every flow's funnel at once (asynchronously; for
+both sides when comparing), shows a busy bar while answers come, and draws everything
+once the last one is in. Answers to an older load (the filters changed meanwhile) are
+dropped. ``loaded`` is emitted when the page shows the new numbers. The CSV export writes
+the hub's own CSV to a file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -39,17 +44,36 @@ from kiosk.client.staff import StaffClient, detail
 from kiosk.flows.model import pick
 from kiosk.i18n import catalog
 from kiosk.manager.dashboard_charts import Figure, dashboard_style, figure_row
-from kiosk.manager.dashboard_data import FEEDBACK, Totals, count, duration, percent, totals
-from kiosk.manager.dashboard_views import FlowView, HelpView, ReportView, TrafficView
+from kiosk.manager.dashboard_compare import CompareBar
+from kiosk.manager.dashboard_data import (
+    Other,
+    Totals,
+    main_metrics,
+    office_now,
+    office_today,
+    totals,
+)
+from kiosk.manager.dashboard_print import PrintActions
+from kiosk.manager.dashboard_views import (
+    FlowView,
+    HelpView,
+    ReportView,
+    TrafficView,
+    fill_figures,
+    main_details,
+    main_figures,
+)
 
 EXPORTS = ("funnel", "help", "report")
 PERIOD_DAYS = 30
 
 
-class DashboardPage(QWidget):
+class DashboardPage(PrintActions, QWidget):
     loaded = Signal()  # the page shows the numbers of the last load
     exported = Signal(str)  # path written
     exportFailed = Signal(str)  # why
+    reportSaved = Signal(str)  # the PDF report written
+    reportFailed = Signal(str)  # why not
 
     def __init__(self, client: StaffClient, language: str) -> None:
         super().__init__()
@@ -66,28 +90,30 @@ class DashboardPage(QWidget):
         self.help: dict[str, Any] | None = None
         self.report: dict[str, Any] | None = None
         self.totals = Totals()
-        self.step_texts: dict[str, dict[str, str]] = {}  # "flow@version" -> step id -> text
+        self.office: dict[str, str] | None = None  # GET /me's office: name, timezone, today
+        self.default_period = True  # the period ends on the office's today until edited
+        self.other: Other | None = None  # what the page is compared with, when it is
         self._answers: dict[str, Any] = {}
         self._errors: list[str] = []
-        box = QVBoxLayout(self)
-        box.addLayout(self._filters())
+        outer = QVBoxLayout(self)
+        outer.addLayout(self._filters())
+        outer.addLayout(self._second_row())
+        self.body = QWidget()  # all below the filters; scrolls on a small screen
+        self.body.setObjectName("dashboard-body")
+        box = QVBoxLayout(self.body)
+        box.setContentsMargins(0, 0, 0, 0)
         self.banner = QLabel("")
         self.banner.setObjectName("dashboard-banner")
         self.banner.setProperty("role", "banner")
-        self.banner.setWordWrap(True)
-        self.banner.hide()
-        box.addWidget(self.banner)
+        self.legend = QLabel("")  # comparing: which side is which
+        self.legend.setObjectName("compare-legend")
+        self.legend.setProperty("role", "note")
+        for label in (self.banner, self.legend):
+            label.setWordWrap(True)
+            label.hide()
+            box.addWidget(label)
         t = self.t.t
-        self.figures: dict[str, Figure] = {
-            "sessions": Figure(t("figures.sessions"), "figure-sessions"),
-            "completion": Figure(t("figures.completion"), "figure-completion"),
-            "help_calls": Figure(t("figures.help_calls"), "figure-help_calls"),
-            "answered": Figure(t("figures.answered"), "figure-answered"),
-            "wait": Figure(t("figures.wait"), "figure-wait"),
-            **{f"feedback_{k}": Figure(t(f"figures.feedback_{k}"), f"figure-feedback_{k}", icon)
-               for k, icon in zip(FEEDBACK, ("smiley-happy.svg", "smiley-neutral.svg",
-                                             "smiley-sad.svg"), strict=True)},
-        }
+        self.figures: dict[str, Figure] = main_figures(self.t)
         box.addWidget(figure_row(list(self.figures.values())))
         self.views = QTabWidget()
         self.views.setObjectName("dashboard-views")
@@ -100,6 +126,12 @@ class DashboardPage(QWidget):
             view.setObjectName(f"view-{key}")
             self.views.addTab(view, t(f"views.{key}"))
         box.addWidget(self.views, 1)
+        scroll = QScrollArea()
+        scroll.setObjectName("dashboard-scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.body)
+        outer.addWidget(scroll, 1)
         self.flow_view.picker.currentIndexChanged.connect(self._flow_picked)
 
     def _filters(self) -> QHBoxLayout:
@@ -113,7 +145,7 @@ class DashboardPage(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat(t("date_format"))
             edit.setAccessibleName(t(f"filters.{key}_name"))
-            edit.dateChanged.connect(self.load)
+            edit.dateChanged.connect(self._dates_edited)
             row.addWidget(QLabel(t(f"filters.{key}")))
             row.addWidget(edit)
         row.addSpacing(16)
@@ -127,7 +159,7 @@ class DashboardPage(QWidget):
         row.addWidget(self.kiosk)
         self.reload = QPushButton(t("filters.refresh"))
         self.reload.setObjectName("refresh")
-        self.reload.clicked.connect(self.load)
+        self.reload.clicked.connect(self.refresh)
         row.addWidget(self.reload)
         self.export = QToolButton()
         self.export.setObjectName("export")
@@ -154,19 +186,52 @@ class DashboardPage(QWidget):
         row.addWidget(self.status)
         return row
 
+    def _second_row(self) -> QHBoxLayout:
+        """What to compare with, then printing and the PDF report."""
+        row = QHBoxLayout()
+        self.compare = CompareBar(self.t)
+        self.compare.changed.connect(self._compare_changed)
+        row.addWidget(self.compare)
+        row.addStretch(1)
+        self.add_print_buttons(row)
+        return row
+
     # -- filters -------------------------------------------------------------------------
     def period(self) -> tuple[date, date]:
         return self.start.date().toPython(), self.end.date().toPython()  # type: ignore[return-value]
 
     def set_period(self, start: date, end: date) -> None:
         """Both dates at once, then one load."""
+        self.default_period = False
+        self._set_dates(start, end)
+        self.load()
+
+    def _set_dates(self, start: date, end: date) -> None:
         for edit in (self.start, self.end):
             edit.blockSignals(True)
         self.start.setDate(QDate(start.year, start.month, start.day))
         self.end.setDate(QDate(end.year, end.month, end.day))
         for edit in (self.start, self.end):
             edit.blockSignals(False)
+
+    def _dates_edited(self) -> None:
+        self.default_period = False
         self.load()
+
+    def office_today(self) -> date:
+        """Today on the office's clock (this computer's until the hub said)."""
+        return office_today(self.office)
+
+    def office_now(self) -> datetime:
+        """Now on the office's clock (for "up to date at", the report's date)."""
+        return office_now(self.office)
+
+    def _office_read(self, me: dict[str, Any]) -> None:
+        """``GET /me`` answered: the office's day is known; the default period ends on it."""
+        self.office = dict(me.get("office") or {})
+        if self.default_period:
+            today = self.office_today()
+            self._set_dates(today - timedelta(days=PERIOD_DAYS - 1), today)
 
     def set_kiosk(self, name: str | None) -> None:
         index = self.kiosk.findData(name)
@@ -182,11 +247,14 @@ class DashboardPage(QWidget):
         data = self.flow_view.picker.currentData()
         return str(data) if data else None
 
-    def _query(self, with_kiosk: bool = True, **extra: str) -> str:
-        start, end = self.period()
+    def _query(self, with_kiosk: bool = True, *, other: bool = False, **extra: str) -> str:
+        """The query of the main side, or (``other``) of the side it is compared with."""
+        mode = self.compare.mode() if other else None
+        start, end = self.compare.period() if mode == "period" else self.period()
+        kiosk = self.compare.kiosk() if mode == "kiosk" else self.kiosk.currentData()
         params = {**extra, "from": start.isoformat(), "to": end.isoformat()}
-        if with_kiosk and self.kiosk.currentData():
-            params["kiosk"] = str(self.kiosk.currentData())
+        if with_kiosk and kiosk:
+            params["kiosk"] = str(kiosk)
         return "?" + urlencode(params)
 
     # -- loading -------------------------------------------------------------------------
@@ -195,7 +263,10 @@ class DashboardPage(QWidget):
         return self.pending > 0
 
     def refresh(self) -> None:
-        """Read what the page shows from the hub again."""
+        """Read what the page shows from the hub again (and the office's day: a default
+        period moves on to a new day)."""
+        if self.default_period:
+            self.office = None
         self.load()
 
     def load(self) -> None:
@@ -210,10 +281,19 @@ class DashboardPage(QWidget):
             self._set_busy(False)
             return
         self._set_busy(True)
+        if self.office is None:  # the office's day first: the period may move to it
+            self._get("/me", "me")
+            return
+        self.compare.follow(start, end)
         self._get("/flows", "flows")
         self._get("/kiosks", "kiosks")
         self._get("/stats/help" + self._query(), "help")
         self._get("/stats/report" + self._query(with_kiosk=False), "report")
+        mode = self.compare.mode()
+        if mode is not None:
+            self._get("/stats/help" + self._query(other=True), "b:help")
+            if mode == "period":  # the report is for every kiosk: only periods differ
+                self._get("/stats/report" + self._query(False, other=True), "b:report")
 
     def _get(self, path: str, key: str) -> None:
         generation = self.generation
@@ -239,12 +319,20 @@ class DashboardPage(QWidget):
 
     def _all_in(self) -> None:
         """Every answer of the load is in: list flows, then (first time) their funnels."""
+        me = self._answers.pop("me", None)
+        if me is not None and not self._errors:
+            self._office_read(me)
+            self.load()
+            return
         flows = self._answers.get("flows")
         if flows is not None and "funnels_asked" not in self._answers:
             self._answers["funnels_asked"] = True
             items = flows.get("items") or []
             for f in items:
                 self._get("/stats/funnel" + self._query(flow=f["id"]), f"funnel:{f['id']}")
+                if self.compare.mode():
+                    self._get("/stats/funnel" + self._query(other=True, flow=f["id"]),
+                              f"b:funnel:{f['id']}")
             if items:
                 return
         self._set_busy(False)
@@ -264,36 +352,32 @@ class DashboardPage(QWidget):
         self.help = a.get("help")
         self.report = a.get("report")
         self.totals = totals(self.funnels)
-        self._fill_figures()
-        self.flow_view.show_funnel(self.funnels.get(self.current_flow() or ""))
-        self._ask_step_texts()
-        self.help_view.show_help(self.help, self.titles)
         start, end = self.period()
+        kiosk = self.kiosk.currentData()
+        self.other = other = self.compare.other(a, start, end, kiosk)
+        self.legend.setText(self.compare.legend(other, start, end, kiosk))
+        self.legend.setVisible(other is not None)
+        self._fill_figures()
+        self._flow_picked()
+        self.help_view.show_help(self.help, self.titles, other)
         self.traffic_view.show_traffic(self.totals, start, end, self.titles,
-                                       self.t.t("date_format_short"))
-        self.report_view.show_report(self.report)
-        self.report_view.note.setText(self.t.t("report.note_kiosk" if self.kiosk.currentData()
-                                               else "report.note"))
+                                       self.t.t("date_format_short"), other)
+        by_period = other if other is not None and other.mode == "period" else None
+        self.report_view.show_report(self.report, by_period)
+        self.report_view.note.setText(self.t.t(
+            "compare.report_kiosk" if other is not None and other.mode == "kiosk"
+            else "report.note_kiosk" if kiosk else "report.note"))
         calls = int((self.help or {}).get("calls") or 0)
         if self.totals.sessions == 0 and calls == 0:
             self._show_banner(self.t.t("status.empty", start=self._day(start), end=self._day(end),
-                                       where=self._where()))
+                                       where=self.where()))
         else:
             self.banner.hide()
-        self.status.setText(self.t.t("status.updated",
-                                     time=QTime.currentTime().toString("HH:mm")))
+        self.status.setText(self.t.t("status.updated", time=self.office_now().strftime("%H:%M")))
         self.loaded.emit()
 
     def _fill_pickers(self, kiosks: list[dict[str, Any]]) -> None:
-        picker = self.flow_view.picker
-        keep = self.current_flow()
-        picker.blockSignals(True)
-        picker.clear()
-        for f in sorted(self.flows, key=lambda f: self.titles[f["id"]].casefold()):
-            picker.addItem(self.titles[f["id"]], f["id"])
-        index = picker.findData(keep) if keep else -1
-        picker.setCurrentIndex(max(0, index))
-        picker.blockSignals(False)
+        self.flow_view.fill_picker(self.flows, self.titles)
         chosen = self.kiosk.currentData()
         self.kiosk.blockSignals(True)
         while self.kiosk.count() > 1:
@@ -304,47 +388,25 @@ class DashboardPage(QWidget):
             self.kiosk.addItem(chosen, chosen)
         self.kiosk.setCurrentIndex(max(0, self.kiosk.findData(chosen)) if chosen else 0)
         self.kiosk.blockSignals(False)
+        self.compare.fill_kiosks(kiosks, chosen)
+
+    def _compare_changed(self) -> None:
+        self.compare.settle(self.kiosk)
+        self.load()
 
     def _fill_figures(self) -> None:
-        t, f, h = self.t, self.figures, self.help or {}
-        tot = self.totals
-        f["sessions"].set_value(count(tot.sessions, t))
-        f["completion"].set_value(percent(tot.completion_rate, t), t.t(
-            "flow.completed_detail", completed=count(tot.completed, t),
-            sessions=count(tot.sessions, t)) if tot.sessions else "")
-        calls, answered = int(h.get("calls") or 0), int(h.get("answered") or 0)
-        f["help_calls"].set_value(count(calls, t))
-        f["answered"].set_value(count(answered, t), percent(answered / calls, t) if calls else "")
-        f["wait"].set_value(duration(h.get("median_wait_seconds"), t))
-        for k in FEEDBACK:
-            f[f"feedback_{k}"].set_value(count(tot.feedback[k], t))
+        other = self.other
+        fill_figures(self.figures, main_metrics(self.totals, self.help),
+                     main_metrics(other.totals, other.help) if other else None, self.t,
+                     other.labels[1] if other else "", main_details(self.totals, self.help, self.t))
 
     def _flow_picked(self) -> None:
-        self.flow_view.show_funnel(self.funnels.get(self.current_flow() or ""))
-        self._ask_step_texts()
-
-    def _ask_step_texts(self) -> None:
-        """What each step of the shown flow says, for the table's tooltips (asked once
-        per flow version, in the background)."""
-        flow_id = self.current_flow()
-        if not flow_id:
-            return
-        version = (self.funnels.get(flow_id) or {}).get("version")
-        key = f"{flow_id}@{version}"
-        if key in self.step_texts:
-            self.flow_view.set_texts(self.step_texts[key])
-            return
-
-        def done(status: int | None, payload: Any) -> None:
-            if self.closed or status != 200 or not isinstance(payload, dict):
-                return
-            steps = (payload.get("flow") or {}).get("steps") or []
-            self.step_texts[key] = {s["id"]: pick(s.get("text") or {}, self.language)
-                                    for s in steps}
-            if self.current_flow() == flow_id:
-                self.flow_view.set_texts(self.step_texts[key])
-
-        self.client.call("GET", f"/flows/{quote(flow_id, safe='')}", done=done)
+        flow, other = self.current_flow() or "", self.other
+        self.flow_view.show_funnel(self.funnels.get(flow), other.funnels.get(flow) if other else None,
+                                   other.labels if other else None)
+        if flow:  # what each step says, for the table's tooltips
+            self.flow_view.ask_texts(self.client, flow, (self.funnels.get(flow) or {}).get("version"),
+                                     self.language, lambda: not self.closed)
 
     def _show_banner(self, text: str) -> None:
         self.banner.setText(text)
@@ -353,7 +415,7 @@ class DashboardPage(QWidget):
     def _day(self, day: date) -> str:
         return day.strftime(self.t.t("date_format_python"))
 
-    def _where(self) -> str:
+    def where(self) -> str:
         kiosk = self.kiosk.currentData()
         return self.t.t("status.at_kiosk", kiosk=kiosk) if kiosk else self.t.t("status.everywhere")
 
@@ -375,29 +437,32 @@ class DashboardPage(QWidget):
 
     def export_csv(self, kind: str, path: str | Path) -> None:
         """Write the hub's CSV of ``kind`` (funnel of the shown flow, help, report) for
-        the current filters to ``path``; ``exported`` or ``exportFailed`` tells how it went."""
+        the current filters to ``path``, in the app's language (the hub's header words,
+        separator and decimal mark for it), byte for byte as the hub sent it (its byte
+        order mark included, for the spreadsheet); ``exported`` or ``exportFailed`` tells
+        how it went."""
         if kind == "funnel":
             flow = self.current_flow()
             if not flow:
                 self.exportFailed.emit(self.t.t("export.no_flow"))
                 return
-            query = self._query(flow=flow)
+            query = self._query(flow=flow, lang=self.language)
         else:
-            query = self._query(with_kiosk=kind != "report")
+            query = self._query(with_kiosk=kind != "report", lang=self.language)
         target = Path(path)
         self.export.setEnabled(False)  # one export at a time, with the busy bar moving
         self._set_busy(True)
 
-        def done(status: int | None, payload: Any) -> None:
+        def done(answer: Any) -> None:  # a kiosk.client.http.Answer: the bytes as received
             if self.closed:
                 return
             self.export.setEnabled(True)
             self.busy.setVisible(self.is_busy)
-            if status != 200 or not isinstance(payload, str):
-                why = self.t.t("export.failed", detail=detail(status, payload))
+            if answer.status != 200:
+                why = self.t.t("export.failed", detail=detail(answer.status, answer.payload))
             else:
                 try:
-                    target.write_text(payload, encoding="utf-8", newline="")
+                    target.write_bytes(answer.body)
                 except OSError as exc:
                     why = self.t.t("export.failed", detail=str(exc))
                 else:
@@ -407,7 +472,7 @@ class DashboardPage(QWidget):
             self.status.setText(why)
             self.exportFailed.emit(why)
 
-        self.client.call("GET", f"/stats/{kind}{query}", done=done, accept="text/csv")
+        self.client.http.request("GET", f"/stats/{kind}{query}", done=done, accept="text/csv")
 
     def shutdown(self) -> None:
         self.closed = True

@@ -1,6 +1,8 @@
 """The dashboard's building blocks: a bar chart (QtCharts) that can be refilled and read
 back, and big figures (a number over its caption) so that every number can be read as
-text, not only seen as a bar.
+text, not only seen as a bar. When the page compares, a figure also shows the other side's
+number and the difference in words, and a chart's second series is hatched (told apart by
+its pattern and its legend, not by colour alone).
 """
 
 from __future__ import annotations
@@ -17,15 +19,29 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from kiosk.i18n import Catalog
 from kiosk.ui.theme import FONT_FAMILY
 from kiosk.ui.widgets import svg_pixmap
 
-#: series colours, readable on white and told apart without colour by the legend order
+#: series colours, readable on white and told apart without colour by the legend order;
+#: a key ending in ":hatched" is the same colour in diagonal stripes (a compared series)
 COLOURS = {"blue": "#0B3D91", "red": "#B42318", "yellow": "#F2B600", "green": "#1B7F3B",
            "grey": "#5B6573"}
+HATCHED = ":hatched"
+
+Bars = tuple[str, str, Sequence[float]]  # a set's name, colour key, one value per category
+
+
+def paired(name: str, colour: str, values: Sequence[float], other: Sequence[float] | None,
+           labels: tuple[str, str] | None, t: Catalog) -> list[Bars]:
+    """One set, or (comparing) the main side's and the other side's, named after each."""
+    if other is None or labels is None:
+        return [(name, colour, values)]
+    return [(t.t("compare.series", name=name, which=labels[0]), colour, values),
+            (t.t("compare.series", name=name, which=labels[1]), colour + HATCHED, other)]
 
 
 def font(px: int, bold: bool = False) -> QFont:
@@ -53,6 +69,7 @@ class BarChart(QChartView):
         chart.setBackgroundRoundness(8)
         chart.legend().setFont(font(15))
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().setReverseMarkers(horizontal)  # in the order the bars read down
         self.setChart(chart)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(220)
@@ -88,7 +105,7 @@ class BarChart(QChartView):
         self.series.attachAxis(self.category_axis)
         self.series.attachAxis(self.value_axis)
 
-    def set_bars(self, categories: Sequence[str], sets: Sequence[tuple[str, str, Sequence[float]]],
+    def set_bars(self, categories: Sequence[str], sets: Sequence[Bars],
                  legend: bool | None = None) -> None:
         """Replace the bars: ``sets`` are (name, colour key, one value per category)."""
         self._categories = list(categories)
@@ -105,8 +122,13 @@ class BarChart(QChartView):
             bar = QBarSet(name)
             numbers = [float(v) for v in values]
             bar.append(numbers[::-1] if self.horizontal else numbers)
-            bar.setColor(QColor(COLOURS[colour]))
-            bar.setBorderColor(QColor(COLOURS[colour]).darker(130))
+            base = QColor(COLOURS[colour.removesuffix(HATCHED)])
+            if colour.endswith(HATCHED):  # stripes a shade darker, and a darker edge:
+                bar.setBrush(QBrush(base.darker(120), Qt.BrushStyle.BDiagPattern))
+                bar.setBorderColor(base.darker(170))  # seen on white even when yellow
+            else:
+                bar.setColor(base)
+                bar.setBorderColor(base.darker(130))
             bar.setLabelColor(QColor("#1A1A1A"))
             bar.setLabelFont(font(13, bold=True))
             self.series.append(bar)
@@ -115,6 +137,8 @@ class BarChart(QChartView):
         self.value_axis.setRange(0, end)
         self.value_axis.setTickCount(ticks)
         self.chart().legend().setVisible(len(sets) > 1 if legend is None else legend)
+        if self.horizontal:  # every category's label and bars need room: taller with more
+            self.setMinimumHeight(max(220, 110 + len(self._categories) * max(20, 8 * len(sets) + 6)))
 
     # -- reading back (tests, screen readers) ----------------------------------------------
     def categories(self) -> list[str]:
@@ -172,12 +196,33 @@ class Figure(QFrame):
         self.detail.setWordWrap(True)
         self.detail.hide()
         box.addWidget(self.detail)
+        self.other = QLabel("")  # comparing: the other side's number...
+        self.other.setProperty("role", "figureOther")
+        self.other.setWordWrap(True)
+        self.change = QLabel("")  # ... and how this one differs, in words
+        self.change.setProperty("role", "figureChange")
+        self.change.setWordWrap(True)
+        for label in (self.other, self.change):
+            label.hide()
+            box.addWidget(label)
+        self.spoken = ("", "")
         self._update_name()
 
     def set_value(self, text: str, detail: str = "") -> None:
         self.value.setText(text)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
+        self._update_name()
+
+    def set_compare(self, other: str, change: str, spoken: tuple[str, str] = ("", "")) -> None:
+        """Show the other side's number (``other``, e.g. "contre 4") and how this one
+        differs (``change``, e.g. "↑ 1 (+25 %)"); empty texts hide them. ``spoken`` says
+        both in full words for screen readers ("contre 4 (01/02–28/02)", "↑ 1 de plus
+        (+25 %)")."""
+        for label, text in ((self.other, other), (self.change, change)):
+            label.setText(text)
+            label.setVisible(bool(text))
+        self.spoken = (spoken[0] or other, spoken[1] or change)
         self._update_name()
 
     def set_caption(self, caption: str) -> None:
@@ -190,7 +235,8 @@ class Figure(QFrame):
 
     def _update_name(self) -> None:
         detail = f" ({self.detail.text()})" if self.detail.text() else ""
-        self.setAccessibleName(f"{self.caption_text}: {self.value.text()}{detail}")
+        compared = "".join(f"; {text}" for text in self.spoken if text)
+        self.setAccessibleName(f"{self.caption_text}: {self.value.text()}{detail}{compared}")
 
 
 def figure_row(figures: Sequence[QWidget]) -> QWidget:
@@ -209,6 +255,8 @@ def dashboard_style() -> str:
 QFrame[role="figure"] { background: #FFFFFF; border: 2px solid #C5CEDD; border-radius: 12px; }
 QLabel[role="figureValue"] { font-size: 34px; font-weight: bold; color: #0B3D91; }
 QLabel[role="figureCaption"] { font-size: 16px; color: #3B4252; }
+QLabel[role="figureOther"] { font-size: 17px; color: #3B4252; }
+QLabel[role="figureChange"] { font-size: 17px; font-weight: bold; color: #1A1A1A; }
 QLabel[role="banner"] { font-size: 20px; color: #1A1A1A; background: #FFF4CC;
     border: 2px solid #F2B600; border-radius: 8px; padding: 8px 12px; }
 QLabel[role="sectionTitle"] { font-size: 20px; font-weight: bold; color: #1A1A1A; }

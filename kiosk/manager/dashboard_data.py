@@ -1,14 +1,16 @@
 """What the dashboard shows, worked out from the hub's answers (no widgets here): the
-totals over every flow's funnel, a period split into days (or weeks, for long periods),
-the hours worth showing, and numbers written the way each language writes them.
+office's day, the totals over every flow's funnel, a period split into days (or weeks,
+for long periods), the hours worth showing, the figures of each view and how two of them
+differ (comparing), and numbers written the way each language writes them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from kiosk.i18n import Catalog
 
@@ -16,6 +18,21 @@ FEEDBACK = ("good", "neutral", "bad")
 OUTCOMES = ("helped", "sent-to-counter", "workshop", "left", "other")
 MAX_DAY_BARS = 45  # a longer period is shown by week
 OPENING_HOURS = range(8, 20)  # always shown, even when quiet
+
+
+def office_today(office: dict[str, str] | None) -> date:
+    """Today on the office's clock, from ``GET /me``'s ``office`` (this computer's
+    when the hub did not say)."""
+    today = (office or {}).get("today")
+    return date.fromisoformat(today) if today else date.today()
+
+
+def office_now(office: dict[str, str] | None) -> datetime:
+    """Now on the office's clock (this computer's when its time zone is unknown)."""
+    try:
+        return datetime.now(UTC).astimezone(ZoneInfo((office or {})["timezone"]))
+    except (KeyError, ValueError):
+        return datetime.now()
 
 
 @dataclass
@@ -103,3 +120,126 @@ def count(value: int | None, t: Catalog) -> str:
     if value is None:
         return t.t("units.missing")
     return f"{value:,}".replace(",", t.t("units.thousands"))
+
+
+# -- figures, and how two of them differ ------------------------------------------------
+@dataclass(frozen=True)
+class Metric:
+    """One figure: a count, a rate (0..1) or a duration (seconds); ``None`` when unknown."""
+
+    value: float | None
+    kind: str = "count"  # count | rate | duration
+
+
+@dataclass
+class Other:
+    """What the page is compared with: another period (``mode`` "period") or another kiosk
+    ("kiosk"), and what the hub answered for it. ``labels`` are the short names of the
+    main side and of this one, for legends and figure cards."""
+
+    mode: str
+    start: date
+    end: date
+    kiosk: str | None
+    labels: tuple[str, str]
+    funnels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    help: dict[str, Any] | None = None
+    report: dict[str, Any] | None = None
+
+    @property
+    def totals(self) -> Totals:
+        return totals(self.funnels)
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period of the same length that ends the day before ``start``."""
+    days = (end - start).days + 1
+    return start - timedelta(days=days), start - timedelta(days=1)
+
+
+def span(start: date, end: date, t: Catalog) -> str:
+    """A period's short name, for legends: "23/11–29/11"."""
+    short = t.t("date_format_short")
+    return t.t("compare.span", start=start.strftime(short), end=end.strftime(short))
+
+
+def _int(value: Any) -> int:
+    return int(value or 0)
+
+
+def main_metrics(tot: Totals, help_: dict[str, Any] | None) -> dict[str, Metric]:
+    """The page's big figures."""
+    h = help_ or {}
+    return {"sessions": Metric(tot.sessions), "completion": Metric(tot.completion_rate, "rate"),
+            "help_calls": Metric(_int(h.get("calls"))), "answered": Metric(_int(h.get("answered"))),
+            "wait": Metric(h.get("median_wait_seconds"), "duration"),
+            **{f"feedback_{k}": Metric(tot.feedback[k]) for k in FEEDBACK}}
+
+
+def flow_metrics(funnel: dict[str, Any] | None) -> dict[str, Metric]:
+    """One flow's figures (its funnel)."""
+    f = funnel or {}
+    feedback = f.get("feedback") or {}
+    given = sum(_int(feedback.get(k)) for k in FEEDBACK)
+    return {"sessions": Metric(_int(f.get("sessions"))),
+            "completed": Metric(f.get("completion_rate"), "rate"),
+            "quit": Metric(_int((f.get("endings") or {}).get("quit"))),
+            "help_calls": Metric(sum(_int(s.get("help_calls")) for s in f.get("steps") or [])),
+            "satisfaction": Metric(_int(feedback.get("good")) / given if given else None, "rate")}
+
+
+def help_metrics(data: dict[str, Any] | None) -> dict[str, Metric]:
+    """The help calls' figures."""
+    d = data or {}
+    kinds, statuses = d.get("by_kind") or {}, d.get("by_status") or {}
+    return {"calls": Metric(_int(d.get("calls"))), "answered": Metric(_int(d.get("answered"))),
+            "wait": Metric(d.get("median_wait_seconds"), "duration"),
+            "waiting": Metric(_int(statuses.get("queued"))),
+            "workshop": Metric(_int(kinds.get("workshop"))),
+            "cancelled": Metric(_int(statuses.get("cancelled")))}
+
+
+REPORT_KEYS = ("visits", "flow_sessions", "help_calls", "accompanied", "referred_to_workshop",
+               "workshops", "registered", "attended", "satisfaction")
+
+
+def report_metrics(report: dict[str, Any] | None) -> dict[str, Metric]:
+    """The period report's figures."""
+    r = report or {}
+    out = {k: Metric(None if r.get(k) is None else int(r[k])) for k in REPORT_KEYS[:-1]}
+    out["satisfaction"] = Metric((r.get("satisfaction") or {}).get("share_good"), "rate")
+    return out
+
+
+def shown(metric: Metric, t: Catalog) -> str:
+    """A figure written out: "12", "40 %", "1 min 15 s", or a dash."""
+    if metric.kind == "rate":
+        return percent(metric.value, t)
+    if metric.kind == "duration":
+        return duration(metric.value, t)
+    return count(None if metric.value is None else int(metric.value), t)
+
+
+def change(a: Metric, b: Metric, t: Catalog, short: bool = False) -> str:
+    """How ``a`` differs from ``b``, led by an arrow and said in words (never by colour
+    alone): "↑ 1 de plus (+25 %)", "↓ 12 points de moins", "= pareil"; ``short``: "↑ 1
+    (+25 %)", "↓ 12 points" (figure cards; the words are in their accessible names). A
+    dash when either is unknown. Rates differ in points, counts and durations in amount
+    and percent."""
+    key = "compare.short." if short else "compare."
+    if a.value is None or b.value is None:
+        return t.t("units.missing")
+    if a.kind == "rate":
+        points = round(a.value * 100) - round(b.value * 100)
+        if points == 0:
+            return t.t(key + "same")
+        return t.t(key + ("points_up" if points > 0 else "points_down"), n=abs(points))
+    diff = round(a.value - b.value)
+    if diff == 0:
+        return t.t(key + "same")
+    amount = duration(abs(diff), t) if a.kind == "duration" else count(abs(diff), t)
+    direction = "up" if diff > 0 else "down"
+    if not b.value:
+        return t.t(key + direction, amount=amount)
+    rate = t.t(f"units.percent_{direction}", value=round(abs(diff) / b.value * 100))
+    return t.t(f"{key}{direction}_percent", amount=amount, percent=rate)

@@ -39,12 +39,17 @@ def _post(hub: Hub, visits: list[Visit]) -> None:
     for v in visits:
         with hub.client(v.kiosk_id) as kiosk:
             assert kiosk.post("/events", json=v.events).status_code == 200
-            for call in v.calls:
-                assert kiosk.post("/help-requests", json=call).status_code == 201
+            for call in v.calls:  # (keys starting with "_" are the demo's notes, not sent)
+                body = {k: x for k, x in call.items() if not k.startswith("_")}
+                assert kiosk.post("/help-requests", json=body).status_code == 201
 
 
 @pytest.fixture
 def known(hub: Hub) -> Hub:
+    return known_walks(hub)
+
+
+def known_walks(hub: Hub) -> Hub:
     """Five walks, two days ago (office time), 10 s on every step:
 
     k1 at 10 h: A completes send-parcel with a happy smiley; B asks for help at "weigh"
@@ -91,6 +96,10 @@ def known(hub: Hub) -> Hub:
 
 @pytest.fixture
 def page(qtbot: Any, hub: Hub) -> Iterator[DashboardPage]:
+    yield from open_page(qtbot, hub)
+
+
+def open_page(qtbot: Any, hub: Hub) -> Iterator[DashboardPage]:
     """The dashboard on its own, with the manager's session (the app's other tabs are
     tested elsewhere), loaded once."""
     client = StaffClient(hub.url, follow=False)
