@@ -235,6 +235,13 @@ def test_a_hub_only_install_serves_without_qt(hub_only: tuple[Path, dict[str, st
                     hub.wait(timeout=0.05)  # still running: try again
         assert health is not None
         assert health["status"] == "ok", health
+        doctor = subprocess.run([exe, "doctor", "--role", "hub", "--json"], cwd=cwd, capture_output=True,
+                                text=True, timeout=120, check=False,
+                                env={**env, "KIOSK_HUB_DB": f"{cwd}/hub.sqlite3",
+                                     "KIOSK_HUB_PORT": str(port)})
+        assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+        checks = {c["name"]: c["status"] for c in json.loads(doctor.stdout)}
+        assert checks["database"] == checks["listening"] == "ok", checks
         modules = _run([str(bin_dir / "python"), "-c", "import sys, kiosk.hub.app, kiosk.doctor, "
                         "kiosk.cli; print(' '.join(sys.modules))"], cwd=cwd, env=env).stdout
         assert "PySide6" not in modules.split()
