@@ -1,7 +1,8 @@
 """The manager app's flow editor ("Parcours" tab): pick a flow, edit its steps in a form,
 as a graph or as YAML (kept in step both ways), see the kiosk's screen for the chosen step
-live, listen to it, read the validator's errors and easy-to-read warnings, save a draft,
-publish it with a note, compare versions and roll back.
+live, listen to it, read the validator's errors and easy-to-read warnings, see which
+translations to review after a French text changed, save a draft, publish it with a note,
+compare versions and roll back.
 
 The document (``FlowDoc``) is the truth for the form; the YAML view shows its text and,
 when the manager types there, replaces it once the text parses (a YAML error shows its
@@ -31,12 +32,15 @@ from PySide6.QtWidgets import (
 from kiosk.client.staff import StaffClient, detail
 from kiosk.flows.model import pick
 from kiosk.i18n import catalog
-from kiosk.manager.editor_doc import LANGUAGES, Analysis, FlowDoc, analyse, clean, dump, load_yaml
+from kiosk.languages import CODES
+from kiosk.manager.editor_doc import Analysis, FlowDoc, analyse, clean, dump, load_yaml
 from kiosk.manager.editor_form import StepForm
 from kiosk.manager.editor_graph import FlowGraph
 from kiosk.manager.editor_history import HistoryPanel, PublishDialog
 from kiosk.manager.editor_preview import PreviewPane
 from kiosk.manager.editor_publish import Publishing
+from kiosk.manager.editor_review_ui import STYLE as REVIEW_STYLE
+from kiosk.manager.editor_review_ui import Reviewing
 from kiosk.manager.editor_steps import FlowList, StepList
 from kiosk.manager.editor_yaml import ProblemList, YamlPane
 from kiosk.ui.background import run_in_background
@@ -44,7 +48,7 @@ from kiosk.ui.background import run_in_background
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 STYLE = """
 QWidget#page-flows QLabel, QWidget#page-flows QPushButton, QWidget#page-flows QGroupBox,
-QWidget#page-flows QComboBox, QWidget#page-flows QLineEdit { font-size: 16px; }
+QWidget#page-flows QComboBox, QWidget#page-flows QLineEdit, QWidget#page-flows QCheckBox { font-size: 16px; }
 QWidget#page-flows QPushButton { padding: 6px 12px; }
 QWidget#page-flows QPlainTextEdit, QWidget#page-flows QListWidget { font-size: 16px; }
 QGroupBox { font-weight: bold; border: 1px solid #B8C2D6; border-radius: 8px; margin-top: 14px;
@@ -61,7 +65,7 @@ QLabel#message[bad="true"] { color: #A3140F; }
 """
 
 
-class EditorPage(Publishing, QWidget):
+class EditorPage(Publishing, Reviewing, QWidget):
     """The "Parcours" tab: flows, steps, form / diagram / YAML / history, preview, problems."""
 
     def __init__(self, client: StaffClient, language: str) -> None:
@@ -71,7 +75,7 @@ class EditorPage(Publishing, QWidget):
         self.language = language
         self.strings = catalog(language, "manager/editor")
         self.t = t = self.strings.t
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(STYLE + REVIEW_STYLE)
         self.doc: FlowDoc | None = None
         self.flow_id = ""
         self.step_index = 0
@@ -93,6 +97,7 @@ class EditorPage(Publishing, QWidget):
         self.form.edited.connect(self._form_edited)
         self.form.restructured.connect(self._restructured)
         self.form.failed.connect(lambda text: self.say(text, bad=True))
+        self.form.keep.connect(self.keep_as_is)
         self.graph = FlowGraph()
         self.graph.stepClicked.connect(self._graph_clicked)
         self.yaml = YamlPane(t)
@@ -199,7 +204,8 @@ class EditorPage(Publishing, QWidget):
         if not self._sized:  # the form gets what the lists and the preview leave
             self._sized = True
             width = max(self.width(), 1200)
-            self.splitter.setSizes([230, width - 230 - 450, 450])
+            side, view = (230, 450) if width >= 1600 else (200, 380)  # a laptop: room for 5 languages
+            self.splitter.setSizes([side, width - side - view, view])
 
     def _enable(self, on: bool) -> None:
         for w in (self.save_button, self.publish_button, self.add_language_button, self.steps, self.tabs):
@@ -215,7 +221,7 @@ class EditorPage(Publishing, QWidget):
         """Nothing on its way (hub calls, checks, redraws): for tests and screenshots."""
         return (not self.pending and not self._analysing and not self.soon.isActive()
                 and not self.yaml.pause.isActive() and not self.preview.timer.isActive()
-                and not self.history.loading)
+                and not self.history.loading and not self.review_loading)
 
     # -- hub: list and load --------------------------------------------------------------
     def _call(self, method: str, path: str, done: Any, **kw: Any) -> None:
@@ -242,7 +248,7 @@ class EditorPage(Publishing, QWidget):
 
     @property
     def dirty(self) -> bool:
-        return self.doc is not None and self.yaml.text() != self.saved_text
+        return self.doc is not None and (self.yaml.text() != self.saved_text or self.review_dirty())
 
     def open_flow(self, flow_id: str) -> None:
         if flow_id == self.flow_id:
@@ -286,6 +292,7 @@ class EditorPage(Publishing, QWidget):
         self._enable(True)
         found = self.doc.index_of(keep) if keep else None
         self.step_index = found if found is not None else 0
+        self._review_open(flow_id, payload)
         self._whole_doc_changed()
         self.history.load(flow_id)
         self.check(text)
@@ -296,12 +303,13 @@ class EditorPage(Publishing, QWidget):
         self.step_index = max(0, min(self.step_index, len(self.doc.steps) - 1))
         self.form.show_step(self.doc, self.step_index)
         self._lists_changed()
+        self._review_changed()
 
     def _lists_changed(self) -> None:
         assert self.doc is not None
         self.steps.show_steps(self.doc, self.step_index, self.faulty)
         self.preview.set_languages(self.doc.languages())
-        languages = [lang for lang in LANGUAGES if lang not in self.doc.languages()]
+        languages = [lang for lang in CODES if lang not in self.doc.languages()]
         self.new_language.clear()
         self.new_language.addItems(languages)
         self._show_languages()
@@ -314,8 +322,9 @@ class EditorPage(Publishing, QWidget):
         parts = []
         for lang in self.doc.languages():
             n = self.doc.missing(lang)
-            parts.append(self.t("languages.missing", lang=lang.upper(), n=n) if n
-                         else self.t("languages.complete", lang=lang.upper()))
+            plain = (self.t("languages.missing", lang=lang.upper(), n=n) if n
+                     else self.t("languages.complete", lang=lang.upper()))
+            parts.append(self.review_note(lang, n) or plain)
         self.language_status.setText(self.t("languages.heading") + " " + " · ".join(parts))
 
     def missing_counts(self) -> dict[str, int]:
@@ -378,7 +387,7 @@ class EditorPage(Publishing, QWidget):
         text = self.doc.to_yaml()
         self.yaml.set_text(text)
         self.yaml.clear_error()
-        self._show_languages()
+        self._review_changed()  # the marks, then the languages line
         self._show_status()
         self.preview.show_step(self.doc, self.step_index)
         self.soon.start()

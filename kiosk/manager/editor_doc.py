@@ -17,10 +17,8 @@ from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_LEVELS, WORKSHOP_PR
 from kiosk.flows.model import STEP_KINDS, StepKind, declared_kinds, targets_of
 from kiosk.flows.source import Located, SourceError, parse
 from kiosk.flows.validator import Report, validate_text
+from kiosk.languages import CODES, REFERENCE
 
-#: languages a flow is usually written in, in the order the form shows them
-LANGUAGES = ("fr", "en", "ar", "es", "pt")
-RTL_LANGUAGES = ("ar", "fa", "he", "ur")
 SPECIAL_TARGETS = (SPECIAL_HELP, SPECIAL_MENU, *(WORKSHOP_PREFIX + level for level in WORKSHOP_LEVELS))
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9._/-]*$")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
@@ -37,10 +35,6 @@ def shown_kind(step: dict[str, Any]) -> StepKind:
     reports) as the first, one of none as a plain step still to point somewhere."""
     declared = declared_kinds(step)
     return declared[0] if declared else "next"
-
-
-def is_rtl(language: str) -> bool:
-    return language in RTL_LANGUAGES
 
 
 class NotEditable(ValueError):
@@ -133,9 +127,9 @@ class FlowDoc:
         found: set[str] = set(self.extra_languages)
         for _, texts in self.texts():
             found |= {lang for lang, value in texts.items() if value}
-        found.add("fr")
-        known = [lang for lang in LANGUAGES if lang in found]
-        return known + sorted(found - set(LANGUAGES))
+        found.add(REFERENCE)
+        known = [lang for lang in CODES if lang in found]  # the customers' languages, in order
+        return known + sorted(found - set(CODES))
 
     def missing(self, language: str) -> int:
         """How many texts have nothing yet in ``language``."""
@@ -190,7 +184,7 @@ class FlowDoc:
 
     def add_step(self, after: int | None, text: str) -> int:
         """A new end step after ``after`` (at the end when None); returns its index."""
-        step = {"id": self.unique_id("step"), "text": {"fr": text}, "end": True}
+        step = {"id": self.unique_id("step"), "text": {REFERENCE: text}, "end": True}
         index = len(self.steps) if after is None else after + 1
         self.steps.insert(index, step)
         return index
@@ -241,8 +235,8 @@ class FlowDoc:
         if kind == "next":
             step["next"] = target
         elif kind == "choices":
-            step["choices"] = [{"label": {"fr": ""}, "next": target},
-                               {"label": {"fr": ""}, "next": SPECIAL_HELP}]
+            step["choices"] = [{"label": {REFERENCE: ""}, "next": target},
+                               {"label": {REFERENCE: ""}, "next": SPECIAL_HELP}]
         else:
             step["end"] = True
 

@@ -9,12 +9,14 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QLocale, QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QTextOption
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from kiosk import paths
-from kiosk.manager.editor_doc import SPECIAL_TARGETS, is_rtl
+from kiosk.i18n import catalog
+from kiosk.languages import CODES
+from kiosk.manager.editor_doc import SPECIAL_TARGETS
 from kiosk.ui.widgets import svg_pixmap
 
 PICTURE_TYPES = (".svg", ".png", ".jpg", ".jpeg")
@@ -25,6 +27,14 @@ def shrinkable(combo: QComboBox, chars: int = 8) -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(chars)
     return combo
+
+
+def is_rtl(language: str) -> bool:
+    """Written right to left: a customers' language as its catalog says (``_meta.direction``),
+    another one (added in the editor, without a catalog) as Qt's locale data says."""
+    if language in CODES:
+        return catalog(language).rtl
+    return QLocale(language).textDirection() == Qt.LayoutDirection.RightToLeft
 
 
 def set_missing(widget: QWidget, missing: bool) -> None:

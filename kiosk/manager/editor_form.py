@@ -1,7 +1,9 @@
 """The editor's form: the flow's title, start and machine, then the selected step: its id,
 its text and what to say in each language side by side, its picture, and what comes next
 (a next step, 2 to 6 choices, or the end). Every edit changes the document at once and
-emits ``edited``; edits that change the step's shape rebuild the form."""
+emits ``edited``; edits that change the step's shape rebuild the form. Under each
+translation, a badge says when it is to review (``show_marks``) and ``keep`` asks to keep
+it as it is."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.flows.model import STEP_KINDS, StepKind
 from kiosk.flows.schema import MACHINES
+from kiosk.languages import REFERENCE
 from kiosk.manager.editor_doc import SPECIAL_TARGETS, FlowDoc, shown_kind
 from kiosk.manager.editor_fields import (
     LineField,
@@ -36,9 +39,12 @@ from kiosk.manager.editor_fields import (
     shrinkable,
     target_combo,
 )
+from kiosk.manager.editor_review import Pair, step_key
+from kiosk.manager.editor_review_ui import ReviewBadge, review_cell
 from kiosk.ui.widgets import clear
 
 MAX_CHOICES = 6
+LANGUAGE_COLUMN = 88  # px: a translation's "à revoir" badge and "C'est bon" fit
 
 
 class StepForm(QScrollArea):
@@ -47,6 +53,7 @@ class StepForm(QScrollArea):
     edited = Signal()  # the document changed
     restructured = Signal()  # step ids, shapes or languages changed (lists and graph too)
     failed = Signal(str)  # something could not be done (a picture import): plain words
+    keep = Signal(str, str)  # "keep as is": field key, language
 
     def __init__(self, t: Callable[..., str]) -> None:
         super().__init__()
@@ -62,6 +69,8 @@ class StepForm(QScrollArea):
         self.doc: FlowDoc | None = None
         self.index = 0
         self.fields: dict[str, Any] = {}  # name -> widget, for the page and the tests
+        self.badges: dict[Pair, ReviewBadge] = {}  # (field key, language) -> its badge
+        self.marks: dict[Pair, str] = {}  # translations to review (the page's)
         self._rebuild_soon = False
 
     # -- building ------------------------------------------------------------------------
@@ -77,12 +86,20 @@ class StepForm(QScrollArea):
     def rebuild(self) -> None:
         self._rebuild_soon = False
         clear(self.box)
-        self.fields = {}
+        self.fields, self.badges = {}, {}
         if self.doc is None or not self.doc.steps:
             return
         self.box.addWidget(self._flow_group())
         self.box.addWidget(self._step_group())
         self.box.addStretch(1)
+        self.show_marks(self.marks)
+
+    def show_marks(self, marks: dict[Pair, str]) -> None:
+        """Show the badges of the translations to review (``marks``: the French text each
+        was written for), hide the others."""
+        self.marks = marks
+        for pair, badge in self.badges.items():
+            badge.show_mark(marks.get(pair))
 
     def _later(self) -> None:
         """Rebuild after the current signal (the widget that sent it is replaced)."""
@@ -98,6 +115,7 @@ class StepForm(QScrollArea):
             head.setAlignment(Qt.AlignmentFlag.AlignCenter)
             grid.addWidget(head, row, col)
             grid.setColumnStretch(col, 1)
+            grid.setColumnMinimumWidth(col, LANGUAGE_COLUMN)  # the same for every language
 
     def _row_label(self, text: str) -> QLabel:
         lab = QLabel(text)
@@ -112,6 +130,7 @@ class StepForm(QScrollArea):
         doc = self.doc
         grid.addWidget(self._row_label(caption), row, 0)
         texts = owner.get(key) or {}
+        review_key = name if owner is doc.data else step_key(str(self.step.get("id", "")), name)
         for col, lang in enumerate(doc.languages(), start=1):
             def change(text: str, lang: str = lang) -> None:
                 doc.set_text(owner, key, lang, text)
@@ -123,19 +142,24 @@ class StepForm(QScrollArea):
             if placeholder and not multiline:
                 field.setPlaceholderText(placeholder)  # type: ignore[attr-defined]
             self.fields[f"{name}.{lang}"] = field
-            grid.addWidget(field, row, col)
+            if lang == REFERENCE:  # at the top of its row, like the translations and their badges
+                grid.addWidget(field, row, col, Qt.AlignmentFlag.AlignTop)
+                continue
+            cell, badge = review_cell(self.t, lang, field)
+            badge.kept.connect(lambda k=review_key, lang=lang: self.keep.emit(k, lang))
+            self.badges[(review_key, lang)] = badge
+            grid.addWidget(cell, row, col)
 
     def _flow_group(self) -> QGroupBox:
         assert self.doc is not None
         doc = self.doc
         group = QGroupBox(self.t("form.flow"))
         grid = QGridLayout(group)
-        grid.setColumnMinimumWidth(0, 110)
+        grid.setColumnMinimumWidth(0, 100)
         self._header(grid, 0, doc.languages())
         self._texts_row(grid, 1, "title", self.t("form.title"), doc.data, "title", multiline=False)
         if doc.data.get("summary") is not None:
             self._texts_row(grid, 2, "summary", self.t("form.summary"), doc.data, "summary", multiline=False)
-        line = QHBoxLayout()
         start = shrinkable(QComboBox())
         start.setObjectName("start")
         for sid in doc.step_ids():
@@ -148,16 +172,13 @@ class StepForm(QScrollArea):
             machine.addItem(self.t(f"machines.{m}"), m)
         machine.setCurrentIndex(max(0, machine.findData(doc.data.get("machine", "none"))))
         machine.currentIndexChanged.connect(lambda _i: self._set_flow("machine", machine.currentData()))
-        line.addWidget(QLabel(self.t("form.start")))
-        line.addWidget(start, 1)
-        line.addSpacing(16)
-        line.addWidget(QLabel(self.t("form.machine")))
-        line.addWidget(machine, 1)
         icon = asset_combo("icons", doc.data.get("icon"), self.t("form.no_icon"),
                            lambda name: self._set_flow("icon", name), icon_px=28)
-        grid.addWidget(self._row_label(self.t("form.icon")), 3, 0)
-        grid.addWidget(icon, 3, 1, 1, 2)
-        grid.addLayout(line, 4, 1, 1, len(doc.languages()))
+        span = min(2, len(doc.languages()))  # one row each: the form fits a laptop's screen
+        rows = (("icon", icon), ("start", start), ("machine", machine))
+        for row, (key, widget) in enumerate(rows, start=3):
+            grid.addWidget(self._row_label(self.t(f"form.{key}")), row, 0)
+            grid.addWidget(widget, row, 1, 1, span)
         self.fields.update(start=start, machine=machine, icon=icon)
         return group
 
@@ -176,7 +197,7 @@ class StepForm(QScrollArea):
         doc, step = self.doc, self.step
         group = QGroupBox(self.t("form.step", n=self.index + 1, total=len(doc.steps)))
         grid = QGridLayout(group)
-        grid.setColumnMinimumWidth(0, 110)
+        grid.setColumnMinimumWidth(0, 100)
         span = len(doc.languages())
         row = 0
         ident = QLineEdit(str(step.get("id", "")))
@@ -246,6 +267,7 @@ class StepForm(QScrollArea):
             line = QHBoxLayout()
             icon = asset_combo("icons", choice.get("icon"), self.t("form.no_icon"),
                                lambda name, c=choice: self._set_choice(c, "icon", name), icon_px=28)
+            icon.setMinimumContentsLength(4)  # its picture says it: the row fits a laptop's screen
             target = target_combo(self.doc.targets(), str(choice.get("next") or ""), labels,
                                   lambda value, c=choice: self._set_choice(c, "next", value))
             target.setObjectName(f"choice{j}.next")

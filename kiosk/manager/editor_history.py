@@ -1,10 +1,10 @@
-"""A flow's published versions: the list, a unified diff of the YAML of two versions (or
-of a version and the text being edited), and rollback after a confirmation. Also the
-dialog that asks for the change note when publishing."""
+"""A flow's published versions: the list, what changed between two versions (or a
+version and the text being edited) read as text changes per step, with the raw unified
+YAML diff a tick away for experts, and rollback after a confirmation. Also the dialog
+that asks for the change note when publishing."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -28,16 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.client.staff import StaffClient, detail
+from kiosk.manager.editor_diff import compare_texts
+from kiosk.manager.editor_diff_view import ChangesView
 from kiosk.manager.editor_doc import clean, dump
+from kiosk.manager.editor_fields import shrinkable
 from kiosk.ui.background import run_in_background
 
 EDITOR = "editor"  # "compare with": the text in the editor, not a version
-
-
-def unified(old: str, new: str, old_name: str, new_name: str) -> str:
-    """The unified diff of two YAML texts ("" when they are the same)."""
-    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                        old_name, new_name, n=3))
 
 
 def source_of(envelope: dict[str, Any]) -> str:
@@ -104,7 +103,7 @@ class PublishDialog(QDialog):
 
 
 class HistoryPanel(QWidget):
-    """Versions of one flow, the diff of the chosen pair, and rollback."""
+    """Versions of one flow, the changes of the chosen pair, and rollback."""
 
     rolledBack = Signal(int)  # the version now current
     message = Signal(str)  # something to tell the manager
@@ -116,7 +115,7 @@ class HistoryPanel(QWidget):
         self.versions: list[dict[str, Any]] = []
         self.sources: dict[tuple[str, int], str] = {}
         self.loading = 0
-        self.diff_text = ""
+        self.diff_text = ""  # the raw YAML diff
         self._diff_generation = 0
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -134,7 +133,7 @@ class HistoryPanel(QWidget):
         box.addWidget(self.table)
         line = QHBoxLayout()
         line.addWidget(QLabel(t("history.compare_with")))
-        self.against = QComboBox()
+        self.against = shrinkable(QComboBox(), 12)
         self.against.setObjectName("compareWith")
         self.against.currentIndexChanged.connect(lambda _i: self.show_diff())
         line.addWidget(self.against, 1)
@@ -143,6 +142,12 @@ class HistoryPanel(QWidget):
         self.rollback_button.clicked.connect(self.ask_rollback)
         line.addWidget(self.rollback_button)
         box.addLayout(line)
+        self.views = QStackedWidget()
+        self.raw = QCheckBox(t("diff.raw_toggle"))  # its own line: the tab fits a laptop's screen
+        self.raw.setObjectName("rawYaml")
+        self.raw.toggled.connect(lambda on: self.views.setCurrentIndex(1 if on else 0))
+        box.addWidget(self.raw, 0, Qt.AlignmentFlag.AlignLeft)
+        self.changes = ChangesView(t)
         self.diff = QPlainTextEdit()
         self.diff.setObjectName("diff")
         self.diff.setReadOnly(True)
@@ -150,8 +155,12 @@ class HistoryPanel(QWidget):
         font = QFont("DejaVu Sans Mono")
         font.setPixelSize(15)
         self.diff.setFont(font)
+        self.diff.setStyleSheet('font-family: "DejaVu Sans Mono";')  # the page's style sets the size only
+        self.diff.setAccessibleName(t("diff.raw_toggle"))
         self.colours = DiffColours(self.diff.document())
-        box.addWidget(self.diff, 1)
+        self.views.addWidget(self.changes)  # the text view first: the default
+        self.views.addWidget(self.diff)
+        box.addWidget(self.views, 1)
         self.confirm: QMessageBox | None = None
 
     # -- loading -------------------------------------------------------------------------
@@ -192,6 +201,7 @@ class HistoryPanel(QWidget):
             self._selected()
         else:
             self.diff.setPlainText("")
+            self.changes.show_message("")
 
     def current_version(self) -> int | None:
         return next((int(v["version"]) for v in self.versions if v.get("current")), None)
@@ -245,11 +255,21 @@ class HistoryPanel(QWidget):
             self.loading -= 1
             if generation != self._diff_generation:
                 return
-            text = str(result) if error is None else str(error)
-            self.diff_text = text or self.t("history.same")
+            if error is not None or not isinstance(result, tuple):
+                self.diff_text = str(error)
+                self.changes.show_message(self.diff_text)
+            else:
+                raw, changes = result
+                self.diff_text = raw or self.t("history.same")
+                self.changes.show_changes(changes, old_name, new_name)
             self.diff.setPlainText(self.diff_text)
 
-        run_in_background(lambda: unified(old, new, old_name, new_name), done)
+        run_in_background(lambda: compare_texts(old, new, old_name, new_name), done)
+
+    @property
+    def changes_text(self) -> str:
+        """The text view as plain text (what a screen reader reads)."""
+        return self.changes.text()
 
     def _fetched(self, flow_id: str, number: int, status: int | None, payload: Any) -> None:
         self.loading -= 1

@@ -1,6 +1,7 @@
 """Saving, publishing and rolling back from the flow editor: the draft is the YAML text
-as shown (the hub validates it again), publishing saves first and then asks the hub for
-the next version, with the manager's note."""
+as shown (the hub validates it again), with its translations to review stored beside it;
+publishing warns first when some are left, saves, and then asks the hub for the next
+version, with the manager's note."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class Publishing(_Base):
         def done(status: int | None, payload: Any) -> None:
             if status == 200 and isinstance(payload, dict):
                 self.saved_text = text
+                self._review_saved()
                 warnings = len(payload.get("warnings") or [])
                 self.say(self.t("save.saved", warnings=warnings))
                 self.refresh()
@@ -51,6 +53,15 @@ class Publishing(_Base):
                    raw=text.encode("utf-8"))
 
     def ask_publish(self) -> None:
+        """Ask for the note (after a warning when translations are still to review)."""
+        if self.doc is None:
+            return
+        if self.review_marks:
+            self.ask_review_first(then=self._ask_note)
+        else:
+            self._ask_note()
+
+    def _ask_note(self) -> None:
         if self.doc is None:
             return
         title = pick(self.doc.data.get("title") or {}, self.language) or self.flow_id

@@ -1,5 +1,6 @@
-"""The editor's left column: the flows on the hub, and the steps of the open flow with
-the buttons that add, duplicate, move and delete them."""
+"""The editor's left column: the flows on the hub, and the steps of the open flow (with
+how many of their translations are to review) and the buttons that add, duplicate, move
+and delete them."""
 
 from __future__ import annotations
 
@@ -70,7 +71,8 @@ class FlowList(QWidget):
 
 
 class StepList(QWidget):
-    """The steps in file order; ▶ marks the start, red the steps with an error."""
+    """The steps in file order; ▶ marks the start, red the steps with an error, "· 2 à
+    revoir" the steps with translations to review."""
 
     selected = Signal(int)
     action = Signal(str)  # add, duplicate, up, down, delete
@@ -98,10 +100,26 @@ class StepList(QWidget):
             self.buttons[name] = b
         box.addLayout(grid)
         self._quiet = False
+        self.reviews: dict[str, int] = {}  # step id -> translations to review
+        self._start: Any = None
+
+    def _label(self, row: int, sid: str) -> str:
+        mark = "▶ " if sid == self._start else ""
+        n = self.reviews.get(sid, 0)
+        return f"{row + 1}. {mark}{sid}" + (" · " + self.t("review.count", n=n) if n else "")
+
+    def show_reviews(self, reviews: dict[str, int]) -> None:
+        """How many translations each step has to review (its label says it)."""
+        self.reviews = reviews
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            sid = item.data(Qt.ItemDataRole.UserRole)
+            if sid is not None:
+                item.setText(self._label(row, str(sid)))
 
     def show_steps(self, doc: FlowDoc, index: int, faulty: set[str]) -> None:
         self._quiet = True
-        start = doc.data.get("start")
+        self._start = doc.data.get("start")
         ids = doc.step_ids()
         if self.list.count() != len(ids):
             self.list.clear()
@@ -109,8 +127,8 @@ class StepList(QWidget):
                 self.list.addItem(QListWidgetItem())
         for row, sid in enumerate(ids):
             item = self.list.item(row)
-            mark = "▶ " if sid == start else ""
-            item.setText(f"{row + 1}. {mark}{sid}")
+            item.setData(Qt.ItemDataRole.UserRole, sid)
+            item.setText(self._label(row, sid))
             item.setForeground(FAULTY if sid in faulty else NORMAL)
             item.setToolTip(self.t("steps.has_error") if sid in faulty else "")
         self.list.setCurrentRow(index)

@@ -1,5 +1,6 @@
 """The flow editor page against a real hub: form, YAML both ways, preview, problems,
-step operations, languages, pictures, voice, draft, publish, history and rollback."""
+step operations, languages, pictures, voice, draft, publish, history and rollback.
+(Translations to review and the history's text view: test_editor_review.py.)"""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QListWidget
 
 from kiosk import paths
+from kiosk.manager import editor_review
 from kiosk.manager.app import ManagerWindow
 from kiosk.manager.editor import EditorPage
 from kiosk.voice.fakes import FakeEngine
@@ -21,6 +23,12 @@ from tests.hub.conftest import Hub
 
 WAIT = 10_000
 WEIGH_FR = "Posez le colis fermé sur la balance. Le poids s'affiche-t-il ?"
+
+
+@pytest.fixture(autouse=True)
+def _own_marks_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The translations to review of this test only (another hub may have had its address)."""
+    monkeypatch.setattr(editor_review, "marks_file", lambda: tmp_path / "review-marks.json")
 
 
 def editor(qtbot: Any, manager: ManagerWindow, flow_id: str = "send-parcel") -> EditorPage:
@@ -281,6 +289,11 @@ def test_save_publish_compare_and_roll_back(qtbot: Any, manager: ManagerWindow, 
     settled(qtbot, page)
 
     qtbot.mouseClick(page.publish_button, Qt.MouseButton.LeftButton)
+    warning = page.review_box  # the other languages' texts of that step are to review
+    assert warning is not None
+    assert warning.text() == "4 textes à revoir dans 1 étape — publier quand même ?"
+    anyway = next(b for b in warning.buttons() if b.objectName() == "publishAnyway")
+    qtbot.mouseClick(anyway, Qt.MouseButton.LeftButton)
     dialog = page.publish_dialog
     assert dialog is not None
     assert dialog.isVisible()
@@ -296,6 +309,7 @@ def test_save_publish_compare_and_roll_back(qtbot: Any, manager: ManagerWindow, 
 
     page.tabs.setCurrentWidget(page.history)
     qtbot.waitUntil(lambda: page.idle() and "@@" in page.history.diff_text, timeout=WAIT)
+    assert "Étape 2 · weigh — modifiée" in page.history.changes_text
     diff = page.history.diff_text
     assert diff.startswith("--- version 1\n+++ version 2\n")
     assert f'-      fr: "{WEIGH_FR}"' in diff

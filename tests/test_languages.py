@@ -1,0 +1,71 @@
+"""The languages the product speaks are one table (kiosk.languages): each row has its
+catalog, its flag and its voice; no other module lists them."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from kiosk import i18n, languages
+
+ROOT = Path(__file__).resolve().parents[1]
+#: modules allowed to name several languages: per-language data, not the list
+DATA_BY_LANGUAGE = {
+    "kiosk/languages.py": "the table itself",
+    "kiosk/flows/falc.py": "jargon words per language (a language without any is fine)",
+    "kiosk/demo_data.py": "how often the demo's customers pick each language",
+    "kiosk/customer/shots.py": "which languages the documentation's screenshots show",
+}
+
+
+def test_every_language_has_its_catalog_flag_and_voice() -> None:
+    assert languages.CODES[0] == languages.REFERENCE == "fr"
+    for row in languages.LANGUAGES:
+        assert i18n.catalog_path(row.code).is_file(), row.code
+        assert (ROOT / "assets" / "flags" / f"{row.code}.svg").is_file(), row.code
+        assert row.voice
+        assert row.sample
+        assert row.english
+        assert i18n.catalog(row.code).name != row.code  # _meta.name: its own name
+
+
+def test_every_customer_catalog_is_in_the_table() -> None:
+    catalogs = {p.stem for p in i18n.catalog_path("fr").parent.glob("*.yaml")}
+    assert catalogs == set(languages.CODES)
+
+
+def test_staff_languages_are_their_catalogs_french_first() -> None:
+    assert languages.staff_languages("mediator") == ("fr", "en")
+    assert languages.staff_languages("manager")[0] == "fr"
+
+
+def test_the_settings_and_the_voices_follow_the_table() -> None:
+    from kiosk import config
+    from kiosk.voice.speaker import PREFERRED_VOICES
+
+    assert config.setting("languages").default == ",".join(languages.CODES)
+    for row in languages.LANGUAGES:
+        assert config.setting(f"vosk_model_{row.code}").name
+        assert PREFERRED_VOICES[row.code] == row.voice
+
+
+def _literal_codes(node: ast.AST) -> set[str]:
+    if isinstance(node, ast.Dict):
+        items: list[ast.AST | None] = list(node.keys)
+    elif isinstance(node, ast.Tuple | ast.List | ast.Set):
+        items = list(node.elts)
+    else:
+        return set()
+    return {i.value for i in items if isinstance(i, ast.Constant) and i.value in languages.CODES}
+
+
+def test_no_other_module_lists_the_languages() -> None:
+    found = []
+    for path in sorted((ROOT / "kiosk").rglob("*.py")):
+        name = str(path.relative_to(ROOT))
+        if name in DATA_BY_LANGUAGE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if len(_literal_codes(node)) >= 3:
+                found.append(f"{name}:{getattr(node, 'lineno', '?')}")
+    assert not found, f"languages listed outside kiosk/languages.py: {found}"
