@@ -105,3 +105,54 @@ def test_kiosk_hub_is_ready_when_it_answers_then_pings(tmp_path: Path,
         hub.send_signal(signal.SIGTERM)
         _, err = hub.communicate(timeout=20)
     assert "Traceback" not in err, err
+
+
+# -- what the hub's unit does with each way `kiosk hub` can stop ------------------------------
+UNIT = Path(__file__).resolve().parents[2] / "packaging" / "systemd" / "guichet-kiosk-hub.service"
+
+
+def _unit_setting(key: str) -> str:
+    found = re.findall(rf"^{key}=(.*)$", UNIT.read_text(encoding="utf-8"), re.M)
+    assert found, f"{key} is not in {UNIT.name}"
+    return str(found[-1]).strip()
+
+
+def _hub_exit(tmp_path: Path, *args: str, **env: str) -> tuple[int, str]:
+    """``kiosk hub`` that cannot start: its exit status and its last message line."""
+    done = subprocess.run([sys.executable, "-m", "kiosk.cli", "hub", *args],
+                          env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=60, check=False, cwd=tmp_path)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode, done.stderr.strip().splitlines()[-1]
+
+
+def test_the_unit_does_not_restart_a_hub_that_a_restart_cannot_cure(tmp_path: Path) -> None:
+    """Exit status 2 (a usage error: a bad setting, the certificate) and 3 (a damaged
+    database) are in RestartPreventExitStatus=; 1 (a bad settings file, but also any crash)
+    is not: the start limit stops a hub that keeps failing."""
+    from kiosk.hub.cli import DAMAGED_EXIT
+
+    prevented = set(_unit_setting("RestartPreventExitStatus").split())
+    db = str(tmp_path / "hub.sqlite3")
+
+    status, said = _hub_exit(tmp_path, "--db", db, "--port", "0",
+                             KIOSK_HUB_TIMEZONE="Mars/Olympus")
+    assert (status, "hub_timezone" in said) == (2, True)
+    status, said = _hub_exit(tmp_path, "--db", db, "--host", "0.0.0.0", "--port", "0")
+    assert (status, "plain HTTP" in said) == (2, True)
+    assert "2" in prevented
+
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(b"SQLite format 3\0" + bytes(range(256)) * 8)
+    status, said = _hub_exit(tmp_path, "--db", str(damaged), "--port", "0")
+    assert (status, "restore the last backup" in said) == (DAMAGED_EXIT, True)
+    assert str(DAMAGED_EXIT) in prevented
+
+    settings = tmp_path / "settings.toml"
+    settings.write_text("hub_port = [\n")
+    status, said = _hub_exit(tmp_path, "--db", db, "--port", "0",
+                             KIOSK_SETTINGS_FILE=str(settings))
+    assert (status, "not valid TOML" in said) == (1, True)
+    assert "1" not in prevented
+    assert int(_unit_setting("StartLimitIntervalSec")) > 0
+    assert int(_unit_setting("StartLimitBurst")) > 1
