@@ -52,6 +52,13 @@ def missing_app_module(command: str) -> str | None:
     return None
 
 
+class BadSettings(click.ClickException):
+    """A settings file or value that cannot be used: one line, exit status 78 (EX_CONFIG;
+    the units give up on it instead of restarting)."""
+
+    exit_code = 78  # kiosk.config.CONFIG_EXIT (not imported: click is loaded first)
+
+
 class LazyGroup(click.Group):
     """A click group whose subcommands are imported on first use."""
 
@@ -68,7 +75,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SettingsError as exc:  # a bad settings file: one line, not a traceback
-            raise click.ClickException(str(exc)) from None
+            raise BadSettings(str(exc)) from None
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy:

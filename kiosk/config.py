@@ -33,6 +33,11 @@ DEFAULT = "default"
 COMMAND_LINE = "command line"
 
 
+#: the exit status of a command refused for its settings (sysexits.h's EX_CONFIG): the
+#: units do not restart what only a fixed settings file cures
+CONFIG_EXIT = 78
+
+
 class SettingsError(ValueError):
     """A settings file or value that cannot be used; the message says where."""
 

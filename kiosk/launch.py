@@ -26,9 +26,14 @@ def main(argv: list[str] | None = None) -> None:
                 code = run_kiosk(**options)
             except ModuleNotFoundError as exc:
                 _no_apps(exc)
-            except (StartError, SettingsError) as exc:  # as click says it: one line
+            except StartError as exc:  # as click says it: one line
                 sys.stderr.write(f"Error: {exc}\n")
                 sys.exit(1)
+            except SettingsError as exc:
+                from kiosk.config import CONFIG_EXIT
+
+                sys.stderr.write(f"Error: {exc}\n")
+                sys.exit(CONFIG_EXIT)
             sys.exit(code)
     from kiosk.cli import main as cli
 

@@ -233,7 +233,7 @@ def test_a_pin_that_is_not_4_to_8_digits_is_refused_at_start(
     monkeypatch.setenv("KIOSK_ADMIN_PIN", pin)
     with pytest.raises(SystemExit) as done:
         launch(["run", "--windowed"])
-    assert done.value.code == 1
+    assert done.value.code == 78  # EX_CONFIG: the kiosk's unit gives up, as on any bad setting
     err = capsys.readouterr().err.strip()
     assert err == (f"Error: environment (KIOSK_ADMIN_PIN): admin_pin = '{pin}': not a PIN: "
                    "give 4 to 8 digits"), err

@@ -427,9 +427,9 @@ def test_the_hub_unit_gives_up_on_what_a_restart_cannot_cure() -> None:
     assert burst * pause < interval, "the start limit must be reachable while restarting"
     assert _setting(unit, "Service", "Restart") == "on-failure"
     prevented = set((_setting(unit, "Service", "RestartPreventExitStatus") or "").split())
-    # 2: click's usage errors (a bad setting, the certificate); 3: a damaged database.
-    # Not 1: a crash exits 1 too, and must be restarted.
-    assert prevented == {"2", str(DAMAGED_EXIT)}
+    # 2: click's usage errors (a bad setting, the certificate); 3: a damaged database;
+    # 78: a settings file that cannot be used. Not 1: a crash, which must be restarted.
+    assert prevented == {"2", str(DAMAGED_EXIT), "78"}
 
 
 def test_the_kiosk_unit_is_hardened_but_keeps_its_screen_input_and_sound() -> None:

@@ -4,6 +4,7 @@ certificate's commands (make-cert, renew-cert) are in :mod:`kiosk.hub.cli_cert`.
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -67,6 +68,16 @@ def hub(ctx: click.Context, db: str | None, host: str | None, port: int | None,
               float(settings["help_realert_after"]), timezone=timezone,
               retention_days=float(settings["workshop_retention_days"]), cert_file=cert,
               key_file=key)
+    except OSError as exc:
+        if exc.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            raise
+        where = f"{settings['hub_host']}:{settings['hub_port']}"
+        why = {errno.EADDRINUSE: "is in use (another hub, or another program: 'ss -ltnp' "
+                                 "shows which)",
+               errno.EADDRNOTAVAIL: "is not an address of this machine (setting hub_host)",
+               errno.EACCES: "needs privileges (use a port above 1023, setting hub_port)"}
+        click.echo(f"kiosk hub: cannot listen on {where}: it {why[exc.errno]}.", err=True)
+        sys.exit(1)
     except DamagedDatabase as exc:
         click.echo(f"kiosk hub: the database cannot be used: {exc}. Nothing was changed; "
                    "restore the last backup (packaging/README.md, 'Restore').", err=True)

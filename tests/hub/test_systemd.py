@@ -128,8 +128,9 @@ def _hub_exit(tmp_path: Path, *args: str, **env: str) -> tuple[int, str]:
 
 def test_the_unit_does_not_restart_a_hub_that_a_restart_cannot_cure(tmp_path: Path) -> None:
     """Exit status 2 (a usage error: a bad setting, the certificate) and 3 (a damaged
-    database) are in RestartPreventExitStatus=; 1 (a bad settings file, but also any crash)
-    is not: the start limit stops a hub that keeps failing."""
+    database) and 78 (a bad settings file) are in RestartPreventExitStatus=; 1 (a crash) is
+    not: the start limit stops a hub that keeps failing."""
+    from kiosk.config import CONFIG_EXIT
     from kiosk.hub.cli import DAMAGED_EXIT
 
     prevented = set(_unit_setting("RestartPreventExitStatus").split())
@@ -152,7 +153,24 @@ def test_the_unit_does_not_restart_a_hub_that_a_restart_cannot_cure(tmp_path: Pa
     settings.write_text("hub_port = [\n")
     status, said = _hub_exit(tmp_path, "--db", db, "--port", "0",
                              KIOSK_SETTINGS_FILE=str(settings))
-    assert (status, "not valid TOML" in said) == (1, True)
-    assert "1" not in prevented
+    assert (status, "not valid TOML" in said) == (CONFIG_EXIT, True)
+    assert str(CONFIG_EXIT) in prevented
+    assert "1" not in prevented  # a crash: restarted
     assert int(_unit_setting("StartLimitIntervalSec")) > 0
     assert int(_unit_setting("StartLimitBurst")) > 1
+
+
+def test_a_port_in_use_is_one_line_and_a_crash_s_status(tmp_path: Path) -> None:
+    """Another program on the hub's port: one line saying so (no traceback), exit 1, which
+    the unit restarts (the other program may go)."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        status, said = _hub_exit(tmp_path, "--db", str(tmp_path / "hub.sqlite3"),
+                                 "--port", str(port))
+    assert status == 1
+    assert said == (f"kiosk hub: cannot listen on 127.0.0.1:{port}: it is in use (another hub, "
+                    "or another program: 'ss -ltnp' shows which).")
