@@ -27,6 +27,7 @@ from kiosk.hub import (
     routes_flows,
     routes_help,
     routes_kiosks,
+    routes_metrics,
     routes_office,
     routes_staff,
     routes_stats,
@@ -38,6 +39,7 @@ from kiosk.hub.fastlane import FastLane, hot_routes
 from kiosk.hub.flows import Flows
 from kiosk.hub.guard import Guard
 from kiosk.hub.logins import Logins
+from kiosk.hub.metrics import Meter, Metrics
 from kiosk.hub.presence import Presence
 from kiosk.hub.store import HANDOVER_SECONDS, Conflict, Forbidden, NotFound, Store
 from kiosk.hub.stream import MAX_PER_ACCOUNT, REVOKED, TOO_MANY, Broadcaster
@@ -77,6 +79,8 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
     presence = Presence(store, broadcaster.staff_on_duty)
     ctx = Context(store, guard, Flows(store), Workshops(store), Accounts(store), logins,
                   broadcaster, tz, retention, presence, str(config.get("hub_office_name")))
+    metrics = Metrics(store)  # claims' waits and help calls' log lines: from what is committed
+    store.on_written = metrics.follow(store.on_written)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -135,8 +139,12 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
                                                  routes_staff, routes_console)]
     for router in routers:
         app.include_router(router)
-    # a help call's route, straight (see kiosk.hub.fastlane)
-    app.add_middleware(FastLane, owner=app, routes=hot_routes(routers))
+    app.include_router(routes_metrics.router(ctx, metrics))
+    # a help call's route, straight (see kiosk.hub.fastlane); every request counted and
+    # logged (kiosk.hub.metrics), the fast lane's too
+    hot = hot_routes(routers)
+    app.add_middleware(FastLane, owner=app, routes=hot)
+    app.add_middleware(Meter, metrics=metrics, guard=guard, routes=hot)
 
     @app.websocket(f"{PREFIX}/stream")
     async def stream(ws: WebSocket, token: str = "", since: int | None = None) -> None:

@@ -1,14 +1,17 @@
 """Running the hub: in the foreground (``kiosk hub``) or in a background thread of another
 program (the demo, the tests), always on a socket bound before start so the port is
-known at once."""
+known at once; and, in the foreground, its logging (:func:`configure_logging`)."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import socket
+import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import uvicorn
 
@@ -19,6 +22,52 @@ from kiosk.hub.protocol import HubHttpProtocol, HubWebSocketProtocol
 from kiosk.hub.tls import check_listen
 
 WS_MAX_MESSAGE = 64 * 1024  # clients only answer pings: nothing big ever comes in
+LOG_HANDLER = "kiosk-hub"  # the name of the handler configure_logging installs
+PLAIN_FORMAT = "%(asctime)s %(levelname)s %(message)s"
+JOURNAL_FORMAT = "%(message)s"  # the journal adds the time, the unit and the process
+_PRIORITIES = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3,
+               logging.CRITICAL: 2}
+
+
+class JournalFormatter(logging.Formatter):
+    """Each line starts with its syslog priority (``<6>`` for info), which the journal
+    keeps as the entry's level (``journalctl -p warning`` then shows the warnings)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"<{_PRIORITIES.get(record.levelno, 6)}>{super().format(record)}"
+
+
+def to_journal(stream: TextIO) -> bool:
+    """Whether ``stream`` is the journal: systemd names it in ``JOURNAL_STREAM``
+    (``device:inode``), which is then the stream's own."""
+    device, _, inode = os.environ.get("JOURNAL_STREAM", "").partition(":")
+    try:
+        st = os.fstat(stream.fileno())
+        return (st.st_dev, st.st_ino) == (int(device), int(inode))
+    except (ValueError, OSError, AttributeError):  # not set, or not a file (a test's buffer)
+        return False
+
+
+def configure_logging(level: str | None = None, stream: TextIO | None = None,
+                      ) -> logging.Handler:
+    """The hub's log: every logger's lines at ``level`` and above (default: the setting
+    ``hub_log_level``) to ``stream`` (stderr: the journal under systemd, then without a
+    time, which the journal adds). At ``info``: one line per request and one per change of
+    a help call (see :mod:`kiosk.hub.metrics`). Replaces the handler of an earlier call;
+    returns the new one."""
+    name = str(config.get("hub_log_level") if level is None else level).upper()
+    out = sys.stderr if stream is None else stream
+    handler = logging.StreamHandler(out)
+    handler.set_name(LOG_HANDLER)
+    handler.setFormatter(JournalFormatter(JOURNAL_FORMAT) if to_journal(out)
+                         else logging.Formatter(PLAIN_FORMAT))
+    handler.setLevel(name)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == LOG_HANDLER]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(name)
+    return handler
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -35,13 +84,17 @@ def bind(host: str, port: int) -> socket.socket:
 
 def _config(db: Path, realert_after: float, options: dict[str, Any],
             cert_file: Path | None = None, key_file: Path | None = None,
-            trusted_proxy: str | None = None) -> uvicorn.Config:
+            trusted_proxy: str | None = None, own_logging: bool = False) -> uvicorn.Config:
     """HTTPS when given a certificate and its key (see kiosk.hub.tls); the connections'
     limits in :mod:`kiosk.hub.protocol`. ``X-Forwarded-For`` is believed only from the
     addresses in ``trusted_proxy`` (default: the setting ``hub_trusted_proxy``; empty:
-    from nobody, so no client can pose as another address to dodge the login limiter)."""
+    from nobody, so no client can pose as another address to dodge the login limiter).
+    No access log: the hub logs each request itself (:class:`kiosk.hub.metrics.Meter`);
+    with ``own_logging`` uvicorn's warnings go to :func:`configure_logging`'s handler."""
     proxies = _proxies(config.get("hub_trusted_proxy") if trusted_proxy is None else trusted_proxy)
+    extra: dict[str, Any] = {"log_config": None} if own_logging else {}
     return uvicorn.Config(create_app(db, realert_after, **options), log_level="warning",
+                          access_log=False, **extra,
                           lifespan="on", ws_ping_interval=20, ws_ping_timeout=20,
                           timeout_graceful_shutdown=2, http=HubHttpProtocol,
                           ws=HubWebSocketProtocol,
@@ -81,8 +134,9 @@ def serve(db: Path, host: str, port: int, realert_after: float = 90.0, *,
     Plain HTTP only on 127.0.0.1: elsewhere ``cert_file`` and ``key_file`` are required
     (:class:`~kiosk.hub.tls.TlsError` otherwise)."""
     check_listen(host, cert_file, key_file)
+    configure_logging()
     server = HubUvicorn(_config(db, realert_after, options, cert_file, key_file,
-                                    trusted_proxy))
+                                    trusted_proxy, own_logging=True))
     sock = bind(host, port)
     # under systemd (Type=notify): READY=1 once listening, then watchdog pings
     systemd.attach(server.config, "listening on {}:{}".format(*sock.getsockname()[:2]))

@@ -89,7 +89,10 @@ def test_presence_follows_streams_choices_and_calls(hub: Hub) -> None:
 
 def her_break_and_her_call(a: Any, k: Any, wb: Any, rid: str) -> None:
     """Aicha and Bruno on duty: her choice and her call change what everyone sees."""
-    assert a.get("/me").json() == {"name": "aicha", "role": "mediator", "state": "available"}
+    me = a.get("/me").json()
+    assert me == {"name": "aicha", "role": "mediator", "state": "available",
+                  "office": {"name": "Bureau de poste", "timezone": "Europe/Paris",
+                             "today": me["office"]["today"]}}
     assert k.get(f"/help-requests/{rid}").json()["available"] == 2
     mine = a.put("/presence", json={"state": "break"})
     assert mine.status_code == 200
