@@ -27,15 +27,9 @@ from kiosk.doctor import kiosk as kiosk_role
 from kiosk.hub import tls
 from kiosk.hub.db import connect, migrate
 from tests.hub.conftest import Hub, make_hub
+from tests.test_cli import _WITHOUT_APPS  # the same stand-in for a hub-only install
 
 APPS_INSTALL = "pip install 'guichet-kiosk[apps]'"
-_WITHOUT_APPS = (
-    "import sys\n"
-    "for name in ('PySide6', 'pyttsx3', 'vosk'):\n"
-    "    sys.modules[name] = None  # as if not installed\n"
-    "from kiosk.launch import main\n"
-    "main(sys.argv[1:])\n"
-)
 
 
 @pytest.fixture(scope="module")

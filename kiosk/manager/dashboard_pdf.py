@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCharts import QChartView
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtCore import QByteArray, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPdfWriter, QPen
 
-from kiosk.manager.workshops_pdf import BLUE, DPI, INK, LINE, MUTED, SHADE
+from kiosk.manager.workshops_pdf import BLUE, DPI, INK, LINE, MUTED, SHADE, a4_writer
 from kiosk.ui.theme import FONT_FAMILY
 
 HEADER_SHADE = "#D5DFEF"
@@ -108,14 +108,8 @@ def dashboard_pdf(doc: ReportDocument) -> bytes:
 
 def _draw(doc: ReportDocument, total: int | None) -> tuple[bytes, int]:
     data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(18, 18, 18, 14), QPageLayout.Unit.Millimeter)
-    writer.setResolution(DPI)
-    writer.setTitle(f"{doc.title} — {doc.office}" if doc.office else doc.title)
-    writer.setCreator("Guichet Kiosk")
+    writer, buffer = a4_writer(data, f"{doc.title} — {doc.office}" if doc.office else doc.title,
+                       (18, 18, 18, 14))
     painter = QPainter(writer)
     pages = _Pages(writer, painter, doc, total)
     try:

@@ -23,19 +23,28 @@ def _font(points: float, bold: bool = False) -> QFont:
     return font
 
 
+def a4_writer(data: QByteArray, title: str, margins_mm: tuple[float, float, float, float],
+              ) -> tuple[QPdfWriter, QBuffer]:
+    """A PDF writer into ``data``, and the buffer it writes through (close it once the
+    painter has ended): A4, ``margins_mm`` (left, top, right, bottom), the report's
+    resolution, its title and the program as its creator."""
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(*margins_mm), QPageLayout.Unit.Millimeter)
+    writer.setResolution(DPI)
+    writer.setTitle(title)
+    writer.setCreator("Guichet Kiosk")
+    return writer, buffer
+
+
 def report_pdf(title: str, period: str, header: tuple[str, str], rows: list[tuple[str, str]],
                footer: str) -> bytes:
     """One A4 page: ``title``, ``period``, a table (``header`` then ``rows`` of
     (label, value)) and ``footer`` at the bottom. Answers the PDF's bytes."""
     data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(20, 20, 20, 20), QPageLayout.Unit.Millimeter)
-    writer.setResolution(DPI)
-    writer.setTitle(title)
-    writer.setCreator("Guichet Kiosk")
+    writer, buffer = a4_writer(data, title, (20, 20, 20, 20))
     mm = DPI / 25.4
     width, height = writer.width(), writer.height()
     painter = QPainter(writer)

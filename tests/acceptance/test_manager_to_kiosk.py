@@ -45,6 +45,11 @@ def test_published_in_the_editor_shown_on_the_kiosk(qtbot: Any, hub: Hub, manage
                         timeout=WAIT)
         settled(qtbot, page)
         qtbot.mouseClick(page.publish_button, Qt.MouseButton.LeftButton)
+        # only the French changed: the editor asks first about the other languages' texts
+        warning = page.review_box
+        assert warning is not None
+        anyway = next(b for b in warning.buttons() if b.objectName() == "publishAnyway")
+        qtbot.mouseClick(anyway, Qt.MouseButton.LeftButton)
         page.publish_dialog.note.setPlainText("Plus court")
         qtbot.mouseClick(page.publish_dialog.ok, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: page.message.text().startswith("Version 2 publiée"), timeout=WAIT)
