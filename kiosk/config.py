@@ -96,8 +96,9 @@ SETTINGS: tuple[Setting, ...] = (
             "PIN (4 to 8 digits) that lets staff leave the locked-down kiosk; required for "
             "it (no default: 'kiosk demo' and windowed runs use 2468, which the guides print).",
             check=lambda v: _pin(v), secret=True),
-    Setting("languages", str, ",".join(languages.CODES),
-            "Languages offered on the home screen, in order (codes of kiosk.languages' table)."),
+    Setting("languages", str, "",
+            "Languages offered on the home screen, in order, e.g. fr,ar,en (empty: every "
+            "language the kiosk has a catalog for, French first, in their catalogs' order)."),
     Setting("inactivity_seconds", float, 60.0,
             "Seconds without a touch before the kiosk asks 'Do you need more time?'."),
     Setting("more_time_seconds", float, 20.0,
@@ -157,7 +158,7 @@ SETTINGS: tuple[Setting, ...] = (
             "built-in step in five languages takes about 130)."),
     *(Setting(f"vosk_model_{lang}", str, "",
               f"Folder of the vosk model for voice commands in {name} (empty: no voice commands).")
-      for lang, name in ((row.code, row.english) for row in languages.LANGUAGES)),
+      for lang, name in ((code, f"the language '{code}'") for code in languages.catalog_codes())),
     Setting("listen_min_confidence", float, 0.6,
             "Voice commands heard with less confidence than this (0 to 1) are not acted on."),
     Setting("listen_max_seconds", float, 6.0,

@@ -1,10 +1,13 @@
-"""The languages the product speaks are one table (kiosk.languages): each row has its
-catalog, its flag and its voice; no other module lists them."""
+"""The languages the product speaks are one table, and it is data: the customer
+catalogs, each with its flag and its voice; a new catalog is a new language, with no code;
+no module lists them."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
+
+import pytest
 
 from kiosk import i18n, languages
 
@@ -19,14 +22,17 @@ DATA_BY_LANGUAGE = {
 
 
 def test_every_language_has_its_catalog_flag_and_voice() -> None:
-    assert languages.CODES[0] == languages.REFERENCE == "fr"
+    assert languages.CODES == ("fr", "en", "ar", "es", "pt")  # the catalogs' _meta.order
+    assert languages.REFERENCE == "fr"
     for row in languages.LANGUAGES:
         assert i18n.catalog_path(row.code).is_file(), row.code
         assert (ROOT / "assets" / "flags" / f"{row.code}.svg").is_file(), row.code
         assert row.voice
         assert row.sample
         assert row.english
-        assert i18n.catalog(row.code).name != row.code  # _meta.name: its own name
+        assert row.name == i18n.catalog(row.code).name != row.code  # its own name
+    assert languages.get("ar").rtl
+    assert languages.get("xx") is None
 
 
 def test_every_customer_catalog_is_in_the_table() -> None:
@@ -41,12 +47,15 @@ def test_staff_languages_are_their_catalogs_french_first() -> None:
 
 def test_the_settings_and_the_voices_follow_the_table() -> None:
     from kiosk import config
-    from kiosk.voice.speaker import PREFERRED_VOICES
+    from kiosk.voice.speaker import preferred_voice
 
-    assert config.setting("languages").default == ",".join(languages.CODES)
+    assert config.setting("languages").default == ""  # every language, in the table's order
+    assert languages.chosen("") == list(languages.CODES)
+    assert languages.chosen(" ar, fr ") == ["ar", "fr"]
     for row in languages.LANGUAGES:
         assert config.setting(f"vosk_model_{row.code}").name
-        assert PREFERRED_VOICES[row.code] == row.voice
+        assert preferred_voice(row.code) == row.voice
+    assert preferred_voice("ko") == "ko"  # the tests' Korean: no catalog, a voice all the same
 
 
 def _literal_codes(node: ast.AST) -> set[str]:
@@ -69,3 +78,30 @@ def test_no_other_module_lists_the_languages() -> None:
             if len(_literal_codes(node)) >= 3:
                 found.append(f"{name}:{getattr(node, 'lineno', '?')}")
     assert not found, f"languages listed outside kiosk/languages.py: {found}"
+
+
+def test_a_sixth_language_is_a_catalog_and_no_code(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A German catalog in a copy of the catalogs' folder: the table has a sixth row, in
+    its declared place, with its voice and sample; nothing else was told."""
+    import shutil
+
+    folder = tmp_path / "i18n"
+    shutil.copytree(ROOT / "kiosk" / "i18n", folder)
+    german = (folder / "fr.yaml").read_text(encoding="utf-8")
+    german = german.replace('order: 1', 'order: 3').replace('english: "French"', 'english: "German"')
+    german = german.replace('voice: "roa/fr"', 'voice: "gmw/de"').replace('name: "Français"',
+                                                                        'name: "Deutsch"')
+    (folder / "de.yaml").write_text(german, encoding="utf-8")
+    monkeypatch.setattr(languages, "_FOLDER", folder)
+    monkeypatch.setattr(i18n, "HERE", folder)
+    for cached in (languages.catalog_codes, languages.get, languages.ordered, i18n._raw):
+        cached.cache_clear()
+    try:
+        assert languages.CODES == ("fr", "en", "ar", "de", "es", "pt")  # order 3: beside ar
+        row = languages.get("de")
+        assert row is not None
+        assert (row.name, row.english, row.voice, row.rtl) == ("Deutsch", "German", "gmw/de", False)
+    finally:
+        for cached in (languages.catalog_codes, languages.get, languages.ordered, i18n._raw):
+            cached.cache_clear()

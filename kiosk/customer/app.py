@@ -29,8 +29,10 @@ def make_controller(settings: dict[str, Any],
                     library: FlowLibrary | None = None) -> KioskController:
     """The kiosk's controller, on its flows (loaded from the settings' folders)."""
     library = library or load_library(settings)
-    languages = [c.strip() for c in str(settings["languages"]).split(",") if c.strip()]
-    return KioskController(library, str(settings["kiosk_id"]), languages, settings=settings)
+    from kiosk.languages import chosen
+
+    return KioskController(library, str(settings["kiosk_id"]), chosen(settings["languages"]),
+                           settings=settings)
 
 
 def build(settings: dict[str, Any], lockdown: bool, library: FlowLibrary | None = None,

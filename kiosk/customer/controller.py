@@ -18,7 +18,7 @@ from kiosk.flows.library import FlowLibrary
 from kiosk.flows.model import CALL_TEXTS, Flow, Step, call_texts, pick
 from kiosk.flows.session import FlowSession, Outcome
 from kiosk.i18n import Catalog, catalog
-from kiosk.languages import CODES
+from kiosk.languages import ordered
 from kiosk.ui.theme import SCALES
 
 HOME, STEP, OUTCOME = "home", "step", "outcome"
@@ -59,7 +59,7 @@ class KioskController(QObject):
         super().__init__()
         self.library = library
         self.kiosk_id = kiosk_id
-        self.languages = languages or list(CODES)
+        self.languages = languages or list(ordered())
         self.events = events if events is not None else EventLog()
         self.settings: dict[str, Any] = dict(settings or {})  # missing ones: the defaults
         self.look = Look()

@@ -20,7 +20,7 @@ APPS = ("PySide6", "pyttsx3", "vosk")
 
 
 def _languages(settings: Settings) -> list[str]:
-    return [c.strip() for c in str(settings["languages"]).split(",") if c.strip()]
+    return languages.chosen(settings["languages"])
 
 
 def qt_checks(settings: Settings) -> list[Check]:

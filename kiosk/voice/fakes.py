@@ -9,7 +9,7 @@ import wave
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.languages import LANGUAGES
+from kiosk import languages
 
 
 @dataclass
@@ -23,7 +23,7 @@ class FakeEngine:
     """Writes a short tone per word, like a very fast and very dull espeak."""
 
     voices: list[FakeVoice] = field(default_factory=lambda: [
-        FakeVoice(lang.voice, [lang.code]) for lang in LANGUAGES])
+        FakeVoice(lang.voice, [lang.code]) for lang in languages.LANGUAGES])
     fail_with: Exception | None = None  # raised by runAndWait: a driver crash
     silent: bool = False  # writes an empty WAV: a driver that produced nothing
     props: dict[str, Any] = field(default_factory=dict)

@@ -30,11 +30,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from kiosk.languages import LANGUAGES
+from kiosk import languages
 
-#: The espeak-ng voice each kiosk language uses (kiosk.languages' table; a voice list is
-#: searched for others). Korean: the voice the tests feed the Korean vosk model with.
-PREFERRED_VOICES = {**{lang.code: lang.voice for lang in LANGUAGES}, "ko": "ko"}
+#: Voices for languages the kiosk has no catalog for: Korean, the voice the tests feed the
+#: Korean vosk model with.
+OTHER_VOICES = {"ko": "ko"}
+
+
+def preferred_voice(language: str) -> str | None:
+    """The espeak-ng voice a language uses (its catalog's ``_meta.voice``, see
+    kiosk.languages); None: any voice of that language."""
+    row = languages.get(language)
+    return (row.voice or None) if row is not None else OTHER_VOICES.get(language)
 DEFAULT_RATE = 160  # words per minute: a little slower than espeak's 175, for seniors
 RATES = (110, 135, 160, 185, 210)
 WAV_RATE = 22050
@@ -178,7 +185,7 @@ class Speaker:
         (``pt-br`` for ``pt``); SpeechError when there is none (never a foreign voice
         reading words it cannot pronounce)."""
         voices = self.voices()
-        preferred = PREFERRED_VOICES.get(language)
+        preferred = preferred_voice(language)
         if preferred in voices:
             return Voice(language, preferred)
         for vid, codes in voices.items():
@@ -197,7 +204,7 @@ class Speaker:
     def cached(self, text: str, language: str, rate: int = DEFAULT_RATE) -> Path | None:
         """The cached WAV for this text, if it was rendered before (no engine needed
         when the preferred voice is known)."""
-        voice_id = PREFERRED_VOICES.get(language)
+        voice_id = preferred_voice(language)
         if voice_id is None:
             return None
         path = self.path_for(_clean(text), voice_id, rate)
