@@ -10,7 +10,8 @@ from an int or a float is data, only text is neutralised.
 A :class:`Sheet` says how one CSV is written for a person's spreadsheet: UTF-8 with a
 byte order mark (so Excel reads accents right), the separator (``;`` or ``,``; by default
 the one of the language's spreadsheets), the header row's words and the words in cells in
-one staff language (``yes``/``no`` for booleans, never ``True``), decimal numbers with
+one staff language (``yes``/``no`` for booleans, never ``True``; a help call's kind,
+status and outcome as words, not codes), decimal numbers with
 that language's mark (``12,5`` in French, read as a number), instants in the office's
 time zone as ``2026-12-06 14:05:00``. The words are the ``csv`` section of the manager's
 dashboard catalogs (``kiosk/i18n/manager/dashboard``); the languages are the manager
@@ -35,6 +36,7 @@ SEPARATORS = (";", ",")
 WORDS = "manager/dashboard"  # the catalogs whose section ``csv`` has a CSV's words
 STAFF = "manager"  # the staff app whose languages CSVs are written in
 INSTANT = "%Y-%m-%d %H:%M:%S"  # a date and time every spreadsheet reads as one
+CODED = frozenset({"kind", "status", "outcome"})  # columns of codes written as words
 
 
 def cell(value: Any) -> Any:
@@ -83,6 +85,16 @@ class Sheet:
             return self.words.t(f"csv.metrics.{key}")
         except KeyError:
             return key
+
+    def word(self, column: str, code: Any) -> Any:
+        """A code in a column of codes (a call's ``kind``, ``status``, ``outcome``) in
+        the sheet's words; the code itself when it has none."""
+        if column not in CODED or not isinstance(code, str) or not code:
+            return code
+        try:
+            return self.words.t(f"csv.values.{column}.{code}")
+        except KeyError:
+            return code
 
     def value(self, value: Any) -> Any:
         """``value`` as a cell of this sheet (see the module docstring)."""
@@ -153,4 +165,5 @@ class Writer:
             flow, step = record.get("flow_id"), record.get("step_id")
             record = {**record, "flow_title": titles.flow(flow),
                       "step_title": titles.step(flow, step)}
-        self._table.writerow([self.sheet.value(record.get(c)) for c in self.columns])
+        sheet = self.sheet
+        self._table.writerow([sheet.value(sheet.word(c, record.get(c))) for c in self.columns])

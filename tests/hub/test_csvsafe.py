@@ -108,3 +108,15 @@ def test_titles_go_beside_the_ids_and_are_neutralised_too() -> None:
     table.row({"flow_id": "tiny", "step_id": "b"})
     table.row({"flow_id": None, "step_id": None})
     assert out.getvalue().splitlines()[1:] == ["tiny;'=flow tiny;b;step tiny/b", ";;;"]
+
+
+@pytest.mark.parametrize(("lang", "words"), [("fr", ["Aide", "Terminé", "Envoyé au guichet"]),
+                                             ("en", ["Help", "Finished", "Sent to the counter"])])
+def test_a_calls_codes_are_words_in_their_columns(lang: str, words: list[str]) -> None:
+    sheet = csvsafe.sheet(UTC, lang)
+    out = io.StringIO()
+    writer = csvsafe.Writer(out, ["kind", "status", "outcome", "flow_id"], sheet)
+    writer.row({"kind": "help", "status": "resolved", "outcome": "sent-to-counter",
+                "flow_id": "help"})  # a flow id is an id: kept as it is
+    assert out.getvalue().strip().split(sheet.sep) == [*words, "help"]
+    assert sheet.word("outcome", "=unknown") == "=unknown"  # no word: the code (then quoted)

@@ -143,7 +143,7 @@ def test_csv_to_a_file_round_trip_in_french(hub: Hub, sessions: list[str],
     assert (choice["Code de l’étape"], choice["Étape"]) == ("weigh", shorten(WEIGH_FR))
     (help_row,) = [r for r in rows if r["Type de ligne"] == "help"]
     assert (help_row["Jour"], help_row["Étape"], help_row["Issue"]) == (
-        "2026-11-23", shorten(WEIGH_FR), "helped")
+        "2026-11-23", shorten(WEIGH_FR), "Aidé")  # the outcome in words
     assert help_row["Attente médiane (s)"] == "42,0"  # a decimal comma: a number in French
     assert float(help_row["Attente médiane (s)"].replace(",", ".")) == 42.0
 

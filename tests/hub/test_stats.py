@@ -232,9 +232,10 @@ def test_help_exact_numbers(stats_hub: Hub) -> None:
     lines = text.removeprefix("\ufeff").splitlines()
     assert lines[0] == ("Jour;Code du parcours;Parcours;Code de l’étape;Étape;Type d’appel;"
                         "État;Issue;Appels;Pris en charge;Attente médiane (s)")
-    assert "2026-11-23;tiny;Petit essai;b;Deuxième écran ?;help;resolved;helped;1;1;30,0" in lines
-    assert "2026-11-23;tiny;Petit essai;a;Premier écran.;help;queued;;1;0;" in lines
-    assert "2026-11-23;;;;;help;cancelled;;1;0;" in lines  # from the home screen
+    # a call's kind, status and outcome in words: "Aide", "Terminé", "Aidé"
+    assert "2026-11-23;tiny;Petit essai;b;Deuxième écran ?;Aide;Terminé;Aidé;1;1;30,0" in lines
+    assert "2026-11-23;tiny;Petit essai;a;Premier écran.;Aide;En attente;;1;0;" in lines
+    assert "2026-11-23;;;;;Aide;Annulé par l’usager;;1;0;" in lines  # from the home screen
     assert len(lines) == 7
 
 
@@ -269,13 +270,13 @@ def test_csv_round_trip_in_a_french_spreadsheet(stats_hub: Hub, tmp_path: Path) 
     with saved.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh, delimiter=";"))
     assert len(rows) == 6
-    helped = next(r for r in rows if r["Issue"] == "helped")
+    helped = next(r for r in rows if r["Issue"] == "Aidé")
     assert helped == {"Jour": "2026-11-23", "Code du parcours": "tiny", "Parcours": "Petit essai",
                       "Code de l’étape": "b", "Étape": "Deuxième écran ?",
-                      "Type d’appel": "help", "État": "resolved", "Issue": "helped",
+                      "Type d’appel": "Aide", "État": "Terminé", "Issue": "Aidé",
                       "Appels": "1", "Pris en charge": "1", "Attente médiane (s)": "30,0"}
     assert float(helped["Attente médiane (s)"].replace(",", ".")) == 30.0
-    workshop = next(r for r in rows if r["Type d’appel"] == "workshop")
+    workshop = next(r for r in rows if r["Type d’appel"] == "Atelier")
     assert (workshop["Code du parcours"], workshop["Parcours"]) == (
         "digital-skills", "Tester mes compétences numériques")  # a built-in flow's title
     assert all(set(r) == set(rows[0]) and None not in r for r in rows)  # no stray column
@@ -347,5 +348,5 @@ def test_csv_cells_are_never_formulas(hub: Hub) -> None:
         report = m.get("/stats/report", headers=CSV).text
     lines = text.splitlines()
     assert lines[1].split(";")[1:] == ['"\'=HYPERLINK(""http://evil.example"")"', "", "'@SUM(A1)",
-                                       "", "help", "queued", "", "1", "0", ""]
+                                       "", "Aide", "En attente", "", "1", "0", ""]
     assert "help_calls;Appels à l’aide;1" in report.splitlines()
