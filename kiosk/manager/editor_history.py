@@ -6,7 +6,6 @@ that asks for the change note when publishing."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.client.office import OfficeClock
 from kiosk.client.staff import StaffClient, detail
 from kiosk.manager.editor_diff import compare_texts
 from kiosk.manager.editor_diff_view import ChangesView
@@ -45,10 +45,10 @@ def source_of(envelope: dict[str, Any]) -> str:
     return str(source) if source else dump(clean(envelope.get("flow") or {}))
 
 
-def local_time(iso: str, pattern: str) -> str:
-    """A hub time (ISO 8601, UTC) in this computer's time zone."""
+def local_time(iso: str, pattern: str, office: OfficeClock) -> str:
+    """A hub time (ISO 8601, UTC) on the office's clock."""
     try:
-        return datetime.fromisoformat(iso).astimezone().strftime(pattern)
+        return office.local(iso).strftime(pattern)
     except ValueError:
         return iso
 
@@ -181,7 +181,8 @@ class HistoryPanel(QWidget):
         self.table.setRowCount(len(self.versions))
         for row, v in enumerate(self.versions):
             number = self.t("history.current", n=v["version"]) if v.get("current") else str(v["version"])
-            when = local_time(str(v.get("published_at") or ""), self.t("history.time_format"))
+            when = local_time(str(v.get("published_at") or ""), self.t("history.time_format"),
+                              self.client.office)
             for col, text in enumerate((number, when, str(v.get("published_by") or ""),
                                         str(v.get("note") or ""))):
                 item = QTableWidgetItem(text)
