@@ -326,14 +326,15 @@ def bare_qsoundeffect(b: Bench, steps: list[Step], folder: Path) -> list[float]:
 
 def raw_espeak(steps: list[Step], folder: Path) -> tuple[list[float], list[float]]:
     """End-to-end time of espeak-ng rendering each text (ms), and each WAV's length (s)."""
-    from kiosk.voice.speaker import DEFAULT_RATE, PREFERRED_VOICES, wav_seconds
+    from kiosk.voice.speaker import DEFAULT_RATE, preferred_voice, wav_seconds
 
     binary = shutil.which("espeak-ng") or "espeak-ng"
     out = folder / "raw.wav"
     samples, lengths = [], []
     for lang, _flow, _step, text in steps:
         start = time.perf_counter()
-        subprocess.run([binary, "-v", PREFERRED_VOICES[lang], "-s", str(DEFAULT_RATE),  # noqa: S603
+        voice = preferred_voice(lang) or lang
+        subprocess.run([binary, "-v", voice, "-s", str(DEFAULT_RATE),  # noqa: S603
                         "-w", str(out), text], check=True, capture_output=True, timeout=60)
         samples.append((time.perf_counter() - start) * 1000)
         lengths.append(wav_seconds(out))
