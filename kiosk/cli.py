@@ -31,6 +31,7 @@ COMMANDS = {
 NEEDS_APPS = {"run": ("PySide6",), "screenshot": ("PySide6",), "demo": ("PySide6",),
               "mediator": ("PySide6",), "manager": ("PySide6",), "voice": ("pyttsx3", "vosk")}
 APPS_EXTRA = "guichet-kiosk[apps]"
+APP_MODULES = tuple(dict.fromkeys(m for mods in NEEDS_APPS.values() for m in mods))
 
 
 def apps_missing_message(command: str, module: str) -> str:
@@ -39,17 +40,24 @@ def apps_missing_message(command: str, module: str) -> str:
             f"({module} is missing): pip install '{APPS_EXTRA}'")
 
 
-def missing_app_module(command: str) -> str | None:
-    """The first module of the apps' extra that ``command`` needs and cannot import."""
+def missing_modules(*names: str) -> list[str]:
+    """Which of these top-level modules cannot be imported here (without importing them)."""
     from importlib.util import find_spec
 
-    for module in NEEDS_APPS.get(command, ()):
+    missing = []
+    for name in names:
         try:
-            if find_spec(module) is None:
-                return module
+            if find_spec(name) is None:
+                missing.append(name)
         except (ImportError, ValueError):
-            return module
-    return None
+            missing.append(name)
+    return missing
+
+
+def missing_app_module(command: str) -> str | None:
+    """The first module of the apps' extra that ``command`` needs and cannot import."""
+    missing = missing_modules(*NEEDS_APPS.get(command, ()))
+    return missing[0] if missing else None
 
 
 class BadSettings(click.ClickException):

@@ -43,10 +43,10 @@ def main(argv: list[str] | None = None) -> None:
 def _no_apps(exc: ModuleNotFoundError) -> None:
     """``kiosk run`` where the apps' extra is not installed: one line, exit 1 (any other
     missing module is a bug and raises)."""
-    from kiosk.cli import NEEDS_APPS, apps_missing_message
+    from kiosk.cli import APP_MODULES, apps_missing_message
 
     top = (exc.name or "").split(".")[0]
-    if top not in {m for mods in NEEDS_APPS.values() for m in mods}:
+    if top not in APP_MODULES:
         raise exc
     sys.stderr.write(f"Error: {apps_missing_message('run', top)}\n")
     sys.exit(1)

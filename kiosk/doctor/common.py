@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli import APPS_EXTRA, missing_modules
+
 #: what a machine without the apps' extra must install (the kiosk, the staff apps)
-APPS_INSTALL = "pip install 'guichet-kiosk[apps]'"
+APPS_INSTALL = f"pip install '{APPS_EXTRA}'"
 DISK_FAIL_GB = 0.5
 
 Settings = dict[str, Any]
@@ -46,20 +48,6 @@ def run_parts(parts: Sequence[Part], settings: Settings) -> list[Check]:
                                 "this check itself broke: report the output of "
                                 "'kiosk doctor --json'"))
     return checks
-
-
-def missing_modules(*names: str) -> list[str]:
-    """Which of these top-level modules cannot be imported here (without importing them)."""
-    from importlib.util import find_spec
-
-    missing = []
-    for name in names:
-        try:
-            if find_spec(name) is None:
-                missing.append(name)
-        except (ImportError, ValueError):
-            missing.append(name)
-    return missing
 
 
 def apps_check(modules: Sequence[str], who: str) -> Check | None:

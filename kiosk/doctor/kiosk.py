@@ -13,10 +13,11 @@ import tempfile
 from pathlib import Path
 
 from kiosk import config, languages, paths
+from kiosk.cli import APP_MODULES
 from kiosk.doctor import network, screen
 from kiosk.doctor.common import Check, Settings, apps_check, free_disk, run_parts
 
-APPS = ("PySide6", "pyttsx3", "vosk")
+APPS = APP_MODULES  # the kiosk needs every module of the extra
 
 
 def _languages(settings: Settings) -> list[str]:

@@ -61,9 +61,10 @@ def _raw(lang: str, domain: str = "kiosk") -> dict[str, Any]:
 
 
 def available() -> list[str]:
-    """Language codes that have a catalog, French first."""
-    codes = sorted(p.stem for p in HERE.glob("*.yaml"))
-    return [REFERENCE] + [c for c in codes if c != REFERENCE]
+    """Language codes that have a catalog, French first (kiosk.languages' table)."""
+    from kiosk.languages import catalog_codes
+
+    return list(catalog_codes())
 
 
 def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:

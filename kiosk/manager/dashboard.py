@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.client.office import OfficeClock
 from kiosk.client.staff import StaffClient, detail
 from kiosk.flows.model import pick
 from kiosk.i18n import catalog
@@ -49,8 +50,6 @@ from kiosk.manager.dashboard_data import (
     Other,
     Totals,
     main_metrics,
-    office_now,
-    office_today,
     totals,
 )
 from kiosk.manager.dashboard_print import PrintActions
@@ -219,16 +218,17 @@ class DashboardPage(PrintActions, QWidget):
         self.load()
 
     def office_today(self) -> date:
-        """Today on the office's clock (this computer's until the hub said)."""
-        return office_today(self.office)
+        """Today on the office's clock (the client's, told at login and by ``/me``)."""
+        return self.client.office.today()
 
     def office_now(self) -> datetime:
         """Now on the office's clock (for "up to date at", the report's date)."""
-        return office_now(self.office)
+        return self.client.office.now()
 
     def _office_read(self, me: dict[str, Any]) -> None:
         """``GET /me`` answered: the office's day is known; the default period ends on it."""
         self.office = dict(me.get("office") or {})
+        self.client.office = OfficeClock.from_answer(self.office, self.client.office)
         if self.default_period:
             today = self.office_today()
             self._set_dates(today - timedelta(days=PERIOD_DAYS - 1), today)

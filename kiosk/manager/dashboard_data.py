@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from kiosk.i18n import Catalog
 
@@ -18,21 +17,6 @@ FEEDBACK = ("good", "neutral", "bad")
 OUTCOMES = ("helped", "sent-to-counter", "workshop", "left", "other")
 MAX_DAY_BARS = 45  # a longer period is shown by week
 OPENING_HOURS = range(8, 20)  # always shown, even when quiet
-
-
-def office_today(office: dict[str, str] | None) -> date:
-    """Today on the office's clock, from ``GET /me``'s ``office`` (this computer's
-    when the hub did not say)."""
-    today = (office or {}).get("today")
-    return date.fromisoformat(today) if today else date.today()
-
-
-def office_now(office: dict[str, str] | None) -> datetime:
-    """Now on the office's clock (this computer's when its time zone is unknown)."""
-    try:
-        return datetime.now(UTC).astimezone(ZoneInfo((office or {})["timezone"]))
-    except (KeyError, ValueError):
-        return datetime.now()
 
 
 @dataclass

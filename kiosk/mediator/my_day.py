@@ -3,7 +3,6 @@ where the customer was, how it ended and the note — with a bar per hour and th
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
@@ -11,6 +10,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QDialog, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from kiosk.client.office import OfficeClock
 from kiosk.client.staff import StaffClient
 from kiosk.flows.library import FlowLibrary
 from kiosk.i18n import Catalog
@@ -28,12 +28,12 @@ def font(px: int, bold: bool = False) -> QFont:
     return f
 
 
-def clock(moment: str | None) -> str:
-    """``14:05``, on this computer's clock (the hub gives each call's ``time`` on the
-    office's clock: this is for an older hub)."""
+def clock(moment: str | None, office: OfficeClock) -> str:
+    """``14:05``, on the office's clock (the hub gives each call's ``time`` already: this
+    is for an older hub)."""
     if not moment:
         return "--:--"
-    return datetime.fromisoformat(moment).astimezone().strftime("%H:%M")
+    return office.local(moment).strftime("%H:%M")
 
 
 class MyDayDialog(QDialog):
@@ -132,7 +132,8 @@ class MyDayDialog(QDialog):
             ended = t("desk.day_cancelled")
         else:
             ended = t("desk.day_open")
-        text = t("desk.day_item", time=request.get("time") or clock(request.get("claimed_at")),
+        at = request.get("time") or clock(request.get("claimed_at"), self.client.office)
+        text = t("desk.day_item", time=at,
                  kiosk=request.get("kiosk_id", ""),
                  where=line(where(request, self.strings, self.library), self.strings),
                  outcome=ended)
