@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,11 +51,13 @@ class Report:
 
 
 class _Checker:
-    def __init__(self, file: str, located: Located, assets: Path) -> None:
+    def __init__(self, file: str, located: Located, assets: Path,
+                 pictures: Collection[str] = ()) -> None:
         self.file = file
         self.src = located
         self.data: dict[str, Any] = located.data
         self.assets = assets
+        self.pictures = pictures  # picture names known beyond the assets (the hub's)
         self.issues: list[Issue] = []
 
     def error(self, line: int, message: str) -> None:
@@ -242,8 +244,12 @@ class _Checker:
 
     def _asset(self, path: tuple[str | int, ...], kind: str, name: str) -> None:
         folder = self.assets / kind
+        if kind == "pictures" and name in self.pictures:
+            return
         if "/" in name or "\\" in name or not (folder / name).is_file():
             known = sorted(p.name for p in folder.glob("*")) if folder.is_dir() else []
+            if kind == "pictures":
+                known = sorted({*known, *self.pictures})
             self.error(self.src.value_line(path),
                        f"{'picture' if kind == 'pictures' else 'icon'} '{_short(name)}' not found in "
                        f"assets/{kind}{_suggest(name, known)}")
@@ -338,15 +344,17 @@ def _find_loop(start: str, edges: Mapping[str, list[str]]) -> list[str]:
         seen.add(node)
 
 
-def validate_text(text: str, file: str = "<flow>", assets: Path | None = None) -> Report:
-    """Validate the YAML text of one flow."""
+def validate_text(text: str, file: str = "<flow>", assets: Path | None = None,
+                  pictures: Collection[str] = ()) -> Report:
+    """Validate the YAML text of one flow. ``pictures`` names pictures that exist beyond
+    the assets folder (the hub's uploaded pictures, or those a kiosk downloaded)."""
     report = Report(file)
     try:
         located = parse(text)
     except SourceError as exc:
         report.issues.append(Issue(file, exc.line, "error", exc.message))
         return report
-    checker = _Checker(file, located, assets or paths.assets_dir())
+    checker = _Checker(file, located, assets or paths.assets_dir(), pictures)
     if checker.structure():
         checker.rules()
     report.issues = sorted(checker.issues, key=lambda i: (i.line, i.severity))
@@ -359,7 +367,8 @@ def _normalized(data: dict[str, Any]) -> dict[str, Any]:
     return FlowSchema.model_validate(data).model_dump(by_alias=True, exclude_none=True)
 
 
-def validate_file(path: Path, assets: Path | None = None) -> Report:
+def validate_file(path: Path, assets: Path | None = None,
+                  pictures: Collection[str] = ()) -> Report:
     """Validate one flow file; unreadable files are reported, never raised."""
     try:
         raw = guard.read_bytes(path)
@@ -368,12 +377,13 @@ def validate_file(path: Path, assets: Path | None = None) -> Report:
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return Report(str(path), issues=[Issue(str(path), 1, "error", f"cannot read: {exc}")])
-    return validate_text(text, str(path), assets)
+    return validate_text(text, str(path), assets, pictures)
 
 
-def validate_paths(files: Iterable[Path], assets: Path | None = None) -> list[Report]:
+def validate_paths(files: Iterable[Path], assets: Path | None = None,
+                   pictures: Collection[str] = ()) -> list[Report]:
     """Validate several files, and check that flow ids are unique among them."""
-    reports = [validate_file(f, assets) for f in files]
+    reports = [validate_file(f, assets, pictures) for f in files]
     owner: dict[str, str] = {}
     for r in reports:
         if r.flow is None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.hub.db import MIGRATIONS, connect, migrate
+from kiosk.hub.db import connect, migrate
+from kiosk.hub.migrations import MIGRATIONS
 
 
 def test_a_version_1_database_is_migrated_in_place(tmp_path: Path) -> None:
