@@ -10,6 +10,8 @@ import click
 
 from kiosk import paths
 from kiosk.flows.library import flow_files
+from kiosk.flows.messages import DEFAULT, render
+from kiosk.flows.messages import languages as _message_languages
 from kiosk.flows.model import pick
 from kiosk.flows.validator import Report, validate_paths
 
@@ -37,7 +39,10 @@ def _targets(given: tuple[str, ...]) -> list[Path]:
 @flows.command()
 @click.argument("path", nargs=-1, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-def validate(path: tuple[str, ...], as_json: bool) -> None:
+@click.option("--lang", default=DEFAULT, show_default=True,
+              type=click.Choice(sorted(_message_languages())),
+              help="Language of the messages (the manager's editor shows them in its own).")
+def validate(path: tuple[str, ...], as_json: bool, lang: str) -> None:
     """Check flow files; exit 1 when any has an error (warnings are printed only).
 
     With no PATH, the built-in flows are checked. A folder checks every file in it.
@@ -45,6 +50,7 @@ def validate(path: tuple[str, ...], as_json: bool) -> None:
     \b
     Example:
         kiosk flows validate my-office/flows/send-parcel.yaml
+        kiosk flows validate --lang fr my-office/flows/
     """
     files = _targets(path)
     if not files:
@@ -52,22 +58,28 @@ def validate(path: tuple[str, ...], as_json: bool) -> None:
     reports = validate_paths(files)
     errors = sum(len(r.errors) for r in reports)
     if as_json:
-        click.echo(json.dumps({"files": [_report_json(r) for r in reports], "errors": errors,
+        click.echo(json.dumps({"files": [_report_json(r, lang) for r in reports],
+                               "errors": errors,
                                "warnings": sum(len(r.warnings) for r in reports)},
                               ensure_ascii=False, indent=2))
     else:
         for r in reports:
             for issue in r.issues:
-                click.echo(str(issue), err=issue.severity == "error")
+                severity = render(f"severity.{issue.severity}", lang=lang)
+                click.echo(f"{issue.file}:{issue.line}: {severity}: {issue.text(lang)}",
+                           err=issue.severity == "error")
         ok = sum(1 for r in reports if r.ok)
         warnings = sum(len(r.warnings) for r in reports)
-        click.echo(f"{ok}/{len(reports)} flows valid, {errors} errors, {warnings} warnings")
+        click.echo(render("summary", {"ok": ok, "total": len(reports),
+                                      "errors": {"code": "errors", "params": {"n": errors}},
+                                      "warnings": {"code": "warnings", "params": {"n": warnings}}},
+                          lang))
     sys.exit(1 if errors else 0)
 
 
-def _report_json(r: Report) -> dict[str, object]:
+def _report_json(r: Report, lang: str) -> dict[str, object]:
     return {"file": r.file, "flow": r.flow.id if r.flow else None, "ok": r.ok,
-            "issues": [i.as_dict() for i in r.issues]}
+            "issues": [{**i.as_dict(), "message": i.text(lang)} for i in r.issues]}
 
 
 @flows.command("list")

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
+
+from kiosk.flows.messages import msg
 
 MAX_WORDS = 15
 MAX_SENTENCES = 2
 MAX_LABEL_WORDS = 5
+
+Problem = dict[str, Any]  # a message: {"code", "params"}
 
 # word or phrase -> plainer wording to suggest ("" when the fix is to rephrase)
 JARGON: dict[str, dict[str, str]] = {
@@ -57,31 +62,30 @@ _PATTERNS = {lang: [(w, s, _jargon_pattern(w)) for w, s in words.items()]
              for lang, words in JARGON.items()}
 
 
-def text_problems(text: str, lang: str) -> Iterator[str]:
-    """FALC problems of a screen text, as sentences ready for a warning."""
+def text_problems(text: str, lang: str) -> Iterator[Problem]:
+    """FALC problems of a screen text, as messages (:func:`kiosk.flows.messages.msg`)."""
     parts = sentences(text)
     if len(parts) > MAX_SENTENCES:
-        yield (f"{len(parts)} sentences in '{lang}' (easy-to-read: at most "
-               f"{MAX_SENTENCES} a screen)")
+        yield msg("falc.sentences", n=len(parts), lang=lang, most=MAX_SENTENCES)
     for sentence in parts:
         n = word_count(sentence)
         if n > MAX_WORDS:
-            yield (f"sentence of {n} words in '{lang}' (easy-to-read: at most {MAX_WORDS}): "
-                   f"\"{sentence[:60]}\"")
+            yield msg("falc.long_sentence", n=n, lang=lang, most=MAX_WORDS, start=sentence[:60])
     yield from jargon_problems(text, lang)
 
 
-def label_problems(label: str, lang: str) -> Iterator[str]:
+def label_problems(label: str, lang: str) -> Iterator[Problem]:
     """FALC problems of a choice label."""
     n = word_count(label)
     if n > MAX_LABEL_WORDS:
-        yield (f"choice label of {n} words in '{lang}' (easy-to-read: at most "
-               f"{MAX_LABEL_WORDS})")
+        yield msg("falc.long_label", n=n, lang=lang, most=MAX_LABEL_WORDS)
     yield from jargon_problems(label, lang)
 
 
-def jargon_problems(text: str, lang: str) -> Iterator[str]:
+def jargon_problems(text: str, lang: str) -> Iterator[Problem]:
     for word, suggestion, pattern in _PATTERNS.get(lang, []):
         if pattern.search(text):
-            hint = f": say '{suggestion}'" if suggestion else ": say it in everyday words"
-            yield f"jargon '{word}' in '{lang}'{hint}"
+            if suggestion:
+                yield msg("falc.jargon_say", word=word, lang=lang, suggestion=suggestion)
+            else:
+                yield msg("falc.jargon_rephrase", word=word, lang=lang)

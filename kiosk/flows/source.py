@@ -16,22 +16,44 @@ from typing import Any
 import yaml
 
 from kiosk.flows import guard
+from kiosk.flows.issues import Issue
 
 _Loader: Any = guard.Loader
 
 Path = tuple[str | int, ...]
-# what a YAML tag asks a scalar to be, for messages
-_KINDS = {"int": "a whole number", "float": "a number", "bool": "true or false",
-          "timestamp": "a date", "binary": "base64 data"}
+# the YAML tags whose kind of value the flows catalogs name (``yaml.kind.<tag>``)
+_KINDS = ("int", "float", "bool", "timestamp", "binary")
 
 
 class SourceError(Exception):
     """The file cannot be read as one YAML mapping; ``line`` is 1-based."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: str, code: str = "",
+                 params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.line = line
         self.message = message
+        guarded = _GUARD_CODES.get(message, ("", {}))
+        self.code = code or guarded[0]
+        self.params = params or (guarded[1] if not code else {})
+
+    @classmethod
+    def of(cls, line: int, code: str, **params: Any) -> SourceError:
+        """An error from a message code (:mod:`kiosk.flows.messages`)."""
+        from kiosk.flows.messages import render
+
+        return cls(line, render(code, params), code, params)
+
+    def issue(self, file: str) -> Issue:
+        """This error as a validator issue of ``file``."""
+        return Issue(file, self.line, "error", self.message, self.code, self.params)
+
+
+# the guard's fixed messages, by their code in the flows catalogs
+_GUARD_CODES: dict[str, tuple[str, dict[str, Any]]] = {
+    guard.TOO_LARGE: ("too_large", {"kib": guard.MAX_TEXT // 1024}),
+    guard.DEEP: ("yaml.deep", {"most": guard.MAX_NESTING}),
+    guard.ALIASES: ("yaml.aliases", {})}
 
 
 @dataclass
@@ -89,15 +111,15 @@ class _Builder:
             raise
         except Exception:  # noqa: BLE001 - PyYAML's constructors raise anything on bad input
             shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
-            kind = _KINDS.get(node.tag.rsplit(":", 1)[-1], "value")
-            raise SourceError(line, f"'{shown}' cannot be read as {kind}; put it in quotes "
-                                    "if it is text") from None
+            tag = node.tag.rsplit(":", 1)[-1]
+            kind = {"code": f"yaml.kind.{tag if tag in _KINDS else 'value'}", "params": {}}
+            raise SourceError.of(line, "yaml.cannot_read_as", value=shown, kind=kind) from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise SourceError(key_node.start_mark.line + 1, "a key must be a plain word")
+                raise SourceError.of(key_node.start_mark.line + 1, "yaml.plain_key")
             key = str(self.scalar(key_node))
             child = (*path, key)
             if key in out:
@@ -116,8 +138,8 @@ def _yaml_error(exc: yaml.YAMLError, text: str = "") -> SourceError:
     line = mark.line + 1 if mark is not None else 1
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
-    text = f"malformed YAML: {problem}" + (f" ({context})" if context else "")
-    return SourceError(line, text)
+    return SourceError.of(line, "yaml.malformed",
+                          problem=str(problem) + (f" ({context})" if context else ""))
 
 
 def parse(text: str) -> Located:
@@ -130,14 +152,13 @@ def parse(text: str) -> Located:
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, text) from None
     if not nodes or nodes[0] is None:
-        raise SourceError(1, "the file is empty: a flow file is a mapping starting with 'schema: 1'")
+        raise SourceError.of(1, "yaml.empty")
     if len(nodes) > 1:
-        raise SourceError(nodes[1].start_mark.line + 1, "one flow per file: found a second document")
+        raise SourceError.of(nodes[1].start_mark.line + 1, "yaml.second_document")
     root = nodes[0]
     if not isinstance(root, yaml.MappingNode):
-        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
-        raise SourceError(root.start_mark.line + 1,
-                          f"a flow file must be a mapping of keys (schema, id, steps...), not {kind}")
+        raise SourceError.of(root.start_mark.line + 1, "yaml.not_mapping_list"
+                             if isinstance(root, yaml.SequenceNode) else "yaml.not_mapping_value")
     builder = _Builder()
     try:
         builder.located.data = builder.build(root, ())

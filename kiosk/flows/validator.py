@@ -18,7 +18,16 @@ from pydantic import ValidationError
 from kiosk import paths
 from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_LEVELS, WORKSHOP_PREFIX, falc, guard
 from kiosk.flows.issues import Issue
-from kiosk.flows.model import ID_MAX, ID_PATTERN, Flow, declared_kinds, kind_problem, targets_of
+from kiosk.flows.messages import msg
+from kiosk.flows.model import (
+    ID_MAX,
+    ID_PATTERN,
+    STEP_KINDS,
+    Flow,
+    declared_kinds,
+    kind_problem,
+    targets_of,
+)
 from kiosk.flows.schema import ALLOWED_KEYS, FlowSchema
 from kiosk.flows.source import Located, SourceError, parse
 from kiosk.languages import CODES
@@ -27,6 +36,11 @@ SLUG = re.compile(ID_PATTERN)
 LANG = re.compile(r"^[a-z]{2,3}$")
 SCHEMA_VERSION = 1
 _SUGGEST_MAX = 200  # longest word a "did you mean" looks for
+# pydantic error types whose words the flows catalogs have (others keep pydantic's English)
+SCHEMA_TYPES = ("string_type", "int_type", "list_type", "dict_type", "model_type",
+                "too_short", "too_long", "string_too_short", "string_too_long",
+                "string_pattern_mismatch", "int_parsing", "greater_than_equal",
+                "less_than_equal", "int_from_float")
 
 
 @dataclass
@@ -60,16 +74,16 @@ class _Checker:
         self.pictures = pictures  # picture names known beyond the assets (the hub's)
         self.issues: list[Issue] = []
 
-    def error(self, line: int, message: str) -> None:
-        self.issues.append(Issue(self.file, line, "error", message))
+    def error(self, line: int, code: str, **params: Any) -> None:
+        self.issues.append(Issue.of(self.file, line, "error", code, **params))
 
-    def warn(self, line: int, message: str) -> None:
-        self.issues.append(Issue(self.file, line, "warning", message))
+    def warn(self, line: int, code: str, **params: Any) -> None:
+        self.issues.append(Issue.of(self.file, line, "warning", code, **params))
 
     # -- structure -----------------------------------------------------------------
     def structure(self) -> bool:
         for path, line in self.src.duplicate_keys:
-            self.error(line, f"key '{path[-1]}' appears twice in the same mapping")
+            self.error(line, "duplicate_key", name=path[-1])
         try:
             FlowSchema.model_validate(self.data)
         except ValidationError as exc:
@@ -84,29 +98,35 @@ class _Checker:
             key = str(loc[-1])
             allowed = ALLOWED_KEYS[_level(loc[:-1])]
             close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})"
-            self.error(self.src.line(loc), f"unknown key '{key}'{hint}")
+            hint = msg("did_you_mean", word=close[0]) if close else msg(
+                "allowed_keys", keys=", ".join(allowed))
+            self.error(self.src.line(loc), "unknown_key", name=key, hint=hint)
         elif kind == "missing":
             where = _describe(loc[:-1], self.data)
-            self.error(self.src.value_line(loc[:-1]), f"missing key '{loc[-1]}' in {where}")
+            self.error(self.src.value_line(loc[:-1]), "missing_key", name=loc[-1], where=where)
         elif kind == "string_type" and isinstance(err.get("input"), bool):
-            self.error(self.src.value_line(loc),
-                       f"{_dotted(loc)}: YAML read this word as true/false; put it in quotes")
+            self.error(self.src.value_line(loc), "yaml_bool", field=_dotted(loc))
         elif kind == "bool_type":
-            self.error(self.src.value_line(loc),
-                       f"{_dotted(loc)}: write true or false, without quotes")
+            self.error(self.src.value_line(loc), "write_bool", field=_dotted(loc))
         elif kind == "literal_error":
-            self.error(self.src.value_line(loc),
-                       f"{_dotted(loc)}: {err['msg'].lower()}, not '{err.get('input')}'")
+            self.error(self.src.value_line(loc), "literal", field=_dotted(loc),
+                       expected=(err.get("ctx") or {}).get("expected", ""),
+                       value=str(err.get("input")))
+        elif kind in SCHEMA_TYPES:
+            ctx = {k: v for k, v in (err.get("ctx") or {}).items()
+                   if isinstance(v, str | int | float)}
+            self.error(self.src.value_line(loc), "schema_problem", field=_dotted(loc),
+                       problem=msg(f"schema.{kind}", **ctx))
         else:
-            self.error(self.src.value_line(loc), f"{_dotted(loc)}: {err['msg']}")
+            self.error(self.src.value_line(loc), "schema_problem", field=_dotted(loc),
+                       problem=err["msg"])
 
     # -- rules ---------------------------------------------------------------------
     def rules(self) -> None:
         d = self.data
         if d["schema"] != SCHEMA_VERSION:
-            self.error(self.src.value_line(("schema",)),
-                       f"unsupported schema {d['schema']}: this kiosk reads schema {SCHEMA_VERSION}")
+            self.error(self.src.value_line(("schema",)), "unsupported_schema",
+                       found=d["schema"], supported=SCHEMA_VERSION)
         self._id_rule("flow", d["id"], self.src.value_line(("id",)))
         self._step_ids()
         self._step_shapes()
@@ -121,39 +141,40 @@ class _Checker:
             sid, line = step["id"], self.src.value_line(("steps", i, "id"))
             self._id_rule("step", sid, line)
             if sid in seen:
-                self.error(line, f"duplicate step id '{_short(sid)}'")
+                self.error(line, "duplicate_step", id=_short(sid))
             seen.add(sid)
 
     def _id_rule(self, kind: str, value: str, line: int) -> None:
         """The hub refuses help calls and events whose ids break this rule."""
         if len(value) > ID_MAX:
-            self.error(line, f"{kind} id '{_short(value)}' is {len(value):,} characters long: "
-                             f"at most {ID_MAX}")
+            self.error(line, f"{kind}_id_too_long", id=_short(value), length=len(value),
+                       most=ID_MAX)
         elif not SLUG.fullmatch(value):
-            self.error(line, f"{kind} id '{_short(value)}' must be a slug (lowercase letters, "
-                             "digits, single '-' between them)")
+            self.error(line, f"{kind}_id_not_slug", id=_short(value))
 
     def _step_shapes(self) -> None:
         for i, step in enumerate(self.data["steps"]):
-            problem = kind_problem(step)
-            if problem is not None:
-                self.error(self.src.value_line(("steps", i)), f"step '{_short(step['id'])}' {problem}")
+            if kind_problem(step) is not None:
+                found = declared_kinds(step)
+                self.error(self.src.value_line(("steps", i)),
+                           "step_kinds_many" if found else "step_kinds_none", id=_short(step["id"]),
+                           kinds=", ".join(STEP_KINDS),
+                           found=msg("both", first=", ".join(found[:-1]), last=found[-1])
+                           if found else "")
             choices = step.get("choices")
             if choices is not None and not 2 <= len(choices) <= 6:
-                self.error(self.src.line(("steps", i, "choices")),
-                           f"step '{_short(step['id'])}' has {len(choices)} choice"
-                           f"{'s' if len(choices) != 1 else ''}: a question needs 2 to 6")
+                self.error(self.src.line(("steps", i, "choices")), "choices_count",
+                           id=_short(step["id"]), n=len(choices))
 
     def _targets(self) -> None:
         ids = [s["id"] for s in self.data["steps"]]
         if self.data["start"] not in ids:
-            self.error(self.src.line(("start",)),
-                       f"start step '{_short(self.data['start'])}' does not exist"
-                       f"{_suggest(self.data['start'], ids)}")
+            self.error(self.src.line(("start",)), "start_missing", id=_short(self.data["start"]),
+                       hint=_suggest(self.data["start"], ids))
         for path, target in self._target_paths():
             problem = _target_problem(target, ids)
             if problem:
-                self.error(self.src.value_line(path), problem)
+                self.error(self.src.value_line(path), problem["code"], **problem["params"])
 
     def _target_paths(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
         for i, step in enumerate(self.data["steps"]):
@@ -174,15 +195,13 @@ class _Checker:
             first_line.setdefault(s["id"], self.src.value_line(("steps", i)))
         for sid, line in first_line.items():
             if self.data["start"] in edges and sid not in reached:
-                self.error(line, f"step '{_short(sid)}' can never be reached from start "
-                                 f"'{_short(self.data['start'])}'")
+                self.error(line, "unreachable", id=_short(sid), start=_short(self.data["start"]))
             elif sid not in can_end:
                 loop = _find_loop(sid, edges)
                 shown = [*loop[:6], "…", loop[-1]] if len(loop) > 8 else loop
-                why = (f"every path from it loops ({' → '.join(_short(s) for s in shown)})"
-                       if loop.count(loop[-1]) > 1 else "no path from it reaches an end")
-                self.error(line, f"step '{_short(sid)}' can never reach an end: {why}; "
-                                 "add 'end: true', a way out, or '@help'")
+                why = (msg("why_loops", path=" → ".join(_short(s) for s in shown))
+                       if loop.count(loop[-1]) > 1 else msg("why_no_path"))
+                self.error(line, "no_end", id=_short(sid), why=why)
 
     def _lang_texts(self) -> Iterator[tuple[tuple[str | int, ...], dict[str, str], bool]]:
         """(path, texts, is_label) for every multilingual text of the flow."""
@@ -209,25 +228,24 @@ class _Checker:
                 missing.setdefault(lang, []).append(line)
         missing.pop("fr", None)  # already an error for each text
         for lang, lines in sorted(missing.items()):
-            self.warn(lines[0], f"language '{lang}' is only partly covered: missing in "
-                                f"{len(lines)} text{'s' if len(lines) > 1 else ''}")
+            self.warn(lines[0], "partly_covered", lang=lang, n=len(lines))
 
     def _one_text(self, path: tuple[str | int, ...], texts: dict[str, str], is_label: bool,
                   line: int) -> None:
         name = _dotted(path)
         if "fr" not in texts:
-            self.error(line, f"{name} has no French text ('fr'): French is required")
+            self.error(line, "no_french", field=name)
         for lang, value in texts.items():
             vline = self.src.value_line((*path, lang))
             if not LANG.fullmatch(lang):
-                self.error(self.src.line((*path, lang)),
-                           f"'{lang}' is not a language code (use {', '.join(CODES)}...)")
+                self.error(self.src.line((*path, lang)), "not_language", lang=lang,
+                           codes=", ".join(CODES))
             if not value.strip():
-                self.error(vline, f"{name} is empty in '{lang}'")
+                self.error(vline, "empty_text", field=name, lang=lang)
                 continue
             checks = falc.label_problems if is_label else falc.text_problems
             for problem in checks(value, lang):
-                self.warn(vline, f"{name}: {problem}")
+                self.warn(vline, "falc_in", field=name, problem=problem)
 
     def _assets(self) -> None:
         if self.data.get("icon"):
@@ -236,8 +254,7 @@ class _Checker:
             if step.get("image"):
                 self._asset(("steps", i, "image"), "pictures", step["image"])
             else:
-                self.warn(self.src.value_line(("steps", i)),
-                          f"step '{_short(step['id'])}' has no picture: people who read little rely on it")
+                self.warn(self.src.value_line(("steps", i)), "no_picture", id=_short(step["id"]))
             for j, choice in enumerate(step.get("choices") or ()):
                 if choice.get("icon"):
                     self._asset(("steps", i, "choices", j, "icon"), "icons", choice["icon"])
@@ -251,8 +268,8 @@ class _Checker:
             if kind == "pictures":
                 known = sorted({*known, *self.pictures})
             self.error(self.src.value_line(path),
-                       f"{'picture' if kind == 'pictures' else 'icon'} '{_short(name)}' not found in "
-                       f"assets/{kind}{_suggest(name, known)}")
+                       "picture_missing" if kind == "pictures" else "icon_missing",
+                       name=_short(name), hint=_suggest(name, known))
 
 
 def _short(text: str, most: int = ID_MAX) -> str:
@@ -272,42 +289,42 @@ def _dotted(loc: Iterable[str | int]) -> str:
     return ".".join(f"[{p}]" if isinstance(p, int) else p for p in loc).replace(".[", "[")
 
 
-def _describe(loc: tuple[str | int, ...], data: Any) -> str:
+def _describe(loc: tuple[str | int, ...], data: Any) -> dict[str, Any] | str:
     if not loc:
-        return "the flow"
+        return msg("where_flow")
     node = data
     for part in loc:
         node = node[part]
     if isinstance(node, dict) and "id" in node:
-        return f"step '{_short(str(node['id']))}'"
+        return msg("where_step", id=_short(str(node["id"])))
     return _dotted(loc)
 
 
-def _suggest(word: str, options: Iterable[str]) -> str:
+def _suggest(word: str, options: Iterable[str]) -> dict[str, Any] | str:
     """``; did you mean 'x'?`` for the closest option, if any (long words are not compared:
     difflib's time grows with the product of the lengths)."""
     if len(word) > _SUGGEST_MAX:
         return ""
     close = difflib.get_close_matches(word, [o for o in options if len(o) <= _SUGGEST_MAX], n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return msg("did_you_mean", word=close[0]) if close else ""
 
 
 def _ends_path(target: str) -> bool:
     return (target in (SPECIAL_HELP, SPECIAL_MENU) or target.startswith(WORKSHOP_PREFIX))
 
 
-def _target_problem(target: str, ids: list[str]) -> str | None:
+def _target_problem(target: str, ids: list[str]) -> dict[str, Any] | None:
     if target.startswith(WORKSHOP_PREFIX):
         level = target[len(WORKSHOP_PREFIX):]
         if level not in WORKSHOP_LEVELS:
-            return f"unknown workshop level '{_short(level)}' (use {', '.join(WORKSHOP_LEVELS)})"
+            return msg("unknown_level", level=_short(level), levels=", ".join(WORKSHOP_LEVELS))
         return None
     if target.startswith("@"):
         if target in (SPECIAL_HELP, SPECIAL_MENU):
             return None
-        return f"unknown special target '{_short(target)}' (use @help, @menu or @workshop:LEVEL)"
+        return msg("unknown_special", target=_short(target))
     if target not in ids:
-        return f"target '{_short(target)}' does not exist{_suggest(target, ids)}"
+        return msg("target_missing", target=_short(target), hint=_suggest(target, ids))
     return None
 
 
@@ -352,7 +369,7 @@ def validate_text(text: str, file: str = "<flow>", assets: Path | None = None,
     try:
         located = parse(text)
     except SourceError as exc:
-        report.issues.append(Issue(file, exc.line, "error", exc.message))
+        report.issues.append(exc.issue(file))
         return report
     checker = _Checker(file, located, assets or paths.assets_dir(), pictures)
     if checker.structure():
@@ -373,10 +390,12 @@ def validate_file(path: Path, assets: Path | None = None,
     try:
         raw = guard.read_bytes(path)
         if len(raw) > guard.MAX_TEXT:
-            return Report(str(path), issues=[Issue(str(path), 1, "error", guard.TOO_LARGE)])
+            return Report(str(path), issues=[Issue.of(str(path), 1, "error", "too_large",
+                                                      kib=guard.MAX_TEXT // 1024)])
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return Report(str(path), issues=[Issue(str(path), 1, "error", f"cannot read: {exc}")])
+        return Report(str(path), issues=[Issue.of(str(path), 1, "error", "cannot_read",
+                                                  error=str(exc))])
     return validate_text(text, str(path), assets, pictures)
 
 
@@ -389,8 +408,8 @@ def validate_paths(files: Iterable[Path], assets: Path | None = None,
         if r.flow is None:
             continue
         if r.flow.id in owner:
-            r.issues.append(Issue(r.file, 1, "error",
-                                  f"flow id '{r.flow.id}' is already used by {owner[r.flow.id]}"))
+            r.issues.append(Issue.of(r.file, 1, "error", "flow_id_taken", id=r.flow.id,
+                                     other=owner[r.flow.id]))
             r.flow = None
         else:
             owner[r.flow.id] = r.file

@@ -47,7 +47,7 @@ CASES = [
     (("title: {fr:", 'title: {FR: "x", fr:'), 3, "'FR' is not a language code"),
     (("  - id: first\n", '  - id: first\n    text: {fr: "x"}\n'), 11, "key 'text' appears twice"),
     (('title: {fr: "Démo", en: "Demo"}', "title: 3"), 3,
-     "title: Input should be a valid dictionary"),
+     "title: write keys and values (key: value)"),
 ]
 
 
