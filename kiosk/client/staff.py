@@ -244,9 +244,24 @@ class StaffClient(QObject):
         self.session.close()  # no request under way, no idle connection left open to the hub
 
 
+_LANGUAGE = ["fr"]  # the staff app's language (one per process), for the hub's messages
+
+
+def set_language(lang: str) -> None:
+    """Say the hub's flow messages (validator errors) in ``lang`` from now on."""
+    _LANGUAGE[0] = lang
+
+
 def detail(status: int | None, payload: Any) -> str:
+    """What the hub said about a refused request, for a person: its ``detail`` text, or
+    each item of a 422 list as ``line: message`` in the app's language."""
     if status is None:
         return f"hub unreachable: {payload}"
     if isinstance(payload, dict) and "detail" in payload:
-        return str(payload["detail"])
+        found = payload["detail"]
+        if isinstance(found, list) and all(isinstance(i, dict) for i in found):
+            from kiosk.flows.messages import render_item
+
+            return "\n".join(render_item(i, _LANGUAGE[0]) for i in found[:5])
+        return str(found)
     return f"HTTP {status}"

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
-from kiosk.client.staff import StaffClient
+from kiosk.client.staff import StaffClient, set_language
 from kiosk.i18n import catalog
 from kiosk.ui.login import LoginForm
 from kiosk.ui.theme import stylesheet
@@ -43,6 +43,7 @@ class ManagerWindow(QWidget):
         super().__init__()
         self.setObjectName("KioskRoot")
         self.language = language
+        set_language(language)
         self.strings = catalog(language, "manager")
         self.setWindowTitle(self.strings.t("login.title"))
         self.setStyleSheet(stylesheet("default", 0.75) + "\n" + manager_style())
