@@ -63,6 +63,12 @@ def hub_flows_dir() -> Path:
     return data_dir() / "hub-flows"
 
 
+def hub_pictures_dir() -> Path:
+    """The step pictures the office hub sent for its flows, one file per sha256 (kept
+    offline too); a name the running version gives them wins over the shipped assets."""
+    return data_dir() / "hub-pictures"
+
+
 def i18n_dir() -> Path:
     """The UI string catalogs, one YAML file per language (other apps' in subfolders)."""
     return package_data("i18n")

@@ -3,6 +3,11 @@
 Validated flows are cached as plain JSON keyed by the file's content, so a kiosk start
 needs neither YAML nor the validator when nothing changed. A file that turns invalid
 never replaces the flow it held: the problems are reported and the old version stays.
+
+A folder of flows from the hub may hold beside them ``pictures.json`` (``{flow id: {picture
+name: sha256}}``: the hub pictures each version names, stored once by sha256 in
+``paths.hub_pictures_dir()``, see :func:`picture_file`) and ``retired.json`` (the ids of
+flows the office retired: none of them is offered, a built-in one of that id neither).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +25,8 @@ from kiosk.flows.model import Flow
 log = logging.getLogger(__name__)
 
 CACHE_VERSION = "1"
+PICTURES = "pictures.json"
+RETIRED = "retired.json"
 BUILTIN_ORDER = (
     "frank-letter", "send-parcel", "collect-parcel", "buy-stamps", "send-registered",
     "track-shipment", "pickup-return", "use-locker", "digital-skills",
@@ -32,6 +39,45 @@ def flow_files(folders: Iterable[Path]) -> list[Path]:
     for folder in folders:
         if folder.is_dir():
             files += sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    return files
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def read_pictures(folder: Path) -> dict[str, dict[str, str]]:
+    """``{flow id: {picture name: sha256}}`` of the flows in ``folder`` ({} when none)."""
+    data = _read_json(folder / PICTURES)
+    if not isinstance(data, dict):
+        return {}
+    return {str(fid): {str(k): str(v) for k, v in names.items()}
+            for fid, names in data.items() if isinstance(names, dict)}
+
+
+def read_retired(folder: Path) -> set[str]:
+    """The ids of the flows retired by the office, as listed in ``folder`` (none when
+    there is no list)."""
+    data = _read_json(folder / RETIRED)
+    return {str(fid) for fid in data} if isinstance(data, list) else set()
+
+
+def picture_file(folder: Path, name: str, sha256: str) -> Path:
+    """Where a hub picture is kept in ``folder``: by its sha256, with its name's extension
+    (how it is drawn: ``.svg`` or ``.png``)."""
+    return folder / f"{sha256}{Path(name).suffix.lower()}"
+
+
+def hub_pictures(folder: Path, pictures_dir: Path) -> dict[str, str]:
+    """Picture name -> the file it is drawn from, for the flows in ``folder`` (when two
+    flows give a name different pictures, the flow first by id wins)."""
+    files: dict[str, str] = {}
+    for _flow_id, names in sorted(read_pictures(folder).items()):
+        for name, sha in names.items():
+            files.setdefault(name, str(picture_file(pictures_dir, name, sha)))
     return files
 
 
@@ -65,13 +111,19 @@ class FlowLibrary:
         problems: list[Issue] = []
         flows: dict[str, Flow] = {}
         sources: dict[str, Path] = {}
+        pictures = {folder: read_pictures(folder) for folder in self.folders}
         for path in flow_files(self.folders):
-            entry = self._load_one(path, cache.get(str(path)), problems)
+            names = pictures.get(path.parent, {}).get(path.stem, {})
+            entry = self._load_one(path, cache.get(str(path)), problems, names)
             if entry is not None:
                 fresh[str(path)] = entry
                 flow = Flow.from_dict(entry["flow"])
                 flows[flow.id] = flow
                 sources[flow.id] = path
+        for folder in self.folders:
+            for flow_id in read_retired(folder):  # retired by the office: not offered
+                flows.pop(flow_id, None)
+                sources.pop(flow_id, None)
         # swapped at once: readers never see half
         self.flows, self.problems, self.sources = flows, problems, sources
         self._entries = fresh
@@ -79,9 +131,10 @@ class FlowLibrary:
             self._write_cache(fresh)
         return problems
 
-    def _load_one(self, path: Path, cached: dict[str, Any] | None,
-                  problems: list[Issue]) -> dict[str, Any] | None:
-        """The cache entry for ``path``: fresh if the file is valid, else the last good."""
+    def _load_one(self, path: Path, cached: dict[str, Any] | None, problems: list[Issue],
+                  pictures: Collection[str] = ()) -> dict[str, Any] | None:
+        """The cache entry for ``path``: fresh if the file is valid, else the last good.
+        ``pictures``: the hub pictures its steps may show beside the built-in ones."""
         try:
             st = path.stat()
             stamp = f"{CACHE_VERSION}:{st.st_mtime_ns}:{st.st_size}"
@@ -103,7 +156,8 @@ class FlowLibrary:
             return {**cached, "stamp": stamp}
         from kiosk.flows.validator import validate_text  # only when the file changed
 
-        report = validate_text(raw.decode("utf-8", errors="replace"), str(path))
+        report = validate_text(raw.decode("utf-8", errors="replace"), str(path),
+                               pictures=pictures)
         problems += report.issues
         if report.flow is None:
             if cached is not None:

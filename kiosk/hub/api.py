@@ -241,19 +241,21 @@ def _json(raw: bytes) -> Any:
         raise unprocessable("malformed JSON: nested too deeply") from None
 
 
-async def read_raw(request: Request) -> bytes:
-    """The body as bytes, or 413 when over 1 MiB, or 408 when it takes over
+async def read_raw(request: Request, limit: int = MAX_BODY) -> bytes:
+    """The body as bytes, or 413 when over ``limit`` (1 MiB), or 408 when it takes over
     :data:`BODY_SECONDS` to arrive."""
+    too_large = f"the body is larger than {limit // (1024 * 1024)} MiB"
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY:
-        raise HTTPException(413, "the body is larger than 1 MiB")
+    if declared and declared.isdigit() and int(declared) > limit:
+        # the body is not read: the client sends its next request on a new connection
+        raise HTTPException(413, too_large, headers={"Connection": "close"})
     raw = bytearray()
     try:
         async with asyncio.timeout(BODY_SECONDS):
             async for chunk in request.stream():
                 raw += chunk
-                if len(raw) > MAX_BODY:
-                    raise HTTPException(413, "the body is larger than 1 MiB")
+                if len(raw) > limit:
+                    raise HTTPException(413, too_large, headers={"Connection": "close"})
     except TimeoutError:
         raise HTTPException(408, f"the body took longer than {BODY_SECONDS:.0f} s to arrive",
                             headers={"Connection": "close"}) from None
@@ -310,3 +312,52 @@ def body_schema(model: type[BaseModel] | TypeAdapter[Any], required: bool = True
     schema = model.json_schema() if isinstance(model, TypeAdapter) else model.model_json_schema()
     return {"requestBody": {"required": required,
                             "content": {"application/json": {"schema": schema}}}}
+
+
+# -- workshops edited and cancelled, registrations moved (kiosk.hub.routes_workshops) --------
+_EDITABLE = ("title", "level", "start", "duration_minutes", "capacity")
+
+
+class WorkshopEdit(_Body):
+    """Some of a workshop's fields (at least one); ``place`` may be null (no place)."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    level: Level | None = None
+    start: str | None = Field(default=None, max_length=40, description="ISO 8601 with a UTC "
+                              "offset, e.g. 2026-11-23T14:00:00+01:00")
+    duration_minutes: int | None = Field(default=None, ge=15, le=720)
+    capacity: int | None = Field(default=None, ge=1, le=200)
+    place: str | None = Field(default=None, max_length=200)
+
+    @field_validator(*_EDITABLE, mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("cannot be null (leave it out to keep it)")
+        return value
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, value: str | None) -> str | None:
+        if value is not None:
+            _aware(value)
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent, ``start`` as an aware datetime; 422 when none was."""
+        if not self.model_fields_set:
+            raise unprocessable("give at least one of title, level, start, duration_minutes, "
+                                "capacity, place")
+        out = {name: getattr(self, name) for name in self.model_fields_set}
+        if self.start is not None:
+            out["start"] = _aware(self.start)
+        return out
+
+
+class WorkshopCancel(_Body):
+    reason: str = Field(min_length=1, max_length=500,
+                        description="Why (kept with the workshop, shown to staff)")
+
+
+class RegistrationMove(_Body):
+    workshop_id: int = Field(ge=1, le=2**53, description="The workshop to move the person to")

@@ -29,8 +29,10 @@ from kiosk.hub import (
     routes_kiosks,
     routes_metrics,
     routes_office,
+    routes_pictures,
     routes_staff,
     routes_stats,
+    routes_workshops,
 )
 from kiosk.hub.accounts import Accounts
 from kiosk.hub.context import PREFIX, Context
@@ -135,11 +137,12 @@ def create_app(db_path: Path, realert_after: float = 90.0, *, timezone: str | No
     # the busiest routes first: FastAPI tries the routers in this order, every route of
     # each (help calls and events then skip matching the other routers' routes)
     routers = [module.router(ctx) for module in (routes_help, routes_kiosks, routes_auth,
-                                                 routes_flows, routes_office, routes_stats,
-                                                 routes_staff, routes_console)]
+                                                 routes_flows, routes_pictures, routes_office,
+                                                 routes_stats, routes_staff, routes_console)]
     for router in routers:
         app.include_router(router)
     app.include_router(routes_metrics.router(ctx, metrics))
+    app.include_router(routes_workshops.router(ctx))
     # a help call's route, straight (see kiosk.hub.fastlane); every request counted and
     # logged (kiosk.hub.metrics), the fast lane's too
     hot = hot_routes(routers)

@@ -1,18 +1,23 @@
 """Flows on the hub: drafts checked by the kiosk's own validator, numbered versions,
-publish and rollback, and the built-in flows imported as version 1.
+publish, making any version current (rollback is one such), retiring a flow from the
+kiosks and bringing it back, discarding a draft, and the built-in flows imported as
+version 1.
 
 A draft is stored only when it has no error, so a rejected one never replaces the last
-good draft. Publishing makes the draft version N+1; rolling back makes the version
-before the current one current again. Versions are never deleted. Both announce
-``{"type": "flow.published", "flow": {"id", "version"}}`` on the stream so kiosks fetch
-the version now current. :class:`Titles` names flows and steps in a language, for CSV
-reports.
+good draft; a picture it names must be a built-in one or on the hub
+(:mod:`kiosk.hub.pictures`), checked again at publish. Publishing makes the draft version
+N+1 and pins the sha256 of the hub pictures it names. Versions are never deleted. A new
+current version is announced as ``{"type": "flow.published", "flow": {"id", "version"}}``
+on the stream so kiosks fetch it; ``flow.retired`` / ``flow.restored`` (``{"id"}``) tell
+them to hide a flow or show it again. Every such change is a row of ``flow_changes``.
+:class:`Titles` names flows and steps in a language, for CSV reports.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Collection
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +32,13 @@ from kiosk.flows.model import kind_of, pick, shorten
 from kiosk.flows.source import SourceError, parse
 from kiosk.flows.validator import validate_text
 from kiosk.hub.auth import now_iso
+from kiosk.hub.pictures import Pictures, pins
 from kiosk.hub.store import Conflict, NotFound, Store
 
 log = logging.getLogger(__name__)
 BUILT_IN = "built-in"
+_NO_DRAFT = {"draft": None, "draft_source": None, "draft_warnings": None,
+             "draft_based_on": None, "draft_by": None, "draft_at": None}
 
 
 class Invalid(Exception):
@@ -52,8 +60,13 @@ class Checked:
 
 
 def item(issue: Issue) -> dict[str, Any]:
-    """An issue as an API item: ``{"line": 12, "msg": "12: message"}``."""
-    return {"line": issue.line, "msg": f"{issue.line}: {issue.message}"}
+    """An issue as an API item: ``{"line": 12, "msg": "12: message", "code", "params"}``
+    (``msg`` in English; an app says ``code`` with ``params`` in its own language,
+    :func:`kiosk.flows.messages.render_item`)."""
+    out: dict[str, Any] = {"line": issue.line, "msg": f"{issue.line}: {issue.message}"}
+    if issue.code:
+        out["code"], out["params"] = issue.code, dict(issue.params)
+    return out
 
 
 def _error(line: int, message: str) -> Invalid:
@@ -61,13 +74,15 @@ def _error(line: int, message: str) -> Invalid:
                      "type": "flow_error"}])
 
 
-def check_yaml(text: str, flow_id: str, source: str | None) -> Checked:
+def check_yaml(text: str, flow_id: str, source: str | None,
+               pictures: Collection[str] = ()) -> Checked:
     """Validate one flow's YAML text for the id ``flow_id``; raises :class:`Invalid`.
 
-    ``source`` is what to keep as the flow's text (the YAML as sent, or None). Crafted
+    ``source`` is what to keep as the flow's text (the YAML as sent, or None); ``pictures``
+    the hub's picture names (a step may show them as well as the built-in ones). Crafted
     YAML (aliases, deep nesting, huge values) is refused by the validator's own reader
     (``kiosk.flows.guard``), with its line like any other error."""
-    report = validate_text(text, f"{flow_id}.yaml")
+    report = validate_text(text, f"{flow_id}.yaml", pictures=pictures)
     if report.flow is None or report.errors:
         raise Invalid([{"loc": ["body"], **item(i), "type": "flow_error"} for i in report.errors])
     if report.flow.id != flow_id:
@@ -80,12 +95,12 @@ def check_yaml(text: str, flow_id: str, source: str | None) -> Checked:
     return Checked(report.flow.to_dict(), source, [item(i) for i in report.warnings])
 
 
-def check_json(data: Any, flow_id: str) -> Checked:
+def check_json(data: Any, flow_id: str, pictures: Collection[str] = ()) -> Checked:
     """Validate a flow sent as JSON. Lines point into ``json.dumps(data, indent=2,
     ensure_ascii=False)`` (the form the validator reads)."""
     if not isinstance(data, dict):
         raise _error(1, "a flow is a JSON object (schema, id, title, start, steps...)")
-    return check_yaml(json.dumps(data, indent=2, ensure_ascii=False), flow_id, None)
+    return check_yaml(json.dumps(data, indent=2, ensure_ascii=False), flow_id, None, pictures)
 
 
 def as_yaml(envelope: dict[str, Any]) -> str:
@@ -99,8 +114,9 @@ def as_yaml(envelope: dict[str, Any]) -> str:
 class Flows:
     """Flow drafts and versions, stored through the hub's one writer."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, pictures: Pictures | None = None) -> None:
         self.store = store
+        self.pictures = pictures or Pictures(store)
 
     # -- writing -------------------------------------------------------------------
     def import_builtin(self, folder: Path) -> Future[list[str]]:
@@ -134,7 +150,8 @@ class Flows:
         now = now_iso()
         db.table("flow_versions").insert({
             "flow_id": flow_id, "version": version, "flow": json.dumps(flow, ensure_ascii=False),
-            "source": source, "published_by": who, "published_at": now, "note": note})
+            "source": source, "published_by": who, "published_at": now, "note": note,
+            "pictures": json.dumps(pins(db, flow))})
         db.execute("INSERT INTO flows (id) VALUES (?) ON CONFLICT (id) DO NOTHING", [flow_id])
         db.table("flows").update(flow_id, {"current": version, "changed_by": who, "changed_at": now})
         if announce:
@@ -148,7 +165,7 @@ class Flows:
                 "draft_source": checked.source, "draft_warnings": json.dumps(checked.warnings),
                 "draft_based_on": row[0] if row else None, "draft_by": who, "draft_at": now_iso(),
             }, pk="id")
-            return _draft(_flow_row(db, flow_id))
+            return _draft(_flow_row(db, flow_id), db)
 
         return self.store.run(op)
 
@@ -161,14 +178,28 @@ class Flows:
                               [flow_id]).fetchone()[0] or 0
             self._add_version(db, flow_id, last + 1, json.loads(row["draft"]), row["draft_source"],
                               who, note)
-            db.table("flows").update(flow_id, {
-                "draft": None, "draft_source": None, "draft_warnings": None,
-                "draft_based_on": None, "draft_by": None, "draft_at": None})
+            _log_change(db, flow_id, "published", last + 1, note, who)
+            db.table("flows").update(flow_id, _NO_DRAFT)
             return _version_item(_version_row(db, flow_id, last + 1), last + 1)
 
         return self.store.run(op)
 
+    def check_draft(self, flow_id: str) -> None:
+        """Check the draft again before it is published (a picture it names may have gone,
+        or the rules changed): :class:`Invalid` with the lines, :class:`NotFound` for an
+        unknown flow, :class:`Conflict` when there is no draft. Slow: call it off the
+        event loop."""
+        row = _flow_row(self.store.readers.get(), flow_id)
+        if row["draft"] is None:
+            raise Conflict(f"flow '{flow_id}' has no draft to publish")
+        names = self.pictures.names()
+        if row["draft_source"]:
+            check_yaml(row["draft_source"], flow_id, row["draft_source"], names)
+        else:
+            check_json(json.loads(row["draft"]), flow_id, names)
+
     def rollback(self, flow_id: str, who: str) -> Future[dict[str, Any]]:
+        """Make the version before the current one current (note "rollback")."""
         def op(db: sqlite_utils.Database) -> dict[str, Any]:
             current = _flow_row(db, flow_id)["current"]
             if current is None:
@@ -178,48 +209,119 @@ class Flows:
             if before is None:
                 raise Conflict(f"version {current} of '{flow_id}' is the first: nothing to go "
                                "back to")
-            db.table("flows").update(flow_id, {"current": before, "changed_by": who,
-                                               "changed_at": now_iso()})
-            self.store.emit(db, "flow.published", {"id": flow_id, "version": before})
-            return _version_item(_version_row(db, flow_id, before), before)
+            return self._switch(db, flow_id, before, who, "rollback", "rollback")
+
+        return self.store.run(op)
+
+    def make_current(self, flow_id: str, number: int, note: str | None, who: str
+                     ) -> Future[dict[str, Any]]:
+        """Make version ``number`` current (404 unknown, 409 when it is already)."""
+        def op(db: sqlite_utils.Database) -> dict[str, Any]:
+            current = _flow_row(db, flow_id)["current"]
+            _version_row(db, flow_id, number)
+            if current == number:
+                raise Conflict(f"version {number} of '{flow_id}' is the current one already")
+            return self._switch(db, flow_id, number, who, "current", note)
+
+        return self.store.run(op)
+
+    def _switch(self, db: sqlite_utils.Database, flow_id: str, number: int, who: str,
+                action: str, note: str | None) -> dict[str, Any]:
+        db.table("flows").update(flow_id, {"current": number, "changed_by": who,
+                                           "changed_at": now_iso()})
+        _log_change(db, flow_id, action, number, note, who)
+        self.store.emit(db, "flow.published", {"id": flow_id, "version": number})
+        return _version_item(_version_row(db, flow_id, number), number)
+
+    def retire(self, flow_id: str, note: str | None, who: str, retired: bool = True
+               ) -> Future[dict[str, Any]]:
+        """Hide a flow from the kiosks (``retired``), or show it again; its versions stay.
+        409 when it already is as asked."""
+        def op(db: sqlite_utils.Database) -> dict[str, Any]:
+            row = _flow_row(db, flow_id)
+            if retired and row["retired_at"] is not None:
+                raise Conflict(f"flow '{flow_id}' is retired already")
+            if not retired and row["retired_at"] is None:
+                raise Conflict(f"flow '{flow_id}' is not retired")
+            now = now_iso()
+            db.table("flows").update(flow_id, {"retired_at": now if retired else None,
+                                               "retired_by": who if retired else None})
+            action = "retired" if retired else "restored"
+            _log_change(db, flow_id, action, row["current"], note, who)
+            self.store.emit(db, f"flow.{action}", {"id": flow_id})
+            return {"id": flow_id, "retired": retired, "retired_at": now if retired else None,
+                    "retired_by": who if retired else None}
+
+        return self.store.run(op)
+
+    def discard(self, flow_id: str, who: str) -> Future[dict[str, Any]]:
+        """Drop the draft (404 when there is none). A flow never published goes with it."""
+        def op(db: sqlite_utils.Database) -> dict[str, Any]:
+            row = _flow_row(db, flow_id)
+            if row["draft"] is None:
+                raise NotFound(f"flow '{flow_id}' has no draft")
+            if row["current"] is None:
+                db.execute("DELETE FROM flows WHERE id = ?", [flow_id])
+            else:
+                db.table("flows").update(flow_id, _NO_DRAFT)
+            _log_change(db, flow_id, "discarded", row["draft_based_on"], None, who)
+            return {"id": flow_id, "discarded": True}
 
         return self.store.run(op)
 
     # -- reading -------------------------------------------------------------------
     def listing(self, with_unpublished: bool) -> list[dict[str, Any]]:
-        """``{id, title, version, published_at, has_draft}`` of every flow (flows never
-        published only when ``with_unpublished``), in id order."""
+        """``{id, title, version, published_at, has_draft}`` of every flow, in id order,
+        with ``"retired": true`` on a retired one. A manager's list (``with_unpublished``)
+        has flows never published too, and ``retired`` on every item."""
         db = self.store.readers.get()
         out = []
         for row in db.query(
-                "SELECT f.id, f.current, f.draft, v.flow, v.published_at FROM flows f "
-                "LEFT JOIN flow_versions v ON v.flow_id = f.id AND v.version = f.current "
+                "SELECT f.id, f.current, f.draft, f.retired_at, v.flow, v.published_at FROM flows "
+                "f LEFT JOIN flow_versions v ON v.flow_id = f.id AND v.version = f.current "
                 "ORDER BY f.id"):
             if row["current"] is None and not with_unpublished:
                 continue
             flow = json.loads(row["flow"] or row["draft"] or "{}")
-            out.append({"id": row["id"], "title": flow.get("title", {}), "version": row["current"],
-                        "published_at": row["published_at"], "has_draft": row["draft"] is not None})
+            item = {"id": row["id"], "title": flow.get("title", {}), "version": row["current"],
+                    "published_at": row["published_at"], "has_draft": row["draft"] is not None}
+            if with_unpublished or row["retired_at"] is not None:
+                item["retired"] = row["retired_at"] is not None
+            out.append(item)
         return out
 
     def current(self, flow_id: str) -> dict[str, Any]:
-        """The current version: ``{id, version, published_by, published_at, note, flow}``."""
+        """The current version: ``{id, version, published_by, published_at, note, flow,
+        source, pictures}``."""
         db = self.store.readers.get()
         row = _flow_row(db, flow_id)
         if row["current"] is None:
             raise NotFound(f"flow '{flow_id}' has never been published")
-        return _version(_version_row(db, flow_id, row["current"]), row["current"])
+        return _version(db, _version_row(db, flow_id, row["current"]), row["current"])
 
     def version(self, flow_id: str, number: int) -> dict[str, Any]:
         db = self.store.readers.get()
         current = _flow_row(db, flow_id)["current"]
-        return _version(_version_row(db, flow_id, number), current)
+        return _version(db, _version_row(db, flow_id, number), current)
 
     def draft(self, flow_id: str) -> dict[str, Any]:
-        row = _flow_row(self.store.readers.get(), flow_id)
+        db = self.store.readers.get()
+        row = _flow_row(db, flow_id)
         if row["draft"] is None:
             raise NotFound(f"flow '{flow_id}' has no draft")
-        return _draft(row)
+        return _draft(row, db)
+
+    def changes(self, flow_id: str) -> list[dict[str, Any]]:
+        """Who published, made current, retired, restored or discarded what, newest
+        first (404 for a flow that neither exists nor ever had one)."""
+        db = self.store.readers.get()
+        rows = [{"action": r["action"], "version": r["version"], "note": r["note"],
+                 "by": r["by"], "at": r["at"]} for r in db.query(
+            'SELECT action, version, note, "by", at FROM flow_changes WHERE flow_id = ? '
+            "ORDER BY id DESC", [flow_id])]
+        if not rows:
+            _flow_row(db, flow_id)
+        return rows
 
     def versions(self, flow_id: str) -> list[dict[str, Any]]:
         """Every version, newest first."""
@@ -269,16 +371,28 @@ def _version_item(row: dict[str, Any], current: int | None) -> dict[str, Any]:
             "current": row["version"] == current}
 
 
-def _version(row: dict[str, Any], current: int | None) -> dict[str, Any]:
-    return {"id": row["flow_id"], **_version_item(row, current), "flow": json.loads(row["flow"]),
-            "source": row["source"]}
+def _version(db: sqlite_utils.Database, row: dict[str, Any], current: int | None
+             ) -> dict[str, Any]:
+    """A version's envelope; ``pictures`` as pinned at publish (read now for a version
+    published before pictures were pinned)."""
+    flow = json.loads(row["flow"])
+    pinned = json.loads(row["pictures"]) if row["pictures"] is not None else pins(db, flow)
+    return {"id": row["flow_id"], **_version_item(row, current), "flow": flow,
+            "source": row["source"], "pictures": pinned}
 
 
-def _draft(row: dict[str, Any]) -> dict[str, Any]:
+def _draft(row: dict[str, Any], db: sqlite_utils.Database) -> dict[str, Any]:
+    flow = json.loads(row["draft"])
     return {"id": row["id"], "draft": True, "based_on": row["draft_based_on"],
             "saved_by": row["draft_by"], "saved_at": row["draft_at"],
-            "flow": json.loads(row["draft"]), "source": row["draft_source"],
-            "warnings": json.loads(row["draft_warnings"] or "[]")}
+            "flow": flow, "source": row["draft_source"],
+            "warnings": json.loads(row["draft_warnings"] or "[]"), "pictures": pins(db, flow)}
+
+
+def _log_change(db: sqlite_utils.Database, flow_id: str, action: str, version: int | None,
+                note: str | None, who: str) -> None:
+    db.table("flow_changes").insert({"flow_id": flow_id, "action": action, "version": version,
+                                     "note": note, "by": who, "at": now_iso()})
 
 
 class Titles:

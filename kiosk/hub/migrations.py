@@ -103,15 +103,23 @@ MIGRATIONS: list[str] = [
     CREATE INDEX help_requests_handover ON help_requests (handover_at) WHERE handover_at IS NOT NULL;
     CREATE TABLE presence (name TEXT PRIMARY KEY, state TEXT NOT NULL, since TEXT NOT NULL)
     """,
-    # 5: pictures the managers upload (kiosks fetch them by sha256), flows retired from the
-    # kiosks and a log of who made which version current and why, workshops edited and
-    # cancelled, registrations cancelled or moved to another workshop
+    # 5: pictures the managers upload (kiosks fetch them by sha256; a picture replaced
+    # keeps its old bytes for the versions that name them, and each version its pictures'
+    # sha256), flows retired from the kiosks and a log of who made which version current
+    # and why, workshops edited and cancelled, registrations cancelled or moved to another
+    # workshop
     """
     CREATE TABLE pictures (
         name TEXT PRIMARY KEY, media_type TEXT NOT NULL, size INTEGER NOT NULL,
         sha256 TEXT NOT NULL, data BLOB NOT NULL, uploaded_by TEXT NOT NULL,
         uploaded_at TEXT NOT NULL
     );
+    CREATE TABLE picture_blobs (
+        name TEXT NOT NULL, sha256 TEXT NOT NULL, media_type TEXT NOT NULL,
+        size INTEGER NOT NULL, data BLOB NOT NULL, uploaded_by TEXT NOT NULL,
+        uploaded_at TEXT NOT NULL, PRIMARY KEY (name, sha256)
+    );
+    ALTER TABLE flow_versions ADD COLUMN pictures TEXT;
     ALTER TABLE flows ADD COLUMN retired_at TEXT;
     ALTER TABLE flows ADD COLUMN retired_by TEXT;
     CREATE TABLE flow_changes (

@@ -2,7 +2,8 @@
 flow is in ``funnel``), and their CSV forms.
 
 Help statistics count the calls *created* in the period; the report counts calls
-created, workshops held (started) and feedback given in the period. Days and hours are
+created, workshops held (started, not cancelled) with their registrations (neither
+cancelled nor moved away) and feedback given in the period. Days and hours are
 the office's (setting ``hub_timezone``). CSV forms are written for a spreadsheet in one
 staff language (``csvsafe.Sheet``).
 """
@@ -93,10 +94,12 @@ def report(db: sqlite_utils.Database, period: Period) -> dict[str, Any]:
     """The manager's period report (see the route's docstring for each number)."""
     rows = help_calls(db, period, None)
     workshops_where, workshop_args = period.sql("w.start_utc")
+    # held: not cancelled; registered: the registrations still holding their seat (neither
+    # cancelled nor moved to another workshop), and of those, the ones marked present
     held = db.execute(
         "SELECT COUNT(DISTINCT w.id), COUNT(r.id), COALESCE(SUM(r.attended = 1), 0) FROM "
-        f"workshops w LEFT JOIN registrations r ON r.workshop_id = w.id WHERE {workshops_where}",
-        workshop_args).fetchone()
+        "workshops w LEFT JOIN registrations r ON r.workshop_id = w.id AND r.cancelled_at IS NULL"
+        f" WHERE w.cancelled_at IS NULL AND {workshops_where}", workshop_args).fetchone()
     events_where, event_args = period.sql("at")
     counts = dict(db.execute(
         "SELECT type, COUNT(*) FROM events WHERE type IN ('visit.start', 'flow.start') AND "

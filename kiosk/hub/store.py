@@ -394,12 +394,14 @@ class Store:
 
 
 def _key(kind: str) -> str:
-    return {"flow": "flow", "presence": "person"}.get(kind.partition(".")[0], "request")
+    return {"flow": "flow", "presence": "person", "workshop": "workshop"}.get(
+        kind.partition(".")[0], "request")
 
 
 def message(seq: int, kind: str, payload: dict[str, Any]) -> StreamEntry:
     """A stream message: ``{"seq", "type", "request"}``; ``{"seq", "type", "flow"}`` for
-    ``flow.*`` types and ``{"seq", "type", "person"}`` for ``presence.*``."""
+    ``flow.*`` types, ``{"seq", "type", "person"}`` for ``presence.*`` and ``{"seq",
+    "type", "workshop"}`` for ``workshop.*``."""
     return {"seq": seq, "type": kind, _key(kind): payload}
 
 

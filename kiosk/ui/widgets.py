@@ -1,5 +1,6 @@
 """Big touch widgets: buttons whose text wraps, SVG pictures that scale, icon pixmaps, and
-the pictures of the next screens rendered ahead."""
+the pictures of the next screens rendered ahead (the pictures themselves are drawn by
+:mod:`kiosk.ui.pictures`)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
-    QTransform,
 )
-from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -33,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk import paths
 from kiosk.ui.faces import paint_face, theme_of
-from kiosk.ui.icon_ring import ring_width, with_ring
+from kiosk.ui.pictures import fitted_pixmap, svg_pixmap
+from kiosk.ui.pictures import renderer as renderer  # (re-exported)
 from kiosk.ui.theme import (
     BUTTONS,
     FOCUS_BANDS,
@@ -66,51 +65,6 @@ def clear(layout: QLayout) -> None:
             widget.hide()
             widget.deleteLater()
         shiboken6.delete(item)
-
-
-@lru_cache(maxsize=256)
-def renderer(path: str) -> QSvgRenderer:
-    """One shared renderer per SVG file."""
-    return QSvgRenderer(path)
-
-
-@lru_cache(maxsize=512)
-def svg_pixmap(kind: str, name: str, size: int, mirrored: bool = False) -> QPixmap:
-    """An asset rendered to a square pixmap of ``size`` px, aspect kept, cached, with a
-    ring around it so that it stands out from any background (``kiosk.ui.icon_ring``)."""
-    pm = QPixmap(size, size)
-    pm.fill(QColor(0, 0, 0, 0))
-    r = renderer(str(paths.asset(kind, name)))
-    if not r.isValid():
-        return pm
-    painter = QPainter(pm)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    if mirrored:
-        painter.setTransform(QTransform(-1, 0, 0, 1, size, 0))
-    vb = r.viewBoxF()
-    w, h = (vb.width(), vb.height()) if not vb.isEmpty() else (size, size)
-    ring = ring_width(size)
-    k = min((size - 2 * ring) / w, (size - 2 * ring) / h)
-    r.render(painter, QRectF((size - w * k) / 2, (size - h * k) / 2, w * k, h * k))
-    painter.end()
-    return with_ring(pm, ring)
-
-
-@lru_cache(maxsize=12)  # a picture at 1080p is ~1.5 MB: the recent ones, and those ahead
-def fitted_pixmap(kind: str, name: str, width: int, height: int) -> QPixmap:
-    """An asset rendered once at the largest size that fits, aspect kept (cached)."""
-    r = renderer(str(paths.asset(kind, name)))
-    if not r.isValid() or width <= 0 or height <= 0:
-        return QPixmap()
-    vb = r.viewBoxF()
-    k = min(width / vb.width(), height / vb.height())
-    pm = QPixmap(max(1, round(vb.width() * k)), max(1, round(vb.height() * k)))
-    pm.fill(QColor(0, 0, 0, 0))
-    painter = QPainter(pm)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    r.render(painter, QRectF(0, 0, pm.width(), pm.height()))
-    painter.end()
-    return pm
 
 
 @lru_cache(maxsize=64)
