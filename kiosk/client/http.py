@@ -140,8 +140,10 @@ class HubHttp(QObject):
             reply = self.access.put(req, data)
         elif call.method == "DELETE":
             reply = self.access.deleteResource(req)
-        else:
+        elif call.method == "POST":
             reply = self.access.post(req, data)
+        else:  # PATCH
+            reply = self.access.sendCustomRequest(req, call.method.encode(), data)
         self._calls[reply] = call
 
     def _finished(self, reply: QNetworkReply) -> None:

@@ -1,10 +1,13 @@
 """The manager app's workshops page ("Ateliers"): the week's workshops as a Monday-to-Sunday
-calendar (previous / next week) with the seats taken out of the capacity; a form to plan
-one; a workshop opened from the calendar shows who signed up and lets the manager mark
-attendance after the session; a second tab holds the period report and its exports.
+calendar (previous / next week) with the seats taken out of the capacity, cancelled ones
+marked in words; a form to plan one or edit one; a workshop opened from the calendar
+shows who signed up and lets the manager mark attendance after the session, cancel or
+move a registration, edit or cancel the workshop; a second tab holds the period report
+and its exports.
 
-The form, the opened workshop and the report live in ``workshops_form``,
-``workshops_detail`` and ``workshops_report``.
+The form, the opened workshop, the cancellation (with the people to call), the move of a
+registration and the report live in ``workshops_form``, ``workshops_detail``,
+``workshops_cancel``, ``workshops_move`` and ``workshops_report``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.client.staff import StaffClient
+from kiosk.manager.workshops_cancel import CancelDialog
 from kiosk.manager.workshops_common import (
     BLUE,
     DAYS,
@@ -60,6 +64,7 @@ def calendar_style() -> str:
         f'QPushButton[office="slot"] {{ background: #FFFFFF; border: 2px solid #9AA5B8;'
         f" border-left: 10px solid {BLUE}; border-radius: 6px; min-height: 40px; }}",
         'QPushButton[office="slot"][full="true"] { background: #ECECEC; }',
+        'QPushButton[office="slot"][cancelled="true"] { background: #ECECEC; }',
         'QPushButton[office="slot"]:pressed { background: #CFE3FF; }',
         f'QPushButton[office="slot"] QLabel {{ font-size: 16px; color: {INK}; }}',
         'QFrame[office="day"] { background: #FFFFFF; border: 1px solid #C5CCD8; border-radius: 8px; }',
@@ -149,6 +154,7 @@ class WeekCalendar(QWidget):
             slot = Slot(self.slot_text(w))
             slot.setProperty("level", w["level"])
             slot.setProperty("full", "true" if w["seats_left"] <= 0 else "false")
+            slot.setProperty("cancelled", "true" if w.get("cancelled") else "false")
             slot.clicked.connect(lambda _=False, ws=w: self.opened.emit(ws))
             box = self.columns[index][2]
             box.insertWidget(box.count() - 1, slot)
@@ -172,9 +178,13 @@ class WeekCalendar(QWidget):
         t = self.t
         start, end = datetime.fromisoformat(w["start"]), datetime.fromisoformat(w["end"])
         seats = t("workshops.seats", taken=w["seats_taken"], capacity=w["capacity"])
-        if w["seats_left"] <= 0:
+        if w.get("cancelled"):
+            seats = t("workshops.cancelled_seats", n=w["seats_taken"])
+        elif w["seats_left"] <= 0:
             seats = f"{t('workshops.full')} · {seats}"
         lines = [f"{time_text(start)}–{time_text(end)}", t(f"levels.{w['level']}"), w["title"]]
+        if w.get("cancelled"):
+            lines.insert(0, t("workshops.cancelled_mark"))
         if w.get("place"):
             lines.append(w["place"])
         return "\n".join([*lines, seats])
@@ -189,7 +199,9 @@ class WorkshopsPage(QWidget):
         self.setStyleSheet(office_style() + calendar_style())
         self.monday = monday_of(client.office.today())
         self.workshops: list[dict[str, Any]] = []
+        self.cancel_dialog: CancelDialog | None = None
         self._asked = 0  # which week reading is the latest
+        self._quiet = -1  # a week reading for the seats only: the opened workshop is not re-read
         outer = QVBoxLayout(self)
         self.tabs = QTabWidget()
         outer.addWidget(self.tabs)
@@ -225,9 +237,13 @@ class WorkshopsPage(QWidget):
         self.calendar.opened.connect(self.open_workshop)
         self.form = WorkshopForm(self.client, self.language)
         self.form.created.connect(self._created)
-        self.form.cancelled.connect(self.close_panel)
+        self.form.edited.connect(self._edited)
+        self.form.cancelled.connect(self._form_closed)
         self.detail = WorkshopDetail(self.client, self.language)
         self.detail.closed.connect(self.close_panel)
+        self.detail.changed.connect(self._detail_changed)
+        self.detail.editRequested.connect(self.edit_workshop)
+        self.detail.cancelRequested.connect(self.cancel_workshop)
         self.panel = QStackedWidget()
         hint = QLabel(t("workshops.hint"))
         hint.setWordWrap(True)
@@ -278,16 +294,29 @@ class WorkshopsPage(QWidget):
             return
         self.workshops = list(payload.get("items", []))
         self.calendar.show_week(monday, self.workshops, self.client.office.today())
-        taken = sum(w["seats_taken"] for w in self.workshops)
-        capacity = sum(w["capacity"] for w in self.workshops)
-        set_status(self.status, self.t("workshops.count_week", count=len(self.workshops),
-                                       taken=taken, capacity=capacity)
-                   if self.workshops else self.t("workshops.empty_week"))
+        held = [w for w in self.workshops if not w.get("cancelled")]
+        taken = sum(w["seats_taken"] for w in held)
+        capacity = sum(w["capacity"] for w in held)
+        cancelled = len(self.workshops) - len(held)
+        if held:
+            text = self.t("workshops.count_week", count=len(held), taken=taken, capacity=capacity)
+            if cancelled:
+                text += " " + self.t("workshops.cancelled_week", n=cancelled)
+        else:
+            text = (self.t("workshops.only_cancelled", n=cancelled) if cancelled
+                    else self.t("workshops.empty_week"))
+        set_status(self.status, text)
         opened = self.detail.workshop.get("id")
         if self.panel.currentWidget() is self.detail and opened is not None:
             fresh = next((w for w in self.workshops if w["id"] == opened), None)
             if fresh is not None:
-                self.detail.show_workshop(fresh)
+                self.detail.show_workshop(fresh, read=asked != self._quiet)
+
+    def _detail_changed(self) -> None:
+        """Attendance marked, a registration cancelled or moved: the seats change (the
+        opened workshop reads its registrations itself)."""
+        self.load_week()
+        self._quiet = self._asked
 
     # -- the panel under the calendar --------------------------------------------------
     def new_workshop(self) -> None:
@@ -309,3 +338,38 @@ class WorkshopsPage(QWidget):
         self.open_workshop(workshop)
         self.load_week()
         set_status(self.detail.notice, self.form.status.text(), "ok")
+
+    # -- editing and cancelling -------------------------------------------------------------
+    def edit_workshop(self, workshop: dict[str, Any]) -> None:
+        """The form, filled in with ``workshop``."""
+        self.form.prepare_edit(workshop)
+        self.panel.setCurrentWidget(self.form)
+        self.form.title.setFocus()
+
+    def _form_closed(self) -> None:
+        """The form's "Annuler": back to the workshop edited, or to the hint."""
+        if self.form.editing:
+            self.open_workshop(self.form.editing)
+        else:
+            self.close_panel()
+
+    def _edited(self, workshop: dict[str, Any]) -> None:
+        self.monday = monday_of(self.client.office.local(workshop["start"]).date())
+        self.open_workshop(workshop)
+        self.load_week()
+        set_status(self.detail.notice, self.form.status.text(), "ok")
+
+    def cancel_workshop(self, workshop: dict[str, Any]) -> None:
+        """Ask why, cancel, then list the people to call (see ``workshops_cancel``)."""
+        dialog = CancelDialog(self.client, self.language, workshop, self)
+        dialog.cancelled.connect(self._cancelled)
+        dialog.finished.connect(dialog.deleteLater)
+        self.cancel_dialog = dialog
+        dialog.open()
+        dialog.reason.setFocus()
+
+    def _cancelled(self, answer: dict[str, Any]) -> None:
+        workshop = answer.get("workshop") or {}
+        if self.detail.workshop.get("id") == workshop.get("id"):
+            self.detail.show_workshop(workshop)
+        self.load_week()

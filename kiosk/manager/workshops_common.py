@@ -49,6 +49,24 @@ def plain_error(t: Any, status: int | None, payload: Any) -> str:
     return t(key, detail=detail) if key in ("errors.conflict", "errors.invalid") else t(key)
 
 
+#: the hub's names for what it refuses (409 ``problem``) that the office pages put in words
+PROBLEMS = ("cancelled", "started", "past", "capacity", "full", "registration_cancelled",
+            "registration_moved", "attended", "erased", "target_cancelled", "target_started",
+            "same")
+
+
+def refusal_text(t: Any, status: int | None, payload: Any) -> str:
+    """:func:`plain_error`, with a 409 the hub names (``problem``) said in the app's own
+    words and figures."""
+    problem = payload.get("problem") if isinstance(payload, dict) else None
+    if status == 409 and problem in PROBLEMS:
+        figures = {k: v for k, v in payload.items() if k not in ("detail", "problem", "next")}
+        if problem == "capacity":  # a count string: its number is the seats taken
+            figures["n"] = figures.pop("seats_taken", 0)
+        return str(t(f"problems.{problem}", **figures))
+    return plain_error(t, status, payload)
+
+
 def qlocale(language: str) -> QLocale:
     if language == "fr":
         return QLocale(QLocale.Language.French, QLocale.Country.France)

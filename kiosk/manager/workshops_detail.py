@@ -1,6 +1,10 @@
 """One workshop opened from the calendar: when and where, seats taken, the people signed
 up (first name, phone, e-mail, who signed them up) and, once the session has started,
-their attendance, marked present or absent person by person."""
+their attendance, marked present or absent person by person. From here the workshop is
+edited ("Modifier…", in the form) or cancelled ("Annuler l'atelier…",
+``workshops_cancel``), and one registration cancelled (after a confirmation) or moved to
+another workshop ("Déplacer vers…", ``workshops_move``). A cancelled workshop says so in
+words, with its reason; so does a registration cancelled or moved."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
+    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -27,13 +32,16 @@ from kiosk.manager.workshops_common import (
     heading,
     office_strings,
     plain_error,
+    refusal_text,
     set_status,
     status_label,
     text_label,
     time_text,
+    when_text,
 )
+from kiosk.manager.workshops_move import MoveDialog
 
-COLUMNS = ("name", "phone", "email", "by", "attended")
+COLUMNS = ("name", "phone", "email", "by", "attended", "actions")
 
 
 def started(workshop: dict[str, Any], now: datetime | None = None) -> bool:
@@ -41,8 +49,10 @@ def started(workshop: dict[str, Any], now: datetime | None = None) -> bool:
 
 
 class WorkshopDetail(QFrame):
-    changed = Signal()  # attendance was marked
+    changed = Signal()  # attendance was marked, a registration cancelled or moved
     closed = Signal()
+    editRequested = Signal(dict)  # the workshop
+    cancelRequested = Signal(dict)  # the workshop
 
     def __init__(self, client: StaffClient, language: str) -> None:
         super().__init__()
@@ -53,16 +63,28 @@ class WorkshopDetail(QFrame):
         self.workshop: dict[str, Any] = {}
         self.registrations: list[dict[str, Any]] = []
         self.marks: dict[int, tuple[Any, Any]] = {}  # registration id -> (present, absent)
+        self.actions: dict[int, tuple[Any, Any]] = {}  # registration id -> (cancel, move)
+        self.confirm: QMessageBox | None = None
+        self.move_dialog: MoveDialog | None = None
         box = QVBoxLayout(self)
         top = QHBoxLayout()
         self.heading = heading("", 2)
         top.addWidget(self.heading, 1)
+        self.edit_button = button(t("detail.edit"))
+        self.edit_button.clicked.connect(lambda: self.editRequested.emit(self.workshop))
+        self.cancel_button = button(t("detail.cancel_workshop"), "danger")
+        self.cancel_button.clicked.connect(lambda: self.cancelRequested.emit(self.workshop))
+        top.addWidget(self.edit_button)
+        top.addWidget(self.cancel_button)
         self.close_button = button(t("common.close"))
         self.close_button.clicked.connect(self.closed.emit)
         top.addWidget(self.close_button)
         box.addLayout(top)
         self.when, self.info, self.note = text_label(), text_label(), text_label()
-        for w in (self.when, self.info, self.note):
+        self.cancelled_note = text_label()
+        self.cancelled_note.setProperty("office", "status")
+        self.cancelled_note.setProperty("tone", "error")
+        for w in (self.cancelled_note, self.when, self.info, self.note):
             box.addWidget(w)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([t(f"detail.col_{c}") for c in COLUMNS])
@@ -72,14 +94,15 @@ class WorkshopDetail(QFrame):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setTabKeyNavigation(False)  # Tab goes to the buttons in the rows
         box.addWidget(self.table, 1)
         self.status = status_label()
         box.addWidget(self.status)
         self.notice = status_label()  # what was just done to this workshop (kept on reload)
         box.addWidget(self.notice)
 
-    def show_workshop(self, workshop: dict[str, Any]) -> None:
-        """Show ``workshop`` and read its registrations."""
+    def show_workshop(self, workshop: dict[str, Any], read: bool = True) -> None:
+        """Show ``workshop`` and (with ``read``) read its registrations again."""
         t = self.t
         if workshop.get("id") != self.workshop.get("id"):
             set_status(self.notice, "")
@@ -90,10 +113,23 @@ class WorkshopDetail(QFrame):
         self.when.setText(t("detail.when", day=day_text(start.date(), self.language,
                                                         "dddd d MMMM yyyy"),
                             start=time_text(start), end=time_text(end)))
-        seats = t("workshops.seats", taken=workshop["seats_taken"], capacity=workshop["capacity"])
+        seats = (t("workshops.cancelled_seats", n=workshop["seats_taken"])
+                 if workshop.get("cancelled") else
+                 t("workshops.seats", taken=workshop["seats_taken"], capacity=workshop["capacity"]))
         self.info.setText(t("detail.info", level=t(f"levels.{workshop['level']}"),
                             place=workshop.get("place") or t("detail.no_place"), seats=seats))
         self.note.setText(t("detail.after" if started(workshop) else "detail.before"))
+        cancelled = bool(workshop.get("cancelled"))
+        self.cancelled_note.setVisible(cancelled)
+        if cancelled:
+            self.cancelled_note.setText(t("detail.cancelled", when=when_text(
+                self.client.office.local(workshop["cancelled_at"]), self.language),
+                name=workshop.get("cancelled_by") or "", reason=workshop.get("cancel_reason") or ""))
+            self.note.setText(t("detail.cancelled_note"))
+        self.edit_button.setEnabled(not cancelled)
+        self.cancel_button.setEnabled(not cancelled)
+        if not read:
+            return
         set_status(self.status, t("common.busy"))
         self.reload()
 
@@ -116,17 +152,45 @@ class WorkshopDetail(QFrame):
 
     def _fill(self) -> None:
         t = self.t
-        can_mark = started(self.workshop)
-        self.marks = {}
+        can_mark = started(self.workshop) and not self.workshop.get("cancelled")
+        self.marks, self.actions = {}, {}
+        self.table.clearContents()
         self.table.setRowCount(len(self.registrations))
         for row, reg in enumerate(self.registrations):
             name = t("detail.erased") if reg.get("erased") else reg.get("first_name") or ""
             texts = {"name": name, "phone": reg.get("phone") or "", "email": reg.get("email") or "",
                      "by": reg.get("registered_by") or ""}
-            for col, key in enumerate(COLUMNS[:-1]):
+            for col, key in enumerate(COLUMNS[:4]):
                 self.table.setItem(row, col, QTableWidgetItem(texts[key]))
-            self.table.setCellWidget(row, len(COLUMNS) - 1, self._marker(reg, can_mark))
+            if reg.get("cancelled"):
+                self.table.setItem(row, 4, QTableWidgetItem(self.state_text(reg)))
+            else:
+                self.table.setCellWidget(row, 4, self._marker(reg, can_mark))
+                self.table.setCellWidget(row, 5, self._actions(reg))
         self.table.resizeRowsToContents()
+
+    def state_text(self, reg: dict[str, Any]) -> str:
+        """What became of a registration that no longer holds a seat, in words."""
+        if reg.get("moved_to") is not None:
+            return self.t("detail.state_moved")
+        return self.t("detail.state_cancelled")
+
+    def _actions(self, reg: dict[str, Any]) -> QWidget:
+        """"Annuler l'inscription" and "Déplacer vers…" for one registration (not for
+        someone marked present: they came)."""
+        t = self.t
+        cell = QWidget()
+        row = QHBoxLayout(cell)
+        row.setContentsMargins(4, 2, 4, 2)
+        cancel = button(t("detail.cancel_registration"), "small")
+        move = button(t("detail.move"), "small")
+        cancel.clicked.connect(lambda _=False, r=reg: self.ask_cancel_registration(r))
+        move.clicked.connect(lambda _=False, r=reg: self.ask_move(r))
+        for b in (cancel, move):
+            b.setEnabled(reg.get("attended") is not True)
+            row.addWidget(b)
+        self.actions[reg["id"]] = (cancel, move)
+        return cell
 
     def _marker(self, reg: dict[str, Any], enabled: bool) -> QWidget:
         """Two buttons, present and absent; the one that holds is pressed in and ticked
@@ -176,3 +240,57 @@ class WorkshopDetail(QFrame):
 
         self.client.call("POST", f"/workshops/{wid}/attendance",
                          {"registration_id": registration_id, "attended": attended}, done)
+
+    # -- one registration: cancelled or moved ----------------------------------------------
+    def _name(self, reg: dict[str, Any]) -> str:
+        return str(reg.get("first_name") or self.t("detail.erased"))
+
+    def ask_cancel_registration(self, reg: dict[str, Any]) -> None:
+        """Ask before cancelling ``reg`` (the seat is freed)."""
+        t = self.t
+        box = QMessageBox(QMessageBox.Icon.Question, t("detail.confirm_title"),
+                          t("detail.confirm_cancel_registration", name=self._name(reg)),
+                          QMessageBox.StandardButton.NoButton, self)
+        yes = box.addButton(t("detail.yes_cancel_registration"), QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(t("detail.keep"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)  # Enter keeps it; the registration goes only when asked
+        box.setEscapeButton(keep)
+        box.buttonClicked.connect(
+            lambda clicked: self.cancel_registration(reg) if clicked is yes else None)
+        box.finished.connect(box.deleteLater)
+        self.confirm = box
+        box.open()
+
+    def cancel_registration(self, reg: dict[str, Any]) -> None:
+        """Cancel ``reg`` on the hub, without asking."""
+        self.confirm = None
+        wid = self.workshop["id"]
+
+        def done(status: int | None, payload: Any) -> None:
+            if status == 200 and isinstance(payload, dict):
+                set_status(self.notice, self.t("detail.registration_cancelled",
+                                               name=self._name(reg)), "ok")
+                self.changed.emit()
+            else:
+                set_status(self.notice, refusal_text(self.t, status, payload), "error")
+            if wid == self.workshop.get("id"):
+                self.reload()
+
+        self.client.call("POST", f"/workshops/{wid}/registrations/{reg['id']}/cancel", None, done)
+
+    def ask_move(self, reg: dict[str, Any]) -> None:
+        """Choose the workshop to move ``reg`` to (a dialog that does the move)."""
+        dialog = MoveDialog(self.client, self.language, self.workshop, reg, self)
+        dialog.moved.connect(lambda new, target, r=reg: self._moved(r, new, target))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _result: setattr(self, "move_dialog", None))
+        self.move_dialog = dialog
+        dialog.open()
+
+    def _moved(self, reg: dict[str, Any], new: dict[str, Any], target: dict[str, Any]) -> None:
+        set_status(self.notice, self.t("detail.moved", name=new.get("first_name") or self._name(reg),
+                                       when=when_text(self.client.office.local(target["start"]),
+                                                      self.language),
+                                       title=target["title"]), "ok")
+        self.changed.emit()
+        self.reload()

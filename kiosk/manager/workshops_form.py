@@ -1,6 +1,11 @@
 """The form that plans a workshop: title, level (Initiation, Perfectionnement, Outils
-budgétaires), start date and time, length (120 min), seats (8) and place. The start is
-sent with this computer's UTC offset, as the hub asks."""
+budgétaires), start date and time, length (120 min), seats (8) and place. The start is a
+time on the office's clock, sent with its UTC offset, as the hub asks.
+
+The same form edits a workshop ("Modifier…"): filled in with the workshop (its start on
+the office's clock), it sends only what changed (PATCH), and says the hub's refusals
+(a capacity under the seats taken, a start moved once the workshop has started...) in
+plain words."""
 
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ from kiosk.manager.workshops_common import (
     plain_error,
     qdate,
     qlocale,
+    refusal_text,
     set_status,
     status_label,
     when_text,
@@ -38,6 +44,7 @@ DEFAULT_HOUR = time(14, 0)
 
 class WorkshopForm(QFrame):
     created = Signal(dict)  # the workshop, as the hub answered it
+    edited = Signal(dict)  # the workshop edited, as the hub answered it
     cancelled = Signal()
 
     def __init__(self, client: StaffClient, language: str) -> None:
@@ -46,8 +53,10 @@ class WorkshopForm(QFrame):
         self.client = client
         self.language = language
         self.t = t = office_strings(language).t
+        self.editing: dict[str, Any] = {}  # the workshop edited ({}: a new one)
         box = QVBoxLayout(self)
-        box.addWidget(heading(t("form.title"), 2))
+        self.heading = heading(t("form.title"), 2)
+        box.addWidget(self.heading)
         form = QFormLayout()
         self.level = QComboBox()
         for level in LEVELS:
@@ -97,6 +106,9 @@ class WorkshopForm(QFrame):
 
     def prepare(self, day: date | None = None) -> None:
         """A blank form for a workshop on ``day`` (tomorrow by default) at 14:00."""
+        self.editing = {}
+        self.heading.setText(self.t("form.title"))
+        self.submit_button.setText(self.t("form.submit"))
         day = day or self.client.office.today() + timedelta(days=1)
         self.start.setDateTime(QDateTime(qdate(day), QTime(DEFAULT_HOUR.hour, DEFAULT_HOUR.minute)))
         self.title.setText(self._default_title(self.level.currentData()))
@@ -106,6 +118,38 @@ class WorkshopForm(QFrame):
         set_status(self.status, "")
         self.submit_button.setEnabled(True)
 
+    def prepare_edit(self, workshop: dict[str, Any]) -> None:
+        """The form filled in with ``workshop``, to change it."""
+        t = self.t
+        self.editing = workshop
+        self.heading.setText(t("form.edit_title", title=workshop["title"]))
+        self.submit_button.setText(t("form.save"))
+        self.level.blockSignals(True)  # the title typed stays as it is
+        self.level.setCurrentIndex(max(0, self.level.findData(workshop["level"])))
+        self.level.blockSignals(False)
+        self.title.setText(workshop["title"])
+        start = self.client.office.local(workshop["start"])
+        self.start.setDateTime(QDateTime(qdate(start.date()), QTime(start.hour, start.minute)))
+        self.duration.setValue(workshop["duration_minutes"])
+        self.capacity.setValue(workshop["capacity"])
+        self.place.setText(workshop.get("place") or "")
+        set_status(self.status, "")
+        self.submit_button.setEnabled(True)
+
+    def changes(self) -> dict[str, Any]:
+        """What the form changes in the workshop edited (its start: if the instant differs)."""
+        w, body = self.editing, self.body()
+        out = {k: v for k, v in body.items() if k != "start" and v != w.get(k)}
+        if datetime.fromisoformat(body["start"]) != datetime.fromisoformat(w["start"]):
+            out["start"] = body["start"]
+        return out
+
+    def body(self) -> dict[str, Any]:
+        return {"title": self.title.text().strip(), "level": self.level.currentData(),
+                "start": self.start_moment().isoformat(timespec="seconds"),
+                "duration_minutes": self.duration.value(), "capacity": self.capacity.value(),
+                "place": self.place.text().strip() or None}
+
     def start_moment(self) -> datetime:
         """The chosen start, on the office's clock."""
         d, t = self.start.date(), self.start.time()
@@ -113,15 +157,12 @@ class WorkshopForm(QFrame):
 
     def submit(self) -> None:
         t = self.t
-        title = self.title.text().strip()
-        if not title:
+        if not self.title.text().strip():
             set_status(self.status, t("form.name_missing"), "error")
             return
-        body: dict[str, Any] = {
-            "title": title, "level": self.level.currentData(),
-            "start": self.start_moment().isoformat(timespec="seconds"),
-            "duration_minutes": self.duration.value(), "capacity": self.capacity.value(),
-            "place": self.place.text().strip() or None}
+        if self.editing:
+            self._save()
+            return
         self.submit_button.setEnabled(False)
         set_status(self.status, t("common.busy"))
 
@@ -134,4 +175,27 @@ class WorkshopForm(QFrame):
             else:
                 set_status(self.status, plain_error(t, status, payload), "error")
 
-        self.client.call("POST", "/workshops", body, done)
+        self.client.call("POST", "/workshops", self.body(), done)
+
+    def _save(self) -> None:
+        """Send what changed in the workshop edited."""
+        t, wid = self.t, self.editing["id"]
+        changes = self.changes()
+        if not changes:
+            set_status(self.status, t("form.unchanged"))
+            return
+        self.submit_button.setEnabled(False)
+        set_status(self.status, t("common.busy"))
+
+        def done(status: int | None, payload: Any) -> None:
+            self.submit_button.setEnabled(True)
+            if status == 200 and isinstance(payload, dict):
+                if wid == self.editing.get("id"):
+                    self.editing = payload
+                set_status(self.status, t("form.saved", title=payload["title"], when=when_text(
+                    self.client.office.local(payload["start"]), self.language)), "ok")
+                self.edited.emit(payload)
+            else:
+                set_status(self.status, refusal_text(t, status, payload), "error")
+
+        self.client.call("PATCH", f"/workshops/{wid}", changes, done)

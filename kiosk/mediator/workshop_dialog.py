@@ -1,8 +1,10 @@
 """Signing a customer up for a workshop from their call, in one dialog: the upcoming
-sessions of the advised level with their free seats, the person's first name (phone and
-e-mail optional), their consent (the button stays off until it is ticked; the hub refuses
-without it too). A full session answers with the next one of the same level, which the
-mediator can pick; once signed up, the call can be finished with the outcome ``workshop``.
+sessions of the advised level with free seats (cancelled and full ones are not offered;
+the list is read again when the stream says a workshop changed or was cancelled), the
+person's first name (phone and e-mail optional), their consent (the button stays off
+until it is ticked; the hub refuses without it too). A session that filled up meanwhile
+answers with the next one of the same level, which the mediator can pick; once signed up,
+the call can be finished with the outcome ``workshop``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTime, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -127,14 +128,22 @@ class WorkshopDialog(QDialog):
         self.finish.hide()
         self._update()
         self.load()
+        client.stream.message.connect(self._stream_message)
 
     # -- the sessions ------------------------------------------------------------------
     def load(self) -> None:
         """Read the upcoming sessions of the chosen level."""
         level = self.level.currentData()
         self.message.setText(self.strings.t("workshop.loading"))
-        self.client.call("GET", f"/workshops?level={level}&from={self.client.office.today().isoformat()}",
+        today = self.client.office.today().isoformat()
+        self.client.call("GET", f"/workshops?level={level}&from={today}&active=1",
                          done=lambda s, p: self._loaded(level, s, p))
+
+    def _stream_message(self, message: dict[str, Any]) -> None:
+        """A workshop was changed or cancelled: read the sessions again."""
+        if (not self.gone and self.registration is None
+                and str(message.get("type", "")).startswith("workshop.")):
+            self.load()
 
     def _loaded(self, level: str, status: int | None, payload: Any) -> None:
         if self.gone or level != self.level.currentData():
@@ -144,29 +153,28 @@ class WorkshopDialog(QDialog):
             return
         now = datetime.now(UTC)
         self.workshops = [w for w in payload.get("items", [])
-                          if datetime.fromisoformat(w["start"]) > now]
-        self._fill(pick=None)
+                          if datetime.fromisoformat(w["start"]) > now and not w.get("cancelled")
+                          and w["seats_left"] > 0]
+        chosen = self.selected()
+        self._fill(pick=chosen["id"] if chosen else None)
         self.message.setText("" if self.workshops else self.strings.t("workshop.none"))
 
     def _fill(self, pick: int | None) -> None:
-        """List the sessions; select ``pick`` (an id), else the first with a free seat."""
+        """List the sessions with a free seat (one that filled up meanwhile goes); select
+        ``pick`` (an id), else the first."""
         t = self.strings.t
         self.sessions.blockSignals(True)
         self.sessions.clear()
         chosen_row = None
+        self.workshops = [w for w in self.workshops if w["seats_left"] > 0]
         for w in self.workshops:
             values = {"when": when_text(w["start"], self.strings.lang), "title": w["title"],
                       "place": w.get("place") or t("workshop.no_place"), "left": w["seats_left"]}
-            full = w["seats_left"] <= 0
-            item = QListWidgetItem(t("workshop.item_full" if full else "workshop.item", **values))
+            item = QListWidgetItem(t("workshop.item", **values))
             item.setData(Qt.ItemDataRole.UserRole, w["id"])
-            if full:
-                item.setForeground(QColor("#5E5E5E"))  # readable; "complet" says why
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled
-                              & ~Qt.ItemFlag.ItemIsSelectable)
             self.sessions.addItem(item)
-            if chosen_row is None and not full and (pick is None or w["id"] == pick):
-                chosen_row = self.sessions.count() - 1
+            if pick is None or w["id"] == pick:
+                chosen_row = self.sessions.count() - 1 if chosen_row is None else chosen_row
         self.sessions.blockSignals(False)
         if chosen_row is not None:
             self.sessions.setCurrentRow(chosen_row)
@@ -215,6 +223,10 @@ class WorkshopDialog(QDialog):
             self.submit.hide()
             self.finish.show()
             self.registered.emit(payload)
+        elif status == 409 and isinstance(payload, dict) and payload.get("problem") == "cancelled":
+            self.workshops = [w for w in self.workshops if w["id"] != workshop["id"]]
+            self._fill(pick=-1)
+            self.message.setText(t("workshop.cancelled"))
         elif status == 409 and isinstance(payload, dict):
             self._full(workshop, payload.get("next"))
         else:

@@ -1,7 +1,8 @@
 """Signing a customer up for a workshop from the console, against a real hub: the card
-says which level is advised, the dialog lists the coming sessions of that level with their
-free seats, consent is required, a session that filled up meanwhile offers the next one,
-and the call is then finished with the outcome ``workshop``."""
+says which level is advised, the dialog lists the coming sessions of that level with free
+seats (neither full nor cancelled ones; a cancellation heard on the stream takes its
+session off at once), consent is required, a session that filled up meanwhile offers the
+next one, and the call is then finished with the outcome ``workshop``."""
 
 from __future__ import annotations
 
@@ -82,10 +83,9 @@ def test_sign_up_with_consent_then_finish_the_call(qtbot: Any, hub: Hub) -> None
         dialog = open_dialog(qtbot, aicha, card)
         assert dialog.level.currentData() == "initiation"
         texts = [dialog.sessions.item(i).text() for i in range(dialog.sessions.count())]
-        assert len(texts) == 3  # the past session and the other level are not offered
-        assert texts[0].endswith("Complet · Salle 2 — complet")
-        assert not dialog.sessions.item(0).flags() & Qt.ItemFlag.ItemIsEnabled
-        assert texts[1].endswith("Dernière place · Salle 2 — places libres : 1")
+        assert len(texts) == 2  # the past, the full session and the other level: not offered
+        assert not any("Complet" in text for text in texts)
+        assert texts[0].endswith("Dernière place · Salle 2 — places libres : 1")
         assert dialog.selected()["id"] == tight["id"]  # the first with a free seat
         # consent is required: the button stays off until it is ticked
         dialog.first_name.setText("Jeanne")
@@ -104,6 +104,7 @@ def test_sign_up_with_consent_then_finish_the_call(qtbot: Any, hub: Hub) -> None
                                                 "niveau avec une place : ")
         assert dialog.message.text().endswith("· La suivante.")
         assert not dialog.submit.isEnabled()  # the full session is no longer chosen
+        assert dialog.sessions.count() == 1  # nor offered
         qtbot.mouseClick(dialog.take_next, Qt.MouseButton.LeftButton)
         assert dialog.selected()["id"] == following["id"]
         assert dialog.submit.isEnabled()
@@ -154,5 +155,36 @@ def test_another_level_and_the_hubs_own_refusals(qtbot: Any, hub: Hub) -> None:
         qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: aicha.workshop_dialog is None, timeout=10_000)
         assert card.request["id"] in aicha.cards  # closing the dialog leaves the call alone
+    finally:
+        aicha.shutdown()
+
+
+def test_a_cancelled_session_is_not_offered_and_goes_when_cancelled(qtbot: Any, hub: Hub) -> None:
+    with hub.client("manon") as m:
+        gone = plan(m, "Déjà annulé", at(2, 10))
+        m.post(f"/workshops/{gone['id']}/cancel", json={"reason": "Salle prise"})
+        soon = plan(m, "Bientôt annulé", at(3, 10))
+        kept = plan(m, "Maintenu", at(4, 10))
+    aicha = open_console(qtbot, hub, "aicha")
+    try:
+        card = claimed_card(qtbot, hub, aicha, kind="workshop", level="initiation",
+                            flow_id="digital-skills", step_id=None)
+        dialog = open_dialog(qtbot, aicha, card)
+        assert [dialog.sessions.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(dialog.sessions.count())] == [soon["id"], kept["id"]]
+        dialog.sessions.setCurrentRow(1)
+        with hub.client("manon") as m:  # the stream tells the console: the list is read again
+            assert m.post(f"/workshops/{soon['id']}/cancel",
+                          json={"reason": "Animatrice malade"}).status_code == 200
+        qtbot.waitUntil(lambda: dialog.sessions.count() == 1, timeout=10_000)
+        assert dialog.selected()["id"] == kept["id"]  # the choice made stays
+        with hub.client("aicha") as a:
+            r = a.post(f"/workshops/{soon['id']}/registrations", json=person("Léa"))
+        assert r.status_code == 409
+        # the hub's refusal, had the dialog sent it before the stream's word: said plainly
+        dialog._registered(kept, r.status_code, r.json())
+        assert dialog.message.text() == "Cet atelier vient d’être annulé : choisissez une autre séance."
+        assert dialog.sessions.count() == 0
+        assert not dialog.take_next.isVisible()
     finally:
         aicha.shutdown()

@@ -594,6 +594,8 @@
     } else if (type === "presence.changed" && message.person) {
       applyPerson(message.person);
       renderPresence();
+    } else if (type.startsWith("workshop.") && state.workshop && !state.workshop.registration) {
+      loadWorkshops(); // a workshop changed or was cancelled under the open sign-up sheet
     }
     // kiosk.heartbeat and flow.published change nothing on this page
   }
@@ -1575,8 +1577,8 @@
     form.workshops = [];
     fillWorkshops(null);
     setText($("ws-list-status"), t("workshop.loading"));
-    const result = await api("GET", "/workshops?level=" + encodeURIComponent(level) + "&from=" +
-                             localDate(today) + "&to=" + localDate(last));
+    const result = await api("GET", "/workshops?active=1&level=" + encodeURIComponent(level) +
+                             "&from=" + localDate(today) + "&to=" + localDate(last));
     if (state.workshop !== form || generation !== form.generation) return; // changed meanwhile
     if (result.status !== 200 || !result.data) {
       setText($("ws-list-status"), "");
@@ -1585,7 +1587,7 @@
     }
     const moment = now();
     form.workshops = (Array.isArray(result.data.items) ? result.data.items : [])
-      .filter(function (w) { return timeOf(w.start) > moment; });
+      .filter(function (w) { return timeOf(w.start) > moment && !w.cancelled; });
     fillWorkshops(null);
     setText($("ws-list-status"), form.workshops.length ? "" : t("workshop.none"));
   }
