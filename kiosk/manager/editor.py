@@ -2,7 +2,8 @@
 as a graph or as YAML (kept in step both ways), see the kiosk's screen for the chosen step
 live, listen to it, read the validator's errors and easy-to-read warnings, see which
 translations to review after a French text changed, save a draft, publish it with a note,
-compare versions and roll back.
+compare versions and roll back; pictures come from and go to the hub (``editor_pictures``);
+new flows, abandoned drafts, retired flows: ``editor_lifecycle``.
 
 The document (``FlowDoc``) is the truth for the form; the YAML view shows its text and,
 when the manager types there, replaces it once the text parses (a YAML error shows its
@@ -37,6 +38,8 @@ from kiosk.manager.editor_doc import Analysis, FlowDoc, analyse, clean, dump, lo
 from kiosk.manager.editor_form import StepForm
 from kiosk.manager.editor_graph import FlowGraph
 from kiosk.manager.editor_history import HistoryPanel, PublishDialog
+from kiosk.manager.editor_lifecycle import Lifecycle
+from kiosk.manager.editor_pictures import HubPictures
 from kiosk.manager.editor_preview import PreviewPane
 from kiosk.manager.editor_publish import Publishing
 from kiosk.manager.editor_review_ui import STYLE as REVIEW_STYLE
@@ -65,7 +68,7 @@ QLabel#message[bad="true"] { color: #A3140F; }
 """
 
 
-class EditorPage(Publishing, Reviewing, QWidget):
+class EditorPage(Lifecycle, Publishing, Reviewing, QWidget):
     """The "Parcours" tab: flows, steps, form / diagram / YAML / history, preview, problems."""
 
     def __init__(self, client: StaffClient, language: str) -> None:
@@ -93,7 +96,10 @@ class EditorPage(Publishing, Reviewing, QWidget):
         self.steps = StepList(t)
         self.steps.selected.connect(self.select_step)
         self.steps.action.connect(self.step_action)
-        self.form = StepForm(t)
+        self.pictures = HubPictures(client, t, self)
+        self.pictures.message.connect(self.say)
+        self.pictures.changed.connect(lambda: self.doc is not None and self.check(self.yaml.text()))
+        self.form = StepForm(t, self.pictures)
         self.form.edited.connect(self._form_edited)
         self.form.restructured.connect(self._restructured)
         self.form.failed.connect(lambda text: self.say(text, bad=True))
@@ -106,7 +112,9 @@ class EditorPage(Publishing, Reviewing, QWidget):
         self.history.message.connect(self.say)
         self.history.rolledBack.connect(self._rolled_back)
         self.preview = PreviewPane(t)
-        self.problems = ProblemList(t)
+        if self.preview.kiosk is not None:  # the real kiosk's screen gets the hub's pictures too
+            self.preview.kiosk.pictures = self.pictures.by_sha
+        self.problems = ProblemList(t, language)
         self.problems.lineClicked.connect(self.jump_to_line)
         self.soon = QTimer(self)
         self.soon.setObjectName("editorRedraw")
@@ -135,6 +143,7 @@ class EditorPage(Publishing, Reviewing, QWidget):
         top.addWidget(self.status, 1)
         top.addWidget(self.save_button)
         top.addWidget(self.publish_button)
+        self._lifecycle_buttons(top)
         root.addLayout(top)
         langs = QHBoxLayout()
         self.language_status = QLabel("")
@@ -221,7 +230,7 @@ class EditorPage(Publishing, Reviewing, QWidget):
         """Nothing on its way (hub calls, checks, redraws): for tests and screenshots."""
         return (not self.pending and not self._analysing and not self.soon.isActive()
                 and not self.yaml.pause.isActive() and not self.preview.timer.isActive()
-                and not self.history.loading and not self.review_loading)
+                and not self.history.loading and not self.review_loading and not self.pictures.loading)
 
     # -- hub: list and load --------------------------------------------------------------
     def _call(self, method: str, path: str, done: Any, **kw: Any) -> None:
@@ -236,6 +245,7 @@ class EditorPage(Publishing, Reviewing, QWidget):
     def refresh(self) -> None:
         """Read the list of flows again (the open flow stays as it is)."""
         self._call("GET", "/flows", self._listed)
+        self.pictures.refresh()
 
     def _listed(self, status: int | None, payload: Any) -> None:
         if status != 200 or not isinstance(payload, dict):
@@ -340,9 +350,12 @@ class EditorPage(Publishing, Reviewing, QWidget):
                  else self.t("flows.unpublished")]
         if entry.get("has_draft"):
             parts.append(self.t("flows.draft"))
+        if entry.get("retired"):
+            parts.append(self.t("flows.retired"))
         if self.dirty:
             parts.append(self.t("status.unsaved"))
         self.status.setText(" · ".join(parts))
+        self._show_lifecycle()
 
     def _redraw(self) -> None:
         if self.doc is None:
@@ -403,7 +416,7 @@ class EditorPage(Publishing, Reviewing, QWidget):
     def check(self, text: str, from_yaml: bool = False) -> None:
         """Validate ``text`` off the UI thread; a YAML edit also replaces the document."""
         self._generation += 1
-        generation, flow_id = self._generation, self.flow_id
+        generation, flow_id, pictures = self._generation, self.flow_id, self.pictures.hub_names()
         self._analysing += 1
 
         def done(result: Any, error: BaseException | None) -> None:
@@ -414,7 +427,7 @@ class EditorPage(Publishing, Reviewing, QWidget):
                 return
             self._checked(result, from_yaml)
 
-        run_in_background(lambda: analyse(text, flow_id), done)
+        run_in_background(lambda: analyse(text, flow_id, pictures, self.language), done)
 
     def _checked(self, result: Analysis, from_yaml: bool) -> None:
         if self.doc is None:

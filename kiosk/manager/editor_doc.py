@@ -10,11 +10,13 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_LEVELS, WORKSHOP_PREFIX
 from kiosk.flows.model import STEP_KINDS, StepKind, declared_kinds, targets_of
+from kiosk.flows.messages import render
 from kiosk.flows.source import Located, SourceError, parse
 from kiosk.flows.validator import Report, validate_text
 from kiosk.languages import CODES, REFERENCE
@@ -38,12 +40,17 @@ def shown_kind(step: dict[str, Any]) -> StepKind:
 
 
 class NotEditable(ValueError):
-    """YAML that parses but that the form cannot show (e.g. steps that are not a list)."""
+    """YAML that parses but that the form cannot show (e.g. steps that are not a list);
+    its words are a flows message (``code``, ``params``: :mod:`kiosk.flows.messages`)."""
 
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, line: int, code: str, params: dict[str, Any]) -> None:
+        super().__init__(render(code, params))
         self.line = line
-        self.message = message
+        self.code = code
+        self.params = params
+
+    def text(self, lang: str) -> str:
+        return render(self.code, self.params, lang)
 
 
 def load_yaml(text: str) -> tuple[dict[str, Any], Located]:
@@ -53,32 +60,36 @@ def load_yaml(text: str) -> tuple[dict[str, Any], Located]:
     data = located.data
     problem = _shape_problem(data)
     if problem is not None:
-        path, message = problem
-        raise NotEditable(located.line(path), message)
+        path, code, params = problem
+        raise NotEditable(located.line(path), code, params)
     return data, located
 
 
-def _shape_problem(data: dict[str, Any]) -> tuple[tuple[str | int, ...], str] | None:
+Shape = tuple[tuple[str | int, ...], str, dict[str, Any]]
+
+
+def _shape_problem(data: dict[str, Any]) -> Shape | None:
     steps = data.get("steps")
     if not isinstance(steps, list) or not steps:
-        return ("steps",), "'steps' must be a list of steps"
+        return ("steps",), "form.steps_not_list", {}
     for i, step in enumerate(steps):
         if not isinstance(step, dict):
-            return ("steps", i), f"step {i + 1} is not a mapping (id, text, ...)"
+            return ("steps", i), "form.step_not_mapping", {"n": i + 1}
         if not isinstance(step.get("id"), str):
-            return ("steps", i), f"step {i + 1} has no id"
+            return ("steps", i), "form.step_no_id", {"n": i + 1}
         for key in ("text", "say"):
             if key in step and not _is_texts(step[key]):
-                return ("steps", i, key), f"'{key}' of step '{step['id']}' must map languages to texts"
+                return ("steps", i, key), "form.step_texts", {"field": key, "id": step["id"]}
         choices = step.get("choices")
         if choices is not None and not isinstance(choices, list):
-            return ("steps", i, "choices"), f"'choices' of step '{step['id']}' must be a list"
+            return ("steps", i, "choices"), "form.choices_not_list", {"id": step["id"]}
         for j, choice in enumerate(choices or ()):
             if not isinstance(choice, dict) or not _is_texts(choice.get("label", {})):
-                return ("steps", i, "choices", j), f"choice {j + 1} of step '{step['id']}' is malformed"
+                return ("steps", i, "choices", j), "form.choice_malformed", {"n": j + 1,
+                                                                              "id": step["id"]}
     for key in ("title", "summary"):
         if key in data and data[key] is not None and not _is_texts(data[key]):
-            return (key,), f"'{key}' must map languages to texts"
+            return (key,), "form.texts", {"field": key}
     return None
 
 
@@ -363,14 +374,17 @@ class Analysis:
     error: tuple[int, str] | None = None
 
 
-def analyse(text: str, flow_id: str) -> Analysis:
-    """Validate a flow's text and read it for the form (CPU work: run it off the UI thread)."""
-    report = validate_text(text, f"{flow_id or 'flow'}.yaml")
+def analyse(text: str, flow_id: str, pictures: Collection[str] = (),
+            lang: str = "fr") -> Analysis:
+    """Validate a flow's text and read it for the form (CPU work: run it off the UI thread);
+    ``pictures`` are the hub's, that a step may name as well as the built-in ones. Why the
+    form cannot show it is said in ``lang``."""
+    report = validate_text(text, f"{flow_id or 'flow'}.yaml", pictures=pictures)
     result = Analysis(text, report)
     try:
         result.data, result.located = load_yaml(text)
     except SourceError as exc:
-        result.error = (exc.line, exc.message)
+        result.error = (exc.line, exc.issue("").text(lang))
     except NotEditable as exc:
-        result.error = (exc.line, exc.message)
+        result.error = (exc.line, exc.text(lang))
     return result

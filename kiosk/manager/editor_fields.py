@@ -1,16 +1,13 @@
 """Small pieces of the editor's form: a text field per language (right-to-left for Arabic,
-highlighted while untranslated), target and asset drop-downs, and the picture import."""
+highlighted while untranslated), target and icon drop-downs. (Pictures, built-in and
+from the hub, and their import: ``editor_pictures``.)"""
 
 from __future__ import annotations
 
-import base64
-import re
-import shutil
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QLocale, QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QTextOption
+from PySide6.QtGui import QIcon, QTextOption
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from kiosk import paths
@@ -18,8 +15,6 @@ from kiosk.i18n import catalog
 from kiosk.languages import CODES
 from kiosk.manager.editor_doc import SPECIAL_TARGETS
 from kiosk.ui.widgets import svg_pixmap
-
-PICTURE_TYPES = (".svg", ".png", ".jpg", ".jpeg")
 
 
 def shrinkable(combo: QComboBox, chars: int = 8) -> QComboBox:
@@ -132,7 +127,7 @@ def asset_names(kind: str) -> list[str]:
 
 def asset_combo(kind: str, current: str | None, none_label: str,
                 on_change: Callable[[str | None], None], icon_px: int = 36) -> QComboBox:
-    """A drop-down of the pictures (or icons) in the assets, each with a thumbnail."""
+    """A drop-down of the icons in the assets, each with a thumbnail."""
     combo = shrinkable(QComboBox())
     combo.setObjectName(f"{kind}Combo")
     combo.setIconSize(QSize(icon_px, icon_px))
@@ -146,47 +141,3 @@ def asset_combo(kind: str, current: str | None, none_label: str,
     combo.setCurrentIndex(max(0, combo.findData(current)) if current else 0)
     combo.currentIndexChanged.connect(lambda _i: on_change(combo.currentData()))
     return combo
-
-
-def picture_folder() -> Path:
-    """Where an imported picture goes: the assets' ``pictures`` folder, the one the
-    validator, the hub and the kiosk look in."""
-    return paths.assets_dir() / "pictures"
-
-
-def _slug(stem: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-    return slug or "picture"
-
-
-def import_picture(source: Path, folder: Path | None = None) -> str:
-    """Copy an SVG, or a PNG/JPEG wrapped in an SVG (the kiosk draws SVG pictures),
-    into the pictures folder; returns the name a flow uses. Raises OSError or
-    ValueError (not a picture) with a message."""
-    folder = folder or picture_folder()
-    suffix = source.suffix.lower()
-    if suffix not in PICTURE_TYPES:
-        raise ValueError(f"{source.name}: not an SVG, PNG or JPEG picture")
-    raw = source.read_bytes()
-    if suffix == ".svg":
-        data = raw
-    else:
-        image = QImage.fromData(raw)
-        if image.isNull():
-            raise ValueError(f"{source.name}: the picture cannot be read")
-        kind = "png" if suffix == ".png" else "jpeg"
-        w, h = image.width(), image.height()
-        encoded = base64.b64encode(raw).decode("ascii")
-        data = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-                f'version="1.2" width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
-                f'<image x="0" y="0" width="{w}" height="{h}" '
-                f'xlink:href="data:image/{kind};base64,{encoded}"/></svg>\n').encode()
-    folder.mkdir(parents=True, exist_ok=True)
-    base = _slug(source.stem)
-    name, n = f"{base}.svg", 2
-    while (folder / name).exists() and (folder / name).read_bytes() != data:
-        name, n = f"{base}-{n}.svg", n + 1
-    partial = folder / f".{name}.part"
-    partial.write_bytes(data)
-    shutil.move(str(partial), str(folder / name))
-    return name

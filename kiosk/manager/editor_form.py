@@ -31,14 +31,8 @@ from kiosk.flows.model import STEP_KINDS, StepKind
 from kiosk.flows.schema import MACHINES
 from kiosk.languages import REFERENCE
 from kiosk.manager.editor_doc import SPECIAL_TARGETS, FlowDoc, shown_kind
-from kiosk.manager.editor_fields import (
-    LineField,
-    TextField,
-    asset_combo,
-    import_picture,
-    shrinkable,
-    target_combo,
-)
+from kiosk.manager.editor_fields import LineField, TextField, asset_combo, shrinkable, target_combo
+from kiosk.manager.editor_pictures import HubPictures, fill_pictures, picture_combo
 from kiosk.manager.editor_review import Pair, step_key
 from kiosk.manager.editor_review_ui import ReviewBadge, review_cell
 from kiosk.ui.widgets import clear
@@ -52,12 +46,15 @@ class StepForm(QScrollArea):
 
     edited = Signal()  # the document changed
     restructured = Signal()  # step ids, shapes or languages changed (lists and graph too)
-    failed = Signal(str)  # something could not be done (a picture import): plain words
+    failed = Signal(str)  # something could not be done: plain words
     keep = Signal(str, str)  # "keep as is": field key, language
 
-    def __init__(self, t: Callable[..., str]) -> None:
+    def __init__(self, t: Callable[..., str], pictures: HubPictures | None = None) -> None:
         super().__init__()
         self.t = t
+        self.pictures = pictures = pictures or HubPictures(None, t, self)  # alone: built-in ones
+        pictures.changed.connect(self.refresh_pictures)
+        pictures.busyChanged.connect(self._importing)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         inner = QWidget()
@@ -246,15 +243,30 @@ class StepForm(QScrollArea):
 
     def _picture_row(self) -> QHBoxLayout:
         line = QHBoxLayout()
-        combo = asset_combo("pictures", self.step.get("image"), self.t("form.no_picture"),
-                            lambda name: self._set_step("image", name), icon_px=40)
+        combo = picture_combo(self.pictures, self.step.get("image"), self.t("form.no_picture"),
+                              lambda name: self._set_step("image", name), icon_px=40)
         self.fields["picture"] = combo
-        importer = QPushButton(self.t("form.import_picture"))
+        importer = QPushButton()
         importer.setObjectName("importPicture")
         importer.clicked.connect(self._ask_picture)
+        self.fields["importPicture"] = importer
+        self._importing(bool(self.pictures.uploading))
         line.addWidget(combo, 1)
         line.addWidget(importer)
         return line
+
+    def refresh_pictures(self) -> None:
+        """The hub's pictures changed: the drop-down lists them, with their thumbnails."""
+        combo = self.fields.get("picture")
+        if combo is not None and self.doc is not None and self.doc.steps:
+            fill_pictures(combo, self.pictures, self.step.get("image"), self.t("form.no_picture"))
+
+    def _importing(self, busy: bool) -> None:
+        """While a picture is on its way to the hub, the import button says so."""
+        button = self.fields.get("importPicture")
+        if button is not None:
+            button.setText(self.t("pictures.sending_button" if busy else "form.import_picture"))
+            button.setEnabled(not busy)
 
     def _choices(self, grid: QGridLayout, row: int, span: int) -> int:
         assert self.doc is not None
@@ -359,14 +371,15 @@ class StepForm(QScrollArea):
         if path:
             self.use_picture(Path(path))
 
-    def use_picture(self, path: Path) -> str | None:
-        """Copy a picture where flows find it and show it on this step."""
-        try:
-            name = import_picture(path)
-        except (OSError, ValueError) as exc:
-            self.failed.emit(self.t("form.import_failed", why=str(exc)))
-            return None
-        self.step["image"] = name
-        self.edited.emit()
-        self._later()
-        return name
+    def use_picture(self, path: Path) -> None:
+        """Send a picture to the hub, then show it on the step that was open (the page
+        says how it goes; nothing changes when the hub refuses it)."""
+        doc, step = self.doc, self.step
+
+        def done(name: str) -> None:
+            step["image"] = name
+            if self.doc is doc:
+                self.edited.emit()
+                self._later()
+
+        self.pictures.upload(path, self, done)

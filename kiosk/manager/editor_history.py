@@ -1,7 +1,8 @@
 """A flow's published versions: the list, what changed between two versions (or a
 version and the text being edited) read as text changes per step, with the raw unified
-YAML diff a tick away for experts, and rollback after a confirmation. Also the dialog
-that asks for the change note when publishing."""
+YAML diff a tick away for experts, rollback and "make this version current" (with a
+note) after a confirmation that says what the kiosks will do. Also the dialog that asks
+for the change note when publishing."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.client.office import OfficeClock
 from kiosk.client.staff import StaffClient, detail
+from kiosk.manager.editor_dialogs import ConfirmDialog
 from kiosk.manager.editor_diff import compare_texts
 from kiosk.manager.editor_diff_view import ChangesView
 from kiosk.manager.editor_doc import clean, dump
@@ -146,7 +148,15 @@ class HistoryPanel(QWidget):
         self.raw = QCheckBox(t("diff.raw_toggle"))  # its own line: the tab fits a laptop's screen
         self.raw.setObjectName("rawYaml")
         self.raw.toggled.connect(lambda on: self.views.setCurrentIndex(1 if on else 0))
-        box.addWidget(self.raw, 0, Qt.AlignmentFlag.AlignLeft)
+        line = QHBoxLayout()
+        line.addWidget(self.raw)
+        line.addStretch(1)
+        self.make_current_button = QPushButton(t("history.make_current"))
+        self.make_current_button.setObjectName("makeCurrent")
+        self.make_current_button.setEnabled(False)
+        self.make_current_button.clicked.connect(self.ask_make_current)
+        line.addWidget(self.make_current_button)
+        box.addLayout(line)
         self.changes = ChangesView(t)
         self.diff = QPlainTextEdit()
         self.diff.setObjectName("diff")
@@ -162,6 +172,7 @@ class HistoryPanel(QWidget):
         self.views.addWidget(self.diff)
         box.addWidget(self.views, 1)
         self.confirm: QMessageBox | None = None
+        self.dialog: ConfirmDialog | None = None
 
     # -- loading -------------------------------------------------------------------------
     def load(self, flow_id: str) -> None:
@@ -215,6 +226,7 @@ class HistoryPanel(QWidget):
 
     def _selected(self) -> None:
         chosen = self.selected_version()
+        self.make_current_button.setEnabled(chosen is not None and chosen != self.current_version())
         self.against.blockSignals(True)
         self.against.clear()
         older = [int(v["version"]) for v in self.versions if chosen is not None and v["version"] < chosen]
@@ -297,6 +309,28 @@ class HistoryPanel(QWidget):
         yes.setObjectName("rollbackYes")
         yes.clicked.connect(self.rollback)
         box.open()
+
+    def ask_make_current(self) -> None:
+        """Make the chosen version the one kiosks show, with a note (asked first)."""
+        chosen = self.selected_version()
+        if chosen is None or chosen == self.current_version():
+            return
+        self.dialog = box = ConfirmDialog(
+            self.t("lifecycle.current_title", n=chosen), self.t("lifecycle.current_text", n=chosen),
+            self.t("lifecycle.current_yes", n=chosen), self.t("publish.cancel"), safe=True,
+            note=self.t("lifecycle.note"), parent=self, name="makeCurrentConfirm")
+        box.accepted.connect(lambda: self.make_current(chosen, box.note_text()))
+        box.open()
+
+    def make_current(self, version: int, note: str) -> None:
+        self.loading += 1
+
+        def done(status: int | None, payload: Any) -> None:
+            answer = {"version": version, **payload} if isinstance(payload, dict) else payload
+            self._rolled_back(status, answer)
+
+        self.client.call("POST", f"/flows/{self.flow_id}/versions/{version}/current",
+                         {"note": note or None}, done=done)
 
     def rollback(self) -> None:
         self.loading += 1

@@ -1,14 +1,18 @@
 """The real kiosk screen for the editor's preview: the draft is written to a folder of its
 own and ``kiosk screenshot`` (the customer kiosk itself, in another process: the manager
 app does not import the kiosk) draws the step to a PNG. One render at a time; a newer
-request replaces a waiting one; nothing blocks the window.
+request replaces a waiting one; nothing blocks the window. The hub's pictures this
+manager has (``pictures``) go with the draft, laid out as a kiosk keeps them
+(``pictures.json`` beside the flows, the files by sha256 in its data folder).
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
@@ -25,6 +29,7 @@ class KioskRenderer(QObject):
         self.process: QProcess | None = None
         self.waiting: tuple[str, str, str, str, float] | None = None
         self.renders = 0
+        self.pictures: Callable[[], dict[str, tuple[str, str]]] | None = None  # name -> (sha256, file)
 
     def render(self, flow_id: str, yaml_text: str, step_id: str, language: str,
                scale: float) -> None:
@@ -42,6 +47,7 @@ class KioskRenderer(QObject):
         shutil.rmtree(flows, ignore_errors=True)
         flows.mkdir(parents=True)
         (flows / f"{flow_id}.yaml").write_text(text, encoding="utf-8")
+        self._hand_pictures(flow_id, flows)
         out = self.folder / "screen.png"
         out.unlink(missing_ok=True)
         env = QProcessEnvironment.systemEnvironment()
@@ -56,6 +62,26 @@ class KioskRenderer(QObject):
         process.start(sys.executable, ["-m", "kiosk.cli", "screenshot", "--flow", flow_id,
                                        "--step", step_id, "--lang", language,
                                        "--text-size", f"{scale:g}", "--out", str(out)])
+
+    def picture_names(self) -> frozenset[str]:
+        """The hub pictures a draft may name (for the check before a render)."""
+        return frozenset(self.pictures() if self.pictures is not None else ())
+
+    def _hand_pictures(self, flow_id: str, flows: Path) -> None:
+        """The hub's pictures, where the kiosk looks for them (``kiosk.flows.library``)."""
+        given = self.pictures() if self.pictures is not None else {}
+        if not given:
+            return
+        kept, live = self.folder / "data" / "hub-pictures", self.folder / "data" / "hub-flows"
+        kept.mkdir(parents=True, exist_ok=True)
+        live.mkdir(parents=True, exist_ok=True)
+        for name, (sha256, file) in given.items():
+            target = kept / f"{sha256}{Path(name).suffix.lower()}"
+            if not target.exists():
+                shutil.copyfile(file, target)
+        names = json.dumps({flow_id: {name: sha for name, (sha, _f) in given.items()}})
+        for folder in (flows, live):
+            (folder / "pictures.json").write_text(names, encoding="utf-8")
 
     def _done(self, process: QProcess, code: int, out: Path) -> None:
         self.process = None

@@ -1,6 +1,7 @@
-"""The editor's left column: the flows on the hub, and the steps of the open flow (with
-how many of their translations are to review) and the buttons that add, duplicate, move
-and delete them."""
+"""The editor's left column: the flows on the hub (retired ones marked in words) with the
+buttons that make a new flow, duplicate, retire or restore one, and the steps of the open
+flow (with how many of their translations are to review) and the buttons that add,
+duplicate, move and delete them."""
 
 from __future__ import annotations
 
@@ -24,12 +25,14 @@ from kiosk.manager.editor_doc import FlowDoc
 
 FAULTY = QColor("#A3140F")
 NORMAL = QColor("#1A1A1A")
+RETIRED = QColor("#5A6270")
 
 
 class FlowList(QWidget):
-    """Every flow the hub has: title, version, and whether a draft waits."""
+    """Every flow the hub has: title, version, whether a draft waits, whether it is retired."""
 
     chosen = Signal(str)
+    action = Signal(str)  # new, duplicate, retire, restore
 
     def __init__(self, t: Callable[..., str], language: str) -> None:
         super().__init__()
@@ -44,6 +47,18 @@ class FlowList(QWidget):
         self.list.setWordWrap(True)
         self.list.itemClicked.connect(lambda item: self.chosen.emit(str(item.data(Qt.ItemDataRole.UserRole))))
         box.addWidget(self.list, 1)
+        grid = QGridLayout()
+        grid.setSpacing(4)
+        self.buttons: dict[str, QPushButton] = {}
+        for i, name in enumerate(("new", "duplicate", "retire")):
+            b = QPushButton(t(f"lifecycle.{name}"))
+            b.setObjectName(f"flow-{name}")
+            b.clicked.connect(lambda _=False, b=b: self.action.emit(str(b.property("action"))))
+            b.setProperty("action", name)
+            grid.addWidget(b, i // 2, i % 2)
+            self.buttons[name] = b
+        box.addLayout(grid)
+        self.show_actions(False, {})
         self.items: list[dict[str, Any]] = []
 
     def show_items(self, items: list[dict[str, Any]], current: str) -> None:
@@ -55,14 +70,27 @@ class FlowList(QWidget):
             state = (self.t("flows.version", n=version) if version else self.t("flows.unpublished"))
             if entry.get("has_draft"):
                 state += " · " + self.t("flows.draft")
+            if entry.get("retired"):
+                state = self.t("flows.retired") + " · " + state
             item = QListWidgetItem(f"{title}\n{state}")
             item.setData(Qt.ItemDataRole.UserRole, entry["id"])
+            if entry.get("retired"):
+                item.setForeground(RETIRED)
             self.list.addItem(item)
             if entry["id"] == current:
                 self.list.setCurrentItem(item)
 
     def entry(self, flow_id: str) -> dict[str, Any] | None:
         return next((e for e in self.items if e["id"] == flow_id), None)
+
+    def show_actions(self, open_flow: bool, entry: dict[str, Any]) -> None:
+        """Duplicate needs an open flow; retire a published one; a retired one is restored."""
+        retired = bool(entry.get("retired"))
+        retire = self.buttons["retire"]
+        retire.setProperty("action", "restore" if retired else "retire")
+        retire.setText(self.t("lifecycle.restore" if retired else "lifecycle.retire"))
+        retire.setEnabled(open_flow and bool(entry.get("version")))
+        self.buttons["duplicate"].setEnabled(open_flow)
 
     def select(self, flow_id: str) -> None:
         for row in range(self.list.count()):

@@ -200,9 +200,10 @@ class ProblemList(QWidget):
 
     lineClicked = Signal(int)
 
-    def __init__(self, t: Callable[..., str]) -> None:
+    def __init__(self, t: Callable[..., str], language: str = "fr") -> None:
         super().__init__()
         self.t = t
+        self.language = language  # the validator's messages are said in it
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(4)
@@ -230,7 +231,7 @@ class ProblemList(QWidget):
             where = (self.t("problems.where_step", line=issue.line, step=step) if step
                      else self.t("problems.where", line=issue.line))
             kind = self.t("problems.error" if issue.severity == "error" else "problems.warning")
-            item = QListWidgetItem(f"{kind} · {where} — {issue.message}")
+            item = QListWidgetItem(f"{kind} · {where} — {issue.text(self.language)}")
             item.setData(Qt.ItemDataRole.UserRole, issue.line)
             item.setForeground(ERROR_TEXT if issue.severity == "error" else WARNING_TEXT)
             self.list.addItem(item)

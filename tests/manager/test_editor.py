@@ -1,19 +1,18 @@
 """The flow editor page against a real hub: form, YAML both ways, preview, problems,
-step operations, languages, pictures, voice, draft, publish, history and rollback.
-(Translations to review and the history's text view: test_editor_review.py.)"""
+step operations, languages, voice, draft, publish, history and rollback.
+(Translations to review and the history's text view: test_editor_review.py; pictures:
+test_editor_pictures.py; new flows, drafts abandoned, retired flows: test_editor_lifecycle.py.)"""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget
 
-from kiosk import paths
 from kiosk.manager import editor_review
 from kiosk.manager.app import ManagerWindow
 from kiosk.manager.editor import EditorPage
@@ -101,7 +100,7 @@ def test_a_yaml_error_shows_its_line_and_the_form_keeps_the_last_good_state(
     broken = good.replace("  - id: weigh\n", "  - id: weigh\n   text: [\n", 1)
     set_yaml(qtbot, page, broken)
     line = line_of(broken, "text: [")
-    assert page.yaml.error_text.startswith(f"Ligne {line} : malformed YAML")
+    assert page.yaml.error_text.startswith(f"Ligne {line} : YAML mal formé : ")
     assert page.yaml.banner.isVisible()
     assert page.doc.step_ids()[1] == "weigh"
     assert page.form.fields["text.fr"].text() == WEIGH_FR
@@ -121,7 +120,8 @@ def test_a_validation_error_is_listed_and_a_click_goes_to_its_step(
     set_yaml(qtbot, page, text)
     problems = page.problems.texts()
     first = problems[0]
-    assert "target 'destinaton' does not exist; did you mean 'destination'?" in first
+    assert ("la destination « destinaton » n'existe pas ; vouliez-vous dire « destination » ?"
+            in first)  # the validator speaks the editor's language
     assert "étape weigh" in first
     assert "weigh" in page.doc.step_ids()  # the form took the text: it parses
     pick_step(qtbot, page, "start")
@@ -143,7 +143,7 @@ def test_steps_are_added_duplicated_moved_and_deleted(qtbot: Any, manager: Manag
     assert page.doc.step_ids() == [before[0], "step", *before[1:]]
     assert page.step_index == 1
     assert "  - id: step\n" in page.yaml.text()
-    assert "never be reached" in " ".join(page.problems.texts())  # a new step is linked by hand
+    assert "on ne peut jamais arriver" in " ".join(page.problems.texts())  # a new step is linked by hand
     qtbot.mouseClick(buttons["duplicate"], Qt.MouseButton.LeftButton)
     settled(qtbot, page)
     assert page.doc.step_ids()[1:3] == ["step", "step-copy"]
@@ -213,7 +213,7 @@ def test_a_new_language_marks_and_counts_what_is_left_to_translate(
     assert field.property("missing") is False
     assert page.missing_counts()["de"] == total - 1
     assert 'de: "Briefmarken kaufen."' in page.yaml.text()
-    assert "'de' is only partly covered" in " ".join(page.problems.texts())
+    assert "la langue « de » n'est traduite qu'en partie" in " ".join(page.problems.texts())
     page.preview.set_language("de")
     settled(qtbot, page)
     assert "Briefmarken kaufen." in page.preview.texts
@@ -246,31 +246,6 @@ def test_listen_speaks_the_step_and_a_broken_voice_is_said_plainly(
     qtbot.mouseClick(page.preview.listen, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "ne fonctionne pas" in page.preview.message.text(), timeout=WAIT)
     assert "no sound card" in page.preview.message.text()
-
-
-def test_an_imported_picture_is_copied_where_flows_find_it(
-        qtbot: Any, manager: ManagerWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assets = tmp_path / "assets"
-    shutil.copytree(paths.assets_dir(), assets)
-    monkeypatch.setenv("KIOSK_ASSETS_DIR", str(assets))
-    page = editor(qtbot, manager)
-    pick_step(qtbot, page, "weigh")
-    photo = tmp_path / "Balance du bureau.png"
-    image = QImage(64, 48, QImage.Format.Format_RGB32)
-    image.fill(QColor("#2E7D32"))
-    assert image.save(str(photo))
-    assert page.form.use_picture(photo) == "balance-du-bureau.svg"
-    settled(qtbot, page)
-    assert (assets / "pictures" / "balance-du-bureau.svg").is_file()
-    assert "image: balance-du-bureau.svg" in page.yaml.text()
-    assert page.form.fields["picture"].currentData() == "balance-du-bureau.svg"
-    assert page.problems.summary.text().startswith("Aucun problème")
-    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)  # the hub finds it too
-    qtbot.waitUntil(lambda: page.message.text().startswith("Brouillon enregistré"), timeout=WAIT)
-    bad = tmp_path / "notes.txt"
-    bad.write_text("nothing to see", encoding="utf-8")
-    assert page.form.use_picture(bad) is None
-    assert "Image non importée" in page.message.text()
 
 
 def test_save_publish_compare_and_roll_back(qtbot: Any, manager: ManagerWindow, hub: Hub) -> None:
