@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,8 @@ from kiosk import paths
 from kiosk.client.http import Answer
 from kiosk.client.session import HubSession
 from kiosk.flows.library import PICTURES, RETIRED, picture_file, read_pictures, read_retired
+
+log = logging.getLogger(__name__)
 
 VERSIONS = "versions.json"
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -122,8 +126,13 @@ class FlowSync(QObject):
                 self.fetch(flow_id)
         retired = sorted(str(i.get("id")) for i in items if i.get("retired") is True)
         if set(retired) != read_retired(self.folder):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            _replace(self.folder / RETIRED, json.dumps(retired).encode())
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                _replace(self.folder / RETIRED, json.dumps(retired).encode())
+            except OSError as exc:
+                log.warning("the list of retired flows was not kept (tried again at the "
+                            "next check): %s", exc)
+                return
             self.retiredChanged.emit()
 
     def fetch(self, flow_id: str) -> None:
@@ -169,8 +178,15 @@ class FlowSync(QObject):
             del self._pending[flow_id]  # nothing staged: the next check tries again
             self._wanted.discard(flow_id)
             return
-        self.pictures_dir.mkdir(parents=True, exist_ok=True)
-        _replace(picture_file(self.pictures_dir, name, sha), answer.body)
+        try:
+            self.pictures_dir.mkdir(parents=True, exist_ok=True)
+            _replace(picture_file(self.pictures_dir, name, sha), answer.body)
+        except OSError as exc:  # a full disk: the old version runs on; tried again later
+            log.warning("picture %s of flow %s not kept (tried again at the next check): %s",
+                        name, flow_id, exc)
+            del self._pending[flow_id]
+            self._wanted.discard(flow_id)
+            return
         pending.missing.discard(name)
         if not pending.missing:
             del self._pending[flow_id]
@@ -179,13 +195,19 @@ class FlowSync(QObject):
     def _stage(self, flow_id: str, pending: _Pending) -> None:
         """The version on disk with its pictures' names, announced."""
         self._wanted.discard(flow_id)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        _replace(self.folder / f"{flow_id}.yaml", pending.body)
-        pictures = read_pictures(self.folder)
-        pictures[flow_id] = pending.pictures
-        _replace(self.folder / PICTURES, json.dumps(pictures, indent=1).encode())
-        self.versions[flow_id] = pending.version
-        _replace(self.folder / VERSIONS, json.dumps(self.versions, indent=1).encode())
+        versions = {**self.versions, flow_id: pending.version}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _replace(self.folder / f"{flow_id}.yaml", pending.body)
+            pictures = read_pictures(self.folder)
+            pictures[flow_id] = pending.pictures
+            _replace(self.folder / PICTURES, json.dumps(pictures, indent=1).encode())
+            _replace(self.folder / VERSIONS, json.dumps(versions, indent=1).encode())
+        except OSError as exc:  # versions.json unchanged: the next check downloads it again
+            log.warning("version %s of flow %s not kept (tried again at the next check): %s",
+                        pending.version, flow_id, exc)
+            return
+        self.versions = versions
         self.downloaded.emit(flow_id, pending.version)
 
     # -- stream --------------------------------------------------------------------------
@@ -205,6 +227,12 @@ class FlowSync(QObject):
 
 
 def _replace(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all (a full disk leaves no half file behind)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        with suppress(OSError):
+            tmp.unlink()
+        raise

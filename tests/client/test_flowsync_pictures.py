@@ -135,3 +135,32 @@ def test_retired_flows_are_listed_beside_the_versions(qtbot: Any, hub: Hub, kios
     with qtbot.waitSignal(kiosk.sync.retiredChanged, timeout=WAIT), hub.client("manon") as m:
         assert m.post("/flows/send-parcel/restore").status_code == 200
     assert json.loads((tmp_path / "incoming" / "retired.json").read_text()) == []
+
+
+def test_a_full_disk_keeps_the_old_version_and_tries_again(
+        qtbot: Any, hub: Hub, kiosk: Recorded, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from kiosk.client import flowsync
+
+    real = flowsync._replace
+    full: list[Path] = []
+
+    def no_space(path: Path, data: bytes) -> None:
+        if path.parent == tmp_path / "pictures":
+            full.append(path)
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(flowsync, "_replace", no_space)
+    publish_with_picture(hub)
+    kiosk.sync.start()
+    qtbot.waitUntil(lambda: bool(full) and not kiosk.sync._wanted, timeout=WAIT)
+    assert "buy-stamps" not in read_versions(tmp_path / "incoming")  # nothing half-staged
+    assert not list((tmp_path / "pictures").glob("*"))
+    monkeypatch.setattr(flowsync, "_replace", real)  # room again: the next check stages it
+    with qtbot.waitSignal(kiosk.sync.downloaded, timeout=WAIT,
+                          check_params_cb=lambda fid, _v: fid == "buy-stamps"):
+        kiosk.sync.refresh()
+    assert (tmp_path / "pictures" / f"{SHA}.svg").read_bytes() == MAGENTA
