@@ -34,8 +34,9 @@ from zoneinfo import ZoneInfo
 
 from kiosk import paths
 from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_PREFIX
+from kiosk.flows.glossary import glossary
 from kiosk.flows.library import FlowLibrary
-from kiosk.flows.model import Flow, Step
+from kiosk.flows.model import Flow, Step, pick
 from kiosk.flows.session import FlowSession, Outcome
 from kiosk.languages import CODES
 
@@ -282,6 +283,10 @@ def walk_flow(visit: Visit, flow: Flow, who: Customer) -> None:
             break
         step = session.current
         seconds = who.dwell(step)
+        words = glossary(visit.language).find(pick(step.text, visit.language) or "")
+        if words and rng.random() < 0.12:  # a hard word touched: its explanation opened
+            visit._log("glossary.opened", {"term": rng.choice(words).term.id,
+                                           "language": visit.language})
         if who.gives_up(step):
             if rng.random() < 0.5:
                 visit.go_home(after=seconds)

@@ -23,7 +23,7 @@ from tests.hub.conftest import PASSWORD, Hub, make_hub
 NOW = datetime(2026, 3, 20, 16, 30, tzinfo=ZoneInfo("Europe/Paris"))  # a Friday
 KIOSK_EVENTS = {"visit.start", "language", "flow.start", "step", "choice", "back", "flow.end",
                 "flow.help", "flow.workshop", "flow.menu", "flow.abandon", "flow.resume",
-                "help", "help.cancel", "workshop", "feedback", "reset"}
+                "help", "help.cancel", "workshop", "feedback", "reset", "glossary.opened"}
 
 
 @pytest.fixture
@@ -105,7 +105,8 @@ def test_only_kiosk_events_and_the_same_data_every_time(hub: Hub, tmp_path: Path
     finally:
         db.close()
     assert types <= KIOSK_EVENTS
-    assert {"flow.help", "help", "feedback", "flow.abandon", "reset", "back"} <= types
+    assert {"flow.help", "help", "feedback", "flow.abandon", "reset", "back",
+            "glossary.opened"} <= types
     assert stored == first["events"]
 
     again = _seed(hub, days=7)  # same seed, same day: same ids, nothing new

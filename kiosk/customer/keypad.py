@@ -75,9 +75,14 @@ class KeypadNavigator(QObject):
 
     # -- reading -------------------------------------------------------------------
     def open_panel(self) -> QWidget | None:
-        """The panel over the screen, if one is open (the one on top)."""
+        """The panel over the screen, if one is open (the one on top): one of the window's,
+        else a step's glossary panel (which takes its own keys, but whose elements are
+        where a flick moves in audio-only mode)."""
         shown = [w for w in self.window._overlays() if w.isVisible()]
-        return shown[-1] if shown else None
+        if shown:
+            return shown[-1]
+        glossary = getattr(self.window.stack.currentWidget(), "glossary", None)
+        return glossary if isinstance(glossary, QWidget) and glossary.isVisible() else None
 
     def _pin_open(self) -> bool:
         pin = self.window._made.get("pin")

@@ -11,6 +11,8 @@ tens of thousands of screens grew without end (tests/test_architecture.py checks
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -27,9 +29,14 @@ from kiosk.customer.controller import KioskController
 from kiosk.customer.scrolling import Screen
 from kiosk.flows.model import pick
 from kiosk.i18n import catalog
+from kiosk.ui.marked_text import MarkedText
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import BigButton, Picture, Text, clear, label, svg_pixmap, text_width
 from kiosk.ui.widgets import words as text_words
+
+if TYPE_CHECKING:
+    from kiosk.customer.glossary_panel import GlossaryPanel
+    from kiosk.customer.window import KioskWindow
 
 LINE_CHARS = 28  # characters a line of step text should hold, the picture beside it
 CHAR_EM = 0.55  # an average character's width, in font sizes (DejaVu Sans)
@@ -172,7 +179,10 @@ class StepScreen(Screen):
         self.flow_title.setObjectName("flow-title")
         self.flow_title.hide()
         self.column.addWidget(self.flow_title)
-        self.text = label("", "stepText")
+        # its glossary words marked: touched or reached by keys, one opens its explanation
+        self.text = MarkedText("stepText")
+        self.text.wordActivated.connect(lambda term, word: self.explain(term, word))
+        self.glossary: GlossaryPanel | None = None  # made when a word is first opened
         self.column.addWidget(self.text)
         self.actions = QGridLayout()
         self.actions.setSpacing(18)
@@ -184,6 +194,15 @@ class StepScreen(Screen):
         # the choice buttons are kept from step to step, their texts and icons changed:
         # making and styling buttons anew took much of a tap
         self._choices: list[BigButton] = []
+
+    def explain(self, term: object, word: QWidget | None = None) -> None:
+        """The glossary's panel for ``term`` (``word``: its button on the step's text)."""
+        if self.glossary is None:
+            from kiosk.customer.glossary_panel import GlossaryPanel
+
+            window: KioskWindow = self.window()  # type: ignore[assignment]
+            self.glossary = GlossaryPanel(window)
+        self.glossary.show_term(term, word, getattr(word, "word", ""))
 
     def show_flow_title(self, title: str) -> None:
         """Show the task's whole title above the step's text ("" hides it)."""
@@ -234,7 +253,7 @@ class StepScreen(Screen):
         t = self.ctrl.strings.t
         self._place_picture()
         self.picture.set_picture(step.image)
-        self.text.setText(pick(step.text, lang))
+        self.text.show_text(pick(step.text, lang), lang, self.ctrl.look.theme)
         for b in self._choices:  # out of the grid, kept; then the rest of the grid goes
             self.actions.removeWidget(b)
             b.hide()
@@ -348,14 +367,15 @@ class OutcomeScreen(Screen):
         col = QVBoxLayout(card)
         col.setContentsMargins(32, 28, 32, 28)
         col.setSpacing(22)
-        self.title = label("", "stepText")
+        # the kiosk's one kind of text, as on a step (plain here: nothing marked yet)
+        self.title = MarkedText("stepText")
         col.addWidget(self.title)
-        self.status = label("", "stepText")
+        self.status = MarkedText("stepText")
         self.status.setObjectName("help-status")
         col.addWidget(self.status)
         self.level: Text | None = None
         if has_level:
-            self.level = label("", "stepText")
+            self.level = MarkedText("stepText")
             col.addWidget(self.level)
         self.buttons: list[BigButton] = []
         self.reference = None
@@ -400,10 +420,10 @@ class OutcomeScreen(Screen):
         col = QVBoxLayout(box)
         col.setContentsMargins(28, 22, 28, 22)
         col.setSpacing(10)
-        self.reference_title = label("", "barTitle")
+        self.reference_title = MarkedText("barTitle")  # (the kiosk's one kind of text)
         col.addWidget(self.reference_title)
         for _ in range(n_lines):
-            line = label("", "barText")
+            line = MarkedText("barText")
             col.addWidget(line)
             self.reference_labels.append(line)
         dismiss = BigButton(catalog("fr").t("reference.dismiss"), "choice", "yes.svg",

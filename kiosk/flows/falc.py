@@ -1,4 +1,5 @@
-"""FALC (easy-to-read) checks: sentence length, sentences per screen, jargon.
+"""FALC (easy-to-read) checks: sentence length, sentences per screen, jargon, and hard
+postal words the glossary does not explain (:mod:`kiosk.flows.glossary`).
 
 The numbers follow the European easy-to-read guidelines as DESIGN.md sets them:
 at most 15 words a sentence, at most 2 sentences a screen, 5 words a choice label.
@@ -72,6 +73,7 @@ def text_problems(text: str, lang: str) -> Iterator[Problem]:
         if n > MAX_WORDS:
             yield msg("falc.long_sentence", n=n, lang=lang, most=MAX_WORDS, start=sentence[:60])
     yield from jargon_problems(text, lang)
+    yield from unexplained_problems(text, lang)
 
 
 def label_problems(label: str, lang: str) -> Iterator[Problem]:
@@ -80,6 +82,7 @@ def label_problems(label: str, lang: str) -> Iterator[Problem]:
     if n > MAX_LABEL_WORDS:
         yield msg("falc.long_label", n=n, lang=lang, most=MAX_LABEL_WORDS)
     yield from jargon_problems(label, lang)
+    yield from unexplained_problems(label, lang)
 
 
 def jargon_problems(text: str, lang: str) -> Iterator[Problem]:
@@ -89,3 +92,12 @@ def jargon_problems(text: str, lang: str) -> Iterator[Problem]:
                 yield msg("falc.jargon_say", word=word, lang=lang, suggestion=suggestion)
             else:
                 yield msg("falc.jargon_rephrase", word=word, lang=lang)
+
+
+def unexplained_problems(text: str, lang: str) -> Iterator[Problem]:
+    """Known hard postal words (``étiquette``, ``consigne``...) that the glossary does not
+    explain in this language: the kiosk cannot mark them for a customer to touch."""
+    from kiosk.flows.glossary import uncovered
+
+    for word in uncovered(text, lang):
+        yield msg("falc.unexplained", word=word, lang=lang)

@@ -119,10 +119,10 @@ def router(ctx: Context) -> APIRouter:
         JSON: ``{"from", "to", "help_calls" (calls of kind help), "accompanied" (calls
         resolved, any outcome), "referred_to_workshop" (calls not cancelled of kind
         workshop or resolved with outcome workshop), "workshops" (held: started in the
-        period), "registered" and "attended" (registrations to those workshops, and those
-        marked present), "satisfaction": {"good", "neutral", "bad", "total",
-        "share_good" (0..1 or null)} (feedback given in the period), "visits",
-        "flow_sessions"}``.
+        period, not cancelled), "registered" and "attended" (registrations to those
+        workshops neither cancelled nor moved away, and those marked present),
+        "satisfaction": {"good", "neutral", "bad", "total", "share_good" (0..1 or null)}
+        (feedback given in the period), "visits", "flow_sessions"}``.
 
         CSV: ``metric, metric_label, figure`` rows: the key (nested keys joined with
         dots: ``satisfaction.good``), its words, its figure (``from`` and ``to`` in office
@@ -135,5 +135,20 @@ def router(ctx: Context) -> APIRouter:
             rows = stats.report_rows(data, sheet)
             return csv_response(stats.to_csv(rows, stats.REPORT_COLUMNS, sheet), "report")
         return data
+
+    @r.get("/stats/glossary")
+    async def glossary_(_who: Manager, start: From = None, end: To = None,
+                        flow: Annotated[str | None, Query(max_length=64)] = None,
+                        kiosk: Kiosk = None) -> dict[str, Any]:
+        """Glossary words customers opened on the kiosks in the period (events
+        ``glossary.opened``), most opened first: ``{"from", "to", "flow", "kiosk",
+        "items": [{"term", "language", "flow_id", "step_id", "opened"}]}``."""
+        from kiosk.hub import stats_glossary
+
+        period = ctx.period(start, end)
+        items = await asyncio.to_thread(lambda: stats_glossary.opened(
+            ctx.store.readers.get(), period, flow, kiosk))
+        return {"from": period.start, "to": period.end, "flow": flow, "kiosk": kiosk,
+                "items": items}
 
     return r

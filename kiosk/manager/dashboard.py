@@ -52,6 +52,7 @@ from kiosk.manager.dashboard_data import (
     main_metrics,
     totals,
 )
+from kiosk.manager.dashboard_glossary import GlossaryView
 from kiosk.manager.dashboard_print import PrintActions
 from kiosk.manager.dashboard_views import (
     FlowView,
@@ -124,6 +125,7 @@ class DashboardPage(PrintActions, QWidget):
                           ("traffic", self.traffic_view), ("report", self.report_view)):
             view.setObjectName(f"view-{key}")
             self.views.addTab(view, t(f"views.{key}"))
+        self.glossary_view = GlossaryView(self)  # "Mots expliqués": a tab that loads itself
         box.addWidget(self.views, 1)
         scroll = QScrollArea()
         scroll.setObjectName("dashboard-scroll")

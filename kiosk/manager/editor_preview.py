@@ -40,6 +40,7 @@ from kiosk.i18n import available, catalog
 from kiosk.manager.editor_doc import FlowDoc, position, shown_kind
 from kiosk.manager.editor_kiosk import KioskRenderer
 from kiosk.ui.audio import AudioPlayer
+from kiosk.ui.marked_text import MarkedText
 from kiosk.ui.speech import SpeechOutput
 from kiosk.ui.theme import SCALES, stylesheet
 from kiosk.ui.widgets import BigButton, Picture, label
@@ -155,7 +156,12 @@ class KioskStep(QWidget):
         column = QVBoxLayout(card)
         column.setContentsMargins(32, 28, 32, 28)
         column.setSpacing(22)
-        column.addWidget(self._label(pick(step.get("text") or {}, language), "stepText"))
+        text = pick(step.get("text") or {}, language)
+        self.texts.append(text)
+        marked = MarkedText("stepText")  # its glossary words marked, as the kiosk shows them
+        column.addWidget(marked)
+        marked.show_text(text, language)
+        self.marked = marked
         actions = QGridLayout()
         actions.setSpacing(18)
         column.addLayout(actions)
@@ -351,7 +357,8 @@ class PreviewPane(QWidget):
         self.note.setText(self._base_note)
         if self.kiosk is not None:
             text = doc.to_yaml()
-            if not validate_text(text, f"{doc.id}.yaml").errors:
+            if not validate_text(text, f"{doc.id}.yaml",
+                                 pictures=self.kiosk.picture_names()).errors:
                 self.kiosk.render(doc.id, text, str(step.get("id")), language, self.scale)
                 self.note.setText(" ".join(filter(None, [self._base_note, self.t("preview.quick")])))
 

@@ -106,3 +106,17 @@ def test_a_yaml_syntax_error_is_said_in_french_too() -> None:
     (issue,) = report.errors
     assert issue.message.startswith("malformed YAML: ")
     assert issue.text("fr").startswith("YAML mal formé : ")
+
+
+def test_a_hard_word_the_glossary_does_not_explain_is_a_warning_in_both_languages() -> None:
+    text = BROKEN.replace("    imag: x.svg\n", "").replace(
+        "Veuillez payer.", "Remplissez le bordereau. Collez l'étiquette.")
+    report = validate_text(text, "essai.yaml")
+    (warning,) = [i for i in report.warnings
+                  if i.params.get("problem", {}).get("code") == "falc.unexplained"]
+    assert warning.line == 7
+    assert warning.message == ("steps[0].text: 'bordereau' in 'fr' is a hard word the glossary "
+                               "does not explain: add it to the glossary, or say it in everyday "
+                               "words")
+    assert "« bordereau » en « fr » est un mot difficile que le glossaire n'explique pas" in (
+        warning.text("fr"))

@@ -210,8 +210,6 @@ def test_picture_names_are_slugs_and_free_names_count_up() -> None:
     assert free_name("neuve.svg", {"balance.png"}) == "neuve.svg"
 
 
-@pytest.mark.xfail(reason="editor_preview checks a draft without the hub's pictures before the real "
-                          "render: it needs validate_text(..., pictures=self.kiosk.picture_names())")
 def test_the_real_kiosk_preview_draws_a_hub_picture(qtbot: Any, hub: Hub, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The kiosk itself (another process) gets the hub's pictures with the draft."""
