@@ -77,9 +77,10 @@ def router(ctx: Context) -> APIRouter:
              openapi_extra=api.body_schema(api.WorkshopEdit))
     async def edit_workshop(workshop_id: WorkshopId, request: Request, who: Manager) -> Any:
         """Change some of ``{"title", "level", "start" (ISO 8601 with its UTC offset, as when
-        planning), "duration_minutes", "capacity", "place"}``; answers the workshop. 409 for a cancelled workshop
-        (``cancelled``), a start, length or level changed once the workshop has started
-        (``started``: its title, place and capacity can still be put right), a start moved
+        planning), "duration_minutes", "capacity", "place"}``; answers the workshop. 409
+        for a cancelled workshop (``cancelled``), a start, length or level changed once the
+        workshop has started (``started``: its title, place and capacity can still be put
+        right), a start moved
         into the past (``past``), a capacity under the seats taken (``capacity``, with
         ``capacity`` and ``seats_taken``). Consoles hear ``workshop.changed``."""
         body = await api.parse(request, api.WorkshopEdit)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.flows import SPECIAL_HELP, SPECIAL_MENU, WORKSHOP_LEVELS, WORKSHOP_PREFIX
-from kiosk.flows.model import STEP_KINDS, StepKind, declared_kinds, targets_of
 from kiosk.flows.messages import render
+from kiosk.flows.model import STEP_KINDS, StepKind, declared_kinds, targets_of
 from kiosk.flows.source import Located, SourceError, parse
 from kiosk.flows.validator import Report, validate_text
 from kiosk.languages import CODES, REFERENCE
