@@ -18,6 +18,8 @@ def test_benchmarks_run_and_report() -> None:
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--quick"],
                           capture_output=True, text=True, timeout=600, check=True, cwd=ROOT)
     report = json.loads(done.stdout)
+    crashed = [(r["benchmark"], r["error"]) for r in report["results"] if "error" in r]
+    assert not crashed, crashed  # a script that failed: its name and the end of its stderr
     names = {r.get("benchmark") for r in report["results"]}
     assert names == {"start_to_first_paint", "tap_to_next_screen_painted_ms",
                      "memory_after_sessions", "hub_throughput",
