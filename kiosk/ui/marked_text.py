@@ -142,7 +142,8 @@ class MarkedText(Text):
         self._wanted: tuple[str, str, str] = ("", "", "")  # text, language, theme
         self._built: tuple[object, ...] | None = None
         self._marks: list[tuple[int, int, int, Any, str]] = []  # doc start, end, badge, term, word
-        self._doc: QTextDocument | None = None
+        self._doc: QTextDocument | None = None  # the text's document, when it has marks
+        self._document: QTextDocument | None = None
         self._doc_width = -1.0
         # per width: the document's height and each mark's boxes (word, badge), measured once
         self._laid_out: dict[int, tuple[int, list[tuple[list[QRectF], list[QRectF]]]]] = {}
@@ -196,7 +197,9 @@ class MarkedText(Text):
         direction = ' dir="rtl"' if self._rtl(text) else ""
         self._marks = marks
         self._plain = text
-        doc = self._doc = QTextDocument(self)
+        if self._document is None:  # one document, filled again for each text: a new
+            self._document = QTextDocument(self)  # one each time stays with its parent
+        doc = self._doc = self._document
         doc.setDocumentMargin(0)
         doc.setDefaultFont(self.font())
         option = QTextOption(doc.defaultTextOption())
