@@ -250,3 +250,18 @@ def test_the_mark_sits_on_its_word(kiosk: Any, qtbot: Any) -> None:
             row = [image.pixelColor(QPoint(x, y)) for x in range(box.left(), box.right())
                    for y in range(middle - 12, middle + 12)]
             assert any(c == ink for c in row), (lang, b.word)
+
+
+def test_a_label_keeps_one_document_whatever_it_shows(qtbot: Any) -> None:
+    """Each text used to leave a document behind (the soak benchmark's memory grew)."""
+    from PySide6.QtGui import QTextDocument
+
+    from kiosk.ui.marked_text import MarkedText
+
+    text = MarkedText()
+    qtbot.addWidget(text)
+    for i in range(30):
+        text.show_text(f"Prenez l'étiquette {i}. Allez à l'automate.", "fr")
+        text.show_text("Rien à expliquer ici.", "fr")
+    assert len(text.findChildren(QTextDocument)) <= 2  # its own, and the QLabel's at most
+    assert [term for term, _w in text.marked()] == []
