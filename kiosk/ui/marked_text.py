@@ -147,6 +147,7 @@ class MarkedText(Text):
         self._doc_width = -1.0
         # per width: the document's height and each mark's boxes (word, badge), measured once
         self._laid_out: dict[int, tuple[int, list[tuple[list[QRectF], list[QRectF]]]]] = {}
+        self._heights: dict[int, int] = {}  # heightForWidth, asked a few dozen times a tap
         self._pad = 0
 
     # -- content ---------------------------------------------------------------------
@@ -172,6 +173,7 @@ class MarkedText(Text):
         matches = glossary(language).find(text) if text else []
         self._doc = None
         self._laid_out = {}
+        self._heights = {}
         if not matches:
             self._marks = []
             self._set_pad(0)
@@ -233,6 +235,7 @@ class MarkedText(Text):
     def _set_pad(self, pad: int) -> None:
         if pad != self._pad:
             self._pad = pad
+            self._heights = {}
             self.setContentsMargins(0, pad, 0, pad)
 
     def _use_buttons(self, n: int, language: str = "fr") -> None:
@@ -243,17 +246,21 @@ class MarkedText(Text):
             b = WordButton(self)
             b.clicked.connect(lambda _=False, b=b: self._pressed(b))
             self._pool.append(b)
-        for b in self._pool:
-            self.words.removeWidget(b)
         strings = catalog(language)
         self.buttons = self._pool[:n]
+        if [item.widget() for item in self.words.items] != self.buttons:
+            for b in self._pool:
+                self.words.removeWidget(b)
+            for b in self.buttons:
+                self.words.addItem(QWidgetItem(b))
         for b, (_s, _e, _b, term, word) in zip(self.buttons, self._marks, strict=True):
             b.term, b.word = term, word
             b.setAccessibleName(strings.t("glossary.word", word=word))
-            self.words.addItem(QWidgetItem(b))
-            b.show()
+            if b.isHidden():
+                b.show()
         for b in self._pool[n:]:
-            b.hide()
+            if not b.isHidden():
+                b.hide()
             b.term = None
         self.words.invalidate()
 
@@ -286,8 +293,12 @@ class MarkedText(Text):
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
         if self._doc is None:
             return super().heightForWidth(width)
-        m = self.contentsMargins()
-        return self._measure(max(1, width - m.left() - m.right()))[0] + m.top() + m.bottom()
+        height = self._heights.get(width)
+        if height is None:
+            m = self.contentsMargins()
+            height = self._heights[width] = (
+                self._measure(max(1, width - m.left() - m.right()))[0] + m.top() + m.bottom())
+        return height
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         hint = super().sizeHint()
