@@ -35,6 +35,7 @@ def main() -> int:
     tour.AUTO_START = False  # no first-login tour over the staff apps' screenshots
     files = render_shots(settings, docs_shots(OUT, flows))
     files += help_status_shots()
+    files += glossary_shots()
     files += voice_shots()
     files += console_shots()
     import phone_shots  # tools/phone_shots.py: the phone console in chromium, phone size
@@ -81,6 +82,34 @@ def help_status_shots() -> list[Path]:
         settle()
         window.grab().save(str(OUT / name))
         out.append(OUT / name)
+    window.shutdown()
+    return out
+
+
+def glossary_shots() -> list[Path]:
+    """A step with its hard words marked, and one word's explanation opened, in French
+    and Arabic."""
+    from kiosk.customer.app import build
+    from kiosk.customer.controller import Look
+    from kiosk.ui.qt import application, settle
+
+    application(offscreen=True)
+    ctrl, window = build(config.load(), lockdown=False)
+    window.resize(1920, 1080)
+    window.show()
+    out = []
+    for lang in ("fr", "ar"):
+        ctrl.reset("screenshot")
+        ctrl.look = Look(lang, 1.0, False)
+        window.restyle()
+        ctrl.start_flow("send-parcel", "label")
+        settle()
+        for name in (f"glossary-step-{lang}.png", f"glossary-panel-{lang}.png"):
+            if "panel" in name:
+                window.step.text.buttons[0].click()
+                settle()
+            window.grab().save(str(OUT / name))
+            out.append(OUT / name)
     window.shutdown()
     return out
 
