@@ -15,7 +15,6 @@ drawn again costs a dictionary look-up).
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from functools import cache
@@ -50,31 +49,15 @@ class Match(NamedTuple):
 def _load(path: Path) -> dict[str, Any]:
     """A glossary file as data; parsed once, then read as JSON from the cache (a kiosk's
     first step need not import the YAML parser: ~10 ms)."""
-    import json
-
     from kiosk import paths
+    from kiosk.i18n import cached_yaml
 
     try:
         st = path.stat()
     except FileNotFoundError:
         return {}
     cached = paths.cache_dir() / "glossary" / f"{path.stem}-{st.st_mtime_ns}-{st.st_size}.json"
-    try:
-        data = json.loads(cached.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        import yaml
-
-        loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(cached)
-        except OSError:
-            pass  # a read-only cache only costs speed
-    return data if isinstance(data, dict) else {}
+    return cached_yaml(path, cached)
 
 
 @cache

@@ -41,7 +41,13 @@ def catalog_path(lang: str, domain: str = "kiosk") -> Path:
 def _raw(lang: str, domain: str = "kiosk") -> dict[str, Any]:
     """The catalog as nested dicts; parsed YAML is cached as JSON (start-up speed)."""
     path = catalog_path(lang, domain)
-    cached = _cache_file(path)
+    return cached_yaml(path, _cache_file(path))
+
+
+def cached_yaml(path: Path, cached: Path) -> dict[str, Any]:
+    """A YAML mapping shipped with the package, read from its JSON copy ``cached`` when
+    there is one (no YAML parser on the kiosk's start path), else parsed and copied there
+    ({} for anything but a mapping). ``cached`` names the file's version (mtime, size)."""
     try:
         data = json.loads(cached.read_text(encoding="utf-8"))
     except (OSError, ValueError):
