@@ -56,6 +56,12 @@ def _pin(value: str) -> None:
         raise ValueError("not a PIN: give 4 to 8 digits")
 
 
+def _office_id(value: str) -> None:
+    if value and not (re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", value) and len(value) <= 64):
+        raise ValueError("not an office id: lower-case letters, digits and dashes, "
+                         "e.g. saint-etienne-wilson")
+
+
 class Setting(NamedTuple):  # not a dataclass: the kiosk's start need not import dataclasses
     """One setting: its name, type, default value and a sentence of help."""
 
@@ -140,6 +146,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("hub_timezone", str, "Europe/Paris",
             "Time zone of the office (IANA name, e.g. America/Cayenne): days and hours in "
             "statistics, exports and workshop lists."),
+    Setting("office_id", str, "",
+            "This office's name for its region, as a slug (lower-case letters, digits and "
+            "dashes, e.g. saint-etienne-wilson): the office=... folder of the Parquet export "
+            "(kiosk hub export --format parquet needs it).",
+            check=lambda v: _office_id(v)),
     Setting("hub_office_name", str, "Bureau de poste",
             "The office's name, as reports and the dashboard's printout show it."),
     Setting("hub_log_level", str, "info",

@@ -1,20 +1,19 @@
 """``kiosk hub``: run the office hub, register kiosks and people, erase old personal data,
 export anonymous statistics, and back up the database (to a second folder too). The
-certificate's commands (make-cert, renew-cert) are in :mod:`kiosk.hub.cli_cert`."""
+certificate's commands (make-cert, renew-cert) are in :mod:`kiosk.hub.cli_cert`, the export
+in :mod:`kiosk.hub.cli_export`."""
 
 from __future__ import annotations
 
 import errno
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
 
 import click
 import sqlite_utils
 
 from kiosk import config, paths
-from kiosk.hub import cli_cert
+from kiosk.hub import cli_cert, cli_export
 
 DAMAGED_EXIT = 3  # the database is damaged: restarting will not help (systemd stops here)
 
@@ -121,9 +120,10 @@ def _open(ctx: click.Context) -> sqlite_utils.Database:
     return db
 
 
-# the certificate's commands: kiosk/hub/cli_cert.py
+# the certificate's commands: kiosk/hub/cli_cert.py; the export: kiosk/hub/cli_export.py
 hub.add_command(cli_cert.make_cert)
 hub.add_command(cli_cert.renew_cert)
+hub.add_command(cli_export.export)
 
 
 @hub.command("console-qr")
@@ -238,80 +238,6 @@ def purge(ctx: click.Context, days: float | None) -> None:
     finally:
         db.close()
     click.echo(f"{erased} registrations erased (workshops over {keep:g} days old)", err=True)
-
-
-@hub.command()
-@click.option("--from", "start", required=True, help="First day (YYYY-MM-DD), office time.")
-@click.option("--to", "end", required=True, help="Last day (YYYY-MM-DD), included.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
-              show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True),
-              help="File to write, saying how far it is on stderr (default: standard "
-                   "output, silently).")
-@click.option("--lang", help="CSV: language of the header and the cells (a manager app's "
-                             "language: fr or en; default fr).")
-@click.option("--sep", help="CSV: separator, ';' or ',' (default: the language's, ';' in "
-                            "French, ',' in English).")
-@click.option("--db", "db_file", type=click.Path(exists=True, dir_okay=False),
-              help="Database file (default: the hub's).")
-@click.pass_context
-def export(ctx: click.Context, start: str, end: str, fmt: str, out: str | None,
-           lang: str | None, sep: str | None, db_file: str | None) -> None:
-    """Export anonymous events and help statistics for a region's analytics.
-
-    Visits are hashed with a salt made afresh for each export; no free text, no note and
-    no exact time leaves the office (see kiosk.hub.export). CSV opens in a spreadsheet as
-    it is: UTF-8 with a byte order mark, header and yes / no in --lang, decimal comma in
-    French, flow and step titles beside their ids.
-
-    \b
-    Example:
-        kiosk hub export --from 2026-11-01 --to 2026-11-30 --format csv --out nov.csv
-        kiosk hub export --from 2026-11-01 --to 2026-11-30 --lang en --sep ';' --out nov.csv
-    """
-    from kiosk.hub import csvsafe
-    from kiosk.hub.export import progress_line, write
-    from kiosk.hub.times import office_tz, parse_period
-
-    tz = office_tz(_timezone(config.get("hub_timezone")))
-    try:
-        period = parse_period(start, end, tz)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-    try:
-        sheet = csvsafe.sheet(tz, lang, sep)
-    except csvsafe.BadOption as exc:
-        raise click.BadParameter(str(exc), param_hint=f"--{exc.option}") from None
-    if db_file is None and not Path(ctx.obj["db"]).exists():
-        raise click.UsageError(f"no hub database at {ctx.obj['db']} (use --db)")
-    ctx.obj["db"] = Path(db_file) if db_file else ctx.obj["db"]
-    db = _open(ctx)
-    try:
-        if out:
-            with open(out, "w", encoding="utf-8", newline="") as fh:
-                count = write(db, period, tz, fmt, fh, sheet, progress=progress_line)
-            click.echo(f"{count} records exported to {out}", err=True)
-        else:
-            _to_stdout(lambda fh: write(db, period, tz, fmt, fh, sheet))
-    finally:
-        db.close()
-
-
-def _to_stdout(writing: Callable[[TextIO], object]) -> None:
-    """Run ``writing`` on standard output as UTF-8, whatever the terminal's encoding."""
-    import io
-
-    binary = getattr(sys.stdout, "buffer", None)
-    if binary is None:  # a text-only stream: it takes the text as it is
-        writing(sys.stdout)
-        return
-    sys.stdout.flush()
-    stdout = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-    try:
-        writing(stdout)
-    finally:
-        stdout.flush()
-        stdout.detach()  # standard output stays open
 
 
 @hub.command()

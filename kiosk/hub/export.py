@@ -71,7 +71,14 @@ def _kept(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _language(kind: str, data: dict[str, Any]) -> str | None:
+def session_hash(salt: bytes, kiosk: str, session: str | None) -> str:
+    """A visit's hash for one export (empty for events outside a visit)."""
+    if not session:
+        return ""
+    return hashlib.sha256(salt + "\x00".join((kiosk, session)).encode()).hexdigest()[:16]
+
+
+def visit_language(kind: str, data: dict[str, Any]) -> str | None:
     """The language an event sets for the rest of its visit, if any."""
     value = data.get("to") if kind == "language" else data.get("language")
     return value if isinstance(value, str) and _LANG.match(value) else None
@@ -90,15 +97,14 @@ def events(db: sqlite_utils.Database, period: Period, tz: tzinfo,
         key = (e["kiosk_id"], e["session_id"] or "")
         if key != visit:
             visit, language = key, None
-            session = hashlib.sha256(salt + "\x00".join(key).encode()).hexdigest()[:16] \
-                if e["session_id"] else ""
+            session = session_hash(salt, *key)
         try:
             data = json.loads(e["data"] or "{}")
         except ValueError:
             data = {}
         if not isinstance(data, dict):
             data = {}
-        language = _language(e["type"], data) or language
+        language = visit_language(e["type"], data) or language
         day, hour = local_day_hour(e["at"], tz)
         yield {"record": "event", "day": day, "hour": hour, "kiosk": e["kiosk_id"],
                "session": session, "type": e["type"], "flow_id": e["flow_id"],
