@@ -24,6 +24,7 @@ COMMANDS = {
     "voice": "kiosk.voice.cli:voice",
     "doctor": "kiosk.doctor:doctor",
     "settings": "kiosk.settings_cli:settings",
+    "region": "kiosk.region.cli:region",
 }
 
 #: commands that need the extra ``guichet-kiosk[apps]`` (Qt, the voices, vosk), and what
