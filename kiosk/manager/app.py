@@ -1,5 +1,6 @@
 """ManagerWindow: the office manager's app. A login page, then one tab per job: flows
-(edit, preview, publish), dashboard, kiosks (fleet), workshops, accounts.
+(edit, preview, publish), dashboard, kiosks (fleet), workshops, accounts, and the region
+(every office's Parquet exports in one folder, read by ``kiosk.region``).
 
 Each tab is a page class in its own module, built after login with the shared
 ``StaffClient`` and the app's language; a page's ``refresh()`` runs when it is shown.
@@ -31,6 +32,7 @@ PAGES = {
     "fleet": "kiosk.manager.fleet:FleetPage",
     "workshops": "kiosk.manager.workshops:WorkshopsPage",
     "accounts": "kiosk.manager.accounts:AccountsPage",
+    "region": "kiosk.manager.region:RegionPage",
 }
 
 

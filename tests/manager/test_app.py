@@ -11,7 +11,7 @@ from tests.manager.conftest import open_manager
 
 def test_a_manager_sees_every_tab(manager: ManagerWindow) -> None:
     assert [manager.tabs.tabText(i) for i in range(manager.tabs.count())] == [
-        "Parcours", "Tableau de bord", "Bornes", "Ateliers", "Comptes"]
+        "Parcours", "Tableau de bord", "Bornes", "Ateliers", "Comptes", "Région"]
     assert set(manager.pages) == set(PAGES)
 
 

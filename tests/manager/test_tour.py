@@ -40,14 +40,14 @@ def test_first_login_shows_each_tab_then_help(qtbot: Any, hub: Hub) -> None:
     try:
         t = window.tour
         assert t.running
-        assert t.progress.text() == "Étape 1 sur 6"
+        assert t.progress.text() == "Étape 1 sur 7"
         titles = []
         for i in range(window.tabs.count()):
             assert t.index == i
             assert lit_tab(window, i)
             titles.append(t.title.text())
             qtbot.mouseClick(t.next_button, Qt.MouseButton.LeftButton)
-        assert titles == ["Parcours", "Tableau de bord", "Bornes", "Ateliers", "Comptes"]
+        assert titles == ["Parcours", "Tableau de bord", "Bornes", "Ateliers", "Comptes", "Région"]
         assert t.title.text() == "Revoir cette visite"
         assert t.hole is not None
         assert t.hole.contains(
