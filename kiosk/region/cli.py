@@ -96,9 +96,12 @@ def report(folder: Path, start: str | None, end: str | None, fmt: str, table: st
     if out is None:
         click.echo(text, nl=False)
         return
-    try:
-        out.write_text(text, encoding="utf-8", newline="")
+    partial = out.with_name(f".{out.name}.partial")
+    try:  # written aside then renamed: a full disk never leaves half a report
+        partial.write_text(text, encoding="utf-8", newline="")
+        partial.replace(out)
     except OSError as exc:
+        partial.unlink(missing_ok=True)
         raise click.ClickException(_words("cli.cannot_write", path=str(out),
                                           detail=exc.strerror or str(exc))) from None
     click.echo(_words("cli.written", path=str(out), offices=len(data["offices"]),

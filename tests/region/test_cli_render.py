@@ -153,3 +153,24 @@ def test_an_empty_period_is_a_page_that_says_so(folder: Path) -> None:
     result = run(str(folder), "--from", "2030-01-01", "--lang", "en")
     assert result.exit_code == 0
     assert "No data for this period." in result.stdout
+
+
+def test_a_full_disk_keeps_the_last_report(folder: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    out = tmp_path / "region.html"
+    out.write_text("the last report")
+    real = Path.write_text
+
+    def full(self: Path, *args: Any, **kwargs: Any) -> int:
+        real(self, "<html><body>half", encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    result = run(str(folder), "--out", str(out))
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output
+    monkeypatch.undo()
+    assert out.read_text() == "the last report"
+    assert [p.name for p in tmp_path.iterdir()] == ["region.html"]

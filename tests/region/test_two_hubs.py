@@ -105,7 +105,7 @@ def test_each_office_equals_its_own_hub(region: Any) -> None:
             assert int(mine[key]) == rep[key], key
         for key in ("good", "neutral", "bad"):
             assert int(mine[f"satisfaction_{key}"]) == rep["satisfaction"][key], key
-        assert mine["days"] == "6" and mine["missing_days"] == ""
+        assert (mine["days"], mine["missing_days"]) == ("6", "")
     totals = rows[""]
     for key in ("visits", "sessions", "completed", "help_calls", "attended"):
         assert int(totals[key]) == sum(int(rows[o][key]) for o in OFFICES), key
