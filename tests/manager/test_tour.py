@@ -52,7 +52,7 @@ def test_first_login_shows_each_tab_then_help(qtbot: Any, hub: Hub) -> None:
         assert t.hole is not None
         assert t.hole.contains(
             QRect(window.help.mapTo(window, window.help.rect().topLeft()), window.help.size()))
-        assert window.tabs.currentWidget() is window.page("flows")  # nothing was switched
+        assert window.current_page() is window.page("flows")  # nothing was switched
         with qtbot.waitSignal(t.finished) as done:
             qtbot.mouseClick(t.next_button, Qt.MouseButton.LeftButton)
         assert done.args == ["done"]
