@@ -310,7 +310,9 @@ def test_the_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
     units.mkdir()
     assert {u.name for u in UNITS} >= {"guichet-kiosk-hub.service", "guichet-kiosk.service",
                                        "guichet-kiosk-hub-backup.service",
-                                       "guichet-kiosk-hub-backup.timer"}
+                                       "guichet-kiosk-hub-backup.timer",
+                                       "guichet-kiosk-hub-export.service",
+                                       "guichet-kiosk-hub-export.timer"}
     for unit in UNITS:
         (units / unit.name).write_text(_with_stubs(unit.read_text(), tmp_path / "stubs"))
     assert _verify(exe, [str(units / u.name) for u in UNITS]) == ""
@@ -396,7 +398,8 @@ CONFINED = [("NoNewPrivileges", "yes"), ("CapabilityBoundingSet", ""),
             ("SystemCallErrorNumber", "EPERM"), ("MemoryDenyWriteExecute", "yes")]
 
 
-@pytest.mark.parametrize("name", ["guichet-kiosk-hub.service", "guichet-kiosk-hub-backup.service"])
+@pytest.mark.parametrize("name", ["guichet-kiosk-hub.service", "guichet-kiosk-hub-backup.service",
+                                  "guichet-kiosk-hub-export.service"])
 def test_the_hub_and_its_backup_are_confined(name: str) -> None:
     unit = _unit(name)
     for key, value in CONFINED:
@@ -486,8 +489,116 @@ def test_the_backup_unit_shows_its_second_copy_as_a_drop_in(tmp_path: Path) -> N
     assert _verify(exe, ["guichet-kiosk-hub-backup.service"], env) == ""
 
 
+# -- the nightly export for the region: guichet-kiosk-hub-export.service and .timer -----------
+EXPORT = "guichet-kiosk-hub-export.service"
+
+
+def _export_dropin() -> str:
+    """The drop-in the export unit's comment shows (another folder), as a file's text."""
+    text = (PACKAGING / "systemd" / EXPORT).read_text(encoding="utf-8")
+    example = text.split("sudo systemctl edit guichet-kiosk-hub-export", 1)[1]
+    return "\n".join(line[4:] for line in example.splitlines()[1:]
+                     if line.startswith("#   ")) + "\n"
+
+
+def test_the_export_unit_runs_the_nightly_parquet_export(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its command, run as it is (the database and the folder moved under tmp), writes the
+    7 days before today for the office named by the setting office_id."""
+    from click.testing import CliRunner
+
+    from kiosk.cli import main
+    from kiosk.hub.db import connect, migrate
+    from kiosk.region.schema import TABLES
+
+    unit = _unit(EXPORT)
+    command = _setting(unit, "Service", "ExecStart")
+    assert command is not None
+    program, *args = command.split()
+    assert program == "/opt/guichet-kiosk/venv/bin/kiosk"
+    assert args[:3] == ["hub", "--db", "/var/lib/guichet-kiosk/hub.sqlite3"]
+    out = args[args.index("--out") + 1]
+    assert "--days 7 --format parquet" in command
+    allowed = (_setting(unit, "Service", "ReadWritePaths") or "").split()
+    assert any(Path(out).is_relative_to(folder) for folder in allowed), (out, allowed)
+    assert _setting(unit, "Service", "Type") == "oneshot"
+    assert _setting(unit, "Service", "PrivateNetwork") == "yes"  # the export needs none
+    assert _setting(unit, "Service", "ProcSubset") == "pid"
+
+    db = tmp_path / "hub.sqlite3"
+    migrate(connect(db))
+    moved = [str(db) if a == args[2] else str(tmp_path / "region") if a == out else a
+             for a in args]
+    monkeypatch.setenv("KIOSK_SYSTEM_CONFIG_DIR", str(tmp_path / "etc"))
+    done = CliRunner(env={"KIOSK_OFFICE_ID": "saint-etienne-wilson",
+                          "KIOSK_HUB_TIMEZONE": "Europe/Paris"}).invoke(main, moved)
+    assert done.exit_code == 0, done.output
+    for table in TABLES:
+        days = sorted((tmp_path / "region" / table / "office=saint-etienne-wilson").iterdir())
+        assert len(days) == 7, (table, days)
+        assert all((d / "part-0.parquet").is_file() for d in days)
+
+
+def test_the_export_unit_shows_another_folder_as_a_drop_in(tmp_path: Path) -> None:
+    command = _setting(_unit(EXPORT), "Service", "ExecStart")
+    assert command is not None
+    out = command.split("--out ", 1)[1].split()[0]
+    folder = "/mnt/region/guichet-kiosk"
+    assert _export_dropin() == ("[Service]\nExecStart=\n"
+                                f"ExecStart={command.replace(out, folder)}\n"
+                                f"ReadWritePaths={folder}\n")
+    exe = shutil.which("systemd-analyze")
+    if exe is None:
+        return  # the text is checked; test_the_units_pass_systemd_analyze_verify says why
+    sanity = tmp_path / "sanity-check.service"
+    sanity.write_text("[Service]\nType=oneshot\nExecStart=/bin/true\n")
+    if _verify(exe, [str(sanity)]):
+        return
+    units = tmp_path / "units"
+    (units / f"{EXPORT}.d").mkdir(parents=True)
+    (units / EXPORT).write_text(_with_stubs((PACKAGING / "systemd" / EXPORT).read_text(),
+                                            tmp_path / "stubs"))
+    (units / f"{EXPORT}.d" / "override.conf").write_text(
+        _with_stubs(_export_dropin(), tmp_path / "stubs"))
+    env = {**os.environ, "SYSTEMD_UNIT_PATH": f"{units}:"}
+    assert _verify(exe, [EXPORT], env) == ""
+
+
+def test_the_export_timer_runs_at_night_and_catches_up() -> None:
+    timer = _unit("guichet-kiosk-hub-export.timer")
+    when = _setting(timer, "Timer", "OnCalendar")
+    assert when is not None
+    found = re.fullmatch(r"\*-\*-\* (\d\d):(\d\d):00", when)
+    assert found is not None, when
+    assert 0 <= int(found.group(1)) < 6, "at night, after the office's day is over"
+    assert _setting(timer, "Timer", "Persistent") == "true"
+    assert _setting(timer, "Timer", "RandomizedDelaySec")
+    assert _setting(timer, "Install", "WantedBy") == "timers.target"
+    readme = (PACKAGING / "README.md").read_text(encoding="utf-8")
+    assert "packaging/systemd/guichet-kiosk-hub-export.service" in readme
+    assert "packaging/systemd/guichet-kiosk-hub-export.timer" in readme
+    assert "enable --now guichet-kiosk-hub-export.timer" in readme
+
+
+def test_the_hub_s_example_settings_show_office_id_commented() -> None:
+    """The example names office_id for the export, commented (each office sets its own),
+    and the line, once uncommented, is a valid setting."""
+    import tomllib
+
+    from kiosk import config
+
+    text = (PACKAGING / "settings" / "hub.toml").read_text(encoding="utf-8")
+    (line,) = [raw for raw in text.splitlines() if re.match(r"#\s*office_id\s*=", raw)]
+    value = tomllib.loads(line.lstrip("# "))["office_id"]
+    (setting,) = [s for s in config.SETTINGS if s.name == "office_id"]
+    assert setting.check is not None
+    setting.check(value)  # raises for a value that is not an office id
+    assert "office_id" not in tomllib.loads(text)
+
+
 @pytest.mark.parametrize(("name", "most"), [("guichet-kiosk-hub.service", 25),
                                             ("guichet-kiosk-hub-backup.service", 25),
+                                            ("guichet-kiosk-hub-export.service", 25),
                                             ("guichet-kiosk.service", 75)])
 def test_systemd_analyze_security_rates_the_units(name: str, most: int) -> None:
     """The exposure systemd-analyze gives each unit, in tenths (1.7 OK is 17): before this

@@ -207,7 +207,7 @@ def manager_shots() -> list[Path]:
     import importlib
 
     out: list[Path] = []
-    for name in ("shots_dashboard", "shots_editor", "shots_office", "shots_tour"):
+    for name in ("shots_dashboard", "shots_editor", "shots_office", "shots_tour", "shots_region"):
         try:
             module = importlib.import_module(name)
         except ImportError:

@@ -85,7 +85,8 @@ border-bottom:2px solid #1f5f8b;padding-bottom:.2em}
 .big{display:grid;grid-template-columns:repeat(auto-fill,minmax(10em,1fr));gap:.8em;margin:0}
 .big div{border:1px solid #8a9bab;border-radius:4px;padding:.5em .7em}
 .big dt{font-size:.9em;color:#333}.big dd{margin:0;font-size:1.7em;font-weight:700}
-table{border-collapse:collapse;width:100%;margin:.5em 0 1em;font-size:.9em}
+.wide{overflow-x:auto;margin:.5em 0 1em}
+table{border-collapse:collapse;width:100%;font-size:.9em}
 caption{text-align:left;font-weight:700;padding:.3em 0}
 th,td{border:1px solid #8a9bab;padding:.25em .45em;text-align:right;vertical-align:top}
 th[scope=row],td.text,thead th{text-align:left}thead th{background:#e4ecf3}
@@ -94,8 +95,9 @@ tfoot th,tfoot td{font-weight:700;background:#f1f4f7}
 .chart{max-width:100%;height:auto;font-size:13px;fill:#111}
 figure{margin:1em 0}figcaption{font-weight:700;margin-bottom:.3em}
 @page{size:A4;margin:14mm}
-@media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}
-tr,figure,.big div{break-inside:avoid}thead{display:table-header-group}}
+@media print{body{margin:0;padding:0;max-width:none;font-size:11pt}h2{break-after:avoid}
+tr,figure,.big div{break-inside:avoid}thead{display:table-header-group}
+.wide{overflow:visible}table{font-size:8pt}th,td{padding:.2em .3em}}
 """
 
 
@@ -117,8 +119,11 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
 
 def _table(caption: str, head: list[tuple[str, str]], rows: list[list[str]],
            foot: list[str] | None = None) -> str:
-    """A table; ``head`` as (key, words), each row's first cell a row header."""
-    out = [f"<table><caption>{escape(caption)}</caption><thead><tr>"]
+    """A table; ``head`` as (key, words), each row's first cell a row header. On a narrow
+    screen the table scrolls sideways in its own box (reachable with the keyboard), not
+    the whole page."""
+    out = [f'<div class="wide" role="region" tabindex="0" aria-label="{escape(caption)}">'
+           f"<table><caption>{escape(caption)}</caption><thead><tr>"]
     out += [f'<th scope="col">{escape(words)}</th>' for _, words in head]
     out.append("</tr></thead><tbody>")
     for row in rows:
@@ -128,7 +133,7 @@ def _table(caption: str, head: list[tuple[str, str]], rows: list[list[str]],
     if foot:
         out.append(f'<tfoot><tr><th scope="row">{escape(foot[0])}</th>'
                    + "".join(f"<td>{escape(cell)}</td>" for cell in foot[1:]) + "</tr></tfoot>")
-    out.append("</table>")
+    out.append("</table></div>")
     return "".join(out)
 
 
