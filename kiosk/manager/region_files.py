@@ -49,13 +49,14 @@ def remember_folder(folder: Path) -> None:
 
 
 def report_text(report: dict[str, Any], kind: str, table: str, language: str) -> str:
-    """The report as the file type chosen: ``html``, ``csv`` (one ``table``) or ``json``."""
+    """The report as the file type chosen: ``html``, ``csv`` (one ``table``, for a
+    spreadsheet in ``language``) or ``json``."""
     from kiosk.region import render
 
     if kind == "html":
         return str(render.html(report, lang=language))
     if kind == "csv":
-        return str(render.csv_text(report, table=table or "offices"))
+        return str(render.csv_text(report, table=table or "offices", lang=language))
     return str(render.json_text(report))
 
 

@@ -52,12 +52,14 @@ def region() -> None:
 @click.option("--table", type=click.Choice(["offices", "steps", "flows"]), default="offices",
               show_default=True, help="CSV: which table (one row per office then the region's "
                                       "totals; the steps ranked; the flows).")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="HTML: the page's language.")
+@click.option("--lang", type=click.Choice(["fr", "en"]),
+              help="HTML: the page's language (default fr). CSV: written for a spreadsheet "
+                   "in that language (byte order mark, words as header, ';' and decimal "
+                   "comma in French); without it, CSV is for tools (keys, ',' and '.').")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="File to write (default: standard output).")
-def report(folder: Path, start: str | None, end: str | None, fmt: str, table: str, lang: str,
-           out: Path | None) -> None:
+def report(folder: Path, start: str | None, end: str | None, fmt: str, table: str,
+           lang: str | None, out: Path | None) -> None:
     """Report on every office's exports in FOLDER: each office's figures, the steps where
     customers quit or call for help, the flows, and the region's totals.
 
@@ -73,6 +75,7 @@ def report(folder: Path, start: str | None, end: str | None, fmt: str, table: st
         kiosk region report /srv/region-exports --from 2026-11-01 --to 2026-11-30 \\
             --out novembre.html
         kiosk region report /srv/region-exports --format csv --table steps > steps.csv
+        kiosk region report /srv/region-exports --format csv --lang fr --out bureaux.csv
         kiosk region report /srv/region-exports --format json --lang en
     """
     from kiosk.region import render
@@ -88,9 +91,9 @@ def report(folder: Path, start: str | None, end: str | None, fmt: str, table: st
         raise click.ClickException(exc.message("en")) from None
     data = made.as_dict()
     if fmt == "html":
-        text = render.html(data, lang=lang)
+        text = render.html(data, lang=lang or "fr")
     elif fmt == "csv":
-        text = render.csv_text(data, table=table)
+        text = render.csv_text(data, table=table, lang=lang)
     else:
         text = render.json_text(data)
     if out is None:

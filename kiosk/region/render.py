@@ -36,7 +36,7 @@ OPINION = ("good", "neutral", "bad", "total", "share_good", "workshop_referrals"
 RATES = {"completion_rate", "share_good", "quit_rate"}
 DECIMALS = {"help_per_100_sessions", "median_wait_seconds", "help_per_100"}
 BIG = ("offices", "visits", "sessions", "completion_rate", "help_per_100_sessions",
-       "median_wait_seconds", "share_good", "workshop_referrals", "attended")
+       "median_wait_seconds", "share_good", "workshop_referrals", "registered", "attended")
 TOP_STEPS = 15
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -82,7 +82,7 @@ color:#111;background:#fff;margin:2em auto;max-width:60em;padding:0 1em}
 h1{font-size:1.8em;margin:0 0 .2em}h2{font-size:1.3em;margin:1.6em 0 .5em;
 border-bottom:2px solid #1f5f8b;padding-bottom:.2em}
 .meta{color:#333;margin:.2em 0}
-.big{display:grid;grid-template-columns:repeat(auto-fill,minmax(10em,1fr));gap:.8em;margin:0}
+.big{display:grid;grid-template-columns:repeat(auto-fill,minmax(8.5em,1fr));gap:.8em;margin:0}
 .big div{border:1px solid #8a9bab;border-radius:4px;padding:.5em .7em}
 .big dt{font-size:.9em;color:#333}.big dd{margin:0;font-size:1.7em;font-weight:700}
 .wide{overflow-x:auto;margin:.5em 0 1em}
@@ -237,26 +237,49 @@ def _office_row(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def csv_text(report: dict[str, Any], table: str = "offices") -> str:
+def csv_text(report: dict[str, Any], table: str = "offices", lang: str | None = None) -> str:
     """One table of the report as CSV: ``offices`` (one row per office, then the region's
-    totals with an empty ``office``), ``steps`` or ``flows``."""
+    totals with an empty ``office``), ``steps`` or ``flows``. Without ``lang``, for tools:
+    the report's keys as header, ``,`` and a decimal point. With ``lang`` (fr, en), for a
+    spreadsheet in that language: byte order mark, the figures' names as header, the
+    totals row named, ``;`` and a decimal comma in French, rates as percentages."""
     if table == "offices":
         columns = OFFICE_COLUMNS
         rows = [_office_row(o) for o in report["offices"]]
         totals = _office_row(report["totals"])
         totals.pop("offices", None)
-        rows.append({**totals, "office": ""})
+        rows.append({**totals, "office": i18n.catalog(lang, "region").t("region") if lang else ""})
     elif table in ("steps", "flows"):
         columns = STEP_COLUMNS if table == "steps" else FLOW_COLUMNS
         rows = list(report[table])
     else:
         raise ValueError(f"no table {table!r} (offices, steps, flows)")
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
+    if lang is None:
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(k)) for k in columns])
+        return out.getvalue()
+    c = i18n.catalog(lang, "region")
+    writer = csv.writer(out, delimiter=";" if lang == "fr" else ",", lineterminator="\r\n")
+    writer.writerow([c.t(f"figure.{k.removeprefix('satisfaction_')}") for k in columns])
     for row in rows:
-        writer.writerow([_cell(row.get(k)) for k in columns])
-    return out.getvalue()
+        writer.writerow([_sheet_cell(k.removeprefix("satisfaction_"), row.get(k), lang)
+                         for k in columns])
+    return "\ufeff" + out.getvalue()
+
+
+def _sheet_cell(key: str, value: Any, lang: str) -> Any:
+    """A cell as a spreadsheet in ``lang`` reads it: no thousands separator, the
+    language's decimal mark, rates as percentages."""
+    if value is None or isinstance(value, list | str):
+        return _cell(value)
+    places = 1 if key in RATES or key in DECIMALS else 0
+    text = f"{100 * float(value) if key in RATES else float(value):.{places}f}"
+    if lang == "fr":
+        text = text.replace(".", ",")
+    return f"{text}\u00a0%" if key in RATES and lang == "fr" else f"{text}%" if key in RATES else text
 
 
 def json_text(report: dict[str, Any]) -> str:

@@ -6,7 +6,8 @@ The figures mean what the office hub's own statistics mean (``kiosk.hub.stats``)
 :func:`office_figures` and the queries in ``kiosk.region.queries`` (one pass per table).
 ``days`` and ``missing_days`` come from the folder's listing, not the rows: an exported day
 has an ``events`` file even when nothing happened, so a day without one is an export
-that did not arrive. An office is in the report when it has an ``events`` file in the
+that did not arrive (with no end to the period, up to the last day any office exported).
+An office is in the report when it has an ``events`` file in the
 period. Steps are listed when a customer quit on them or called for help from them
 (``offices``: the offices where the step was reached, quit or called from); the region's
 median wait is over every answered call, not a median of medians. Rates are rounded to 4
@@ -285,7 +286,11 @@ def assemble(results: dict[str, list[tuple[Any, ...]]], days: dict[str, dict[str
         if office in counts:
             counts[office].update(workshops=int(workshops or 0), registered=int(registered or 0),
                                   attended=int(attended or 0))
-    offices = [_office(office, sorted(days[office]), counts[office], start, end)
+    # with no end, an office's days run to the region's last exported day: an office whose
+    # nightly export stopped arriving shows the days since as missing
+    latest = max((day for office_days in days.values() for day in office_days), default=None)
+    until = end or (date.fromisoformat(latest) if latest else None)
+    offices = [_office(office, sorted(days[office]), counts[office], start, until)
                for office in sorted(counts)]
     for c in counts.values():
         for key, value in c.items():

@@ -8,10 +8,10 @@ from html import escape
 from typing import NamedTuple
 
 WIDTH = 680
-LABEL = 200  # the labels' column
+LABEL = 250  # the labels' column (a step's flow / step id, up to 32 characters)
 ROW = 22  # one bar's height, gap included
 BAR = 15
-FIGURE = 80  # room for the figure after the longest bar
+FIGURE = 70  # room for the figure after the longest bar
 
 
 class Bar(NamedTuple):
@@ -22,7 +22,7 @@ class Bar(NamedTuple):
     text: str
 
 
-def _short(label: str, limit: int = 30) -> str:
+def _short(label: str, limit: int = 32) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 

@@ -145,7 +145,8 @@ OFFICES = {
                "answered": 2, "median_wait_seconds": 45.0, "satisfaction": _sat(1, 0, 1),
                "workshop_referrals": 1, "workshops": 1, "registered": 5, "attended": 4},
     "nice-3": {"office": "nice-3", "days": 2, "first_day": "2024-03-02", "last_day": "2024-03-03",
-               "missing_days": [], "visits": 2, "sessions": 3, "completed": 1,
+               # the region's last day is 2024-03-04 (paris-2): nice-3 did not send it
+               "missing_days": ["2024-03-04"], "visits": 2, "sessions": 3, "completed": 1,
                "completion_rate": 0.3333, "help_calls": 2, "help_per_100_sessions": 66.7,
                "answered": 2, "median_wait_seconds": 30.0, "satisfaction": _sat(1, 0, 0),
                "workshop_referrals": 0, "workshops": 0, "registered": 0, "attended": 0},

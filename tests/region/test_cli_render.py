@@ -174,3 +174,21 @@ def test_a_full_disk_keeps_the_last_report(folder: Path, tmp_path: Path,
     monkeypatch.undo()
     assert out.read_text() == "the last report"
     assert [p.name for p in tmp_path.iterdir()] == ["region.html"]
+
+
+def test_csv_for_a_french_spreadsheet(folder: Path) -> None:
+    result = run(str(folder), "--format", "csv", "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert rows[0][:3] == ["Bureau", "Jours", "Premier jour"]
+    assert "Taux de parcours terminés" in rows[0]
+    lyon = dict(zip(rows[0], rows[1], strict=True))
+    assert lyon["Bureau"] == "lyon-1"
+    assert lyon["Taux de parcours terminés"] == "25,0\u00a0%"
+    assert lyon["Appels pour 100 parcours"] == "50,0"
+    assert rows[-1][0] == "Région"
+    english = run(str(folder), "--format", "csv", "--lang", "en", "--table", "steps").stdout
+    header = next(csv.reader(io.StringIO(english[1:])))
+    assert header[:2] == ["Flow", "Step"]

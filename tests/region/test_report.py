@@ -67,7 +67,7 @@ def test_a_period_keeps_its_days_and_lists_the_days_missing_in_it(
     assert (lyon["workshop_referrals"], lyon["workshops"], lyon["median_wait_seconds"]) == (1, 0, 60.0)
     assert lyon["satisfaction"] == {"good": 0, "neutral": 0, "bad": 1, "total": 1, "share_good": 0.0}
     assert (paris["days"], paris["missing_days"], paris["visits"], paris["sessions"]) == (2, [], 1, 1)
-    assert nice == region[1]["offices"]["nice-3"]
+    assert nice == {**region[1]["offices"]["nice-3"], "missing_days": []}  # 03-04: not asked
     assert report["totals"]["visits"] == 2 + 1 + 2
     assert report["totals"]["median_wait_seconds"] == 40.0  # 60, 20, 40
 
