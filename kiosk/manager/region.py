@@ -262,17 +262,21 @@ class RegionPage(QWidget):
         self.load()
 
     def _whole_toggled(self, whole: bool) -> None:
-        if not whole and self.report:  # start from the days the folder holds
-            offices = self.report.get("offices") or []
-            firsts = [o["first_day"] for o in offices if o.get("first_day")]
-            lasts = [o["last_day"] for o in offices if o.get("last_day")]
-            if firsts and lasts:
-                for edit, day in ((self.start, min(firsts)), (self.end, max(lasts))):
-                    edit.blockSignals(True)
-                    edit.setDate(qdate(date.fromisoformat(day)))
-                    edit.blockSignals(False)
+        if not whole:  # start from the days the folder holds
+            self._show_folder_days()
         self._enable_dates()
         self.load()
+
+    def _show_folder_days(self) -> None:
+        """Put the first and last days the report's folder holds in the date fields."""
+        offices = (self.report or {}).get("offices") or []
+        firsts = [o["first_day"] for o in offices if o.get("first_day")]
+        lasts = [o["last_day"] for o in offices if o.get("last_day")]
+        if firsts and lasts:
+            for edit, day in ((self.start, min(firsts)), (self.end, max(lasts))):
+                edit.blockSignals(True)
+                edit.setDate(qdate(date.fromisoformat(day)))
+                edit.blockSignals(False)
 
     def _enable_dates(self) -> None:
         for edit in (self.start, self.end):
@@ -365,6 +369,8 @@ class RegionPage(QWidget):
     def _render(self) -> None:
         report, w = self.report or {}, self.words
         offices = report.get("offices") or []
+        if self.whole.isChecked():  # the greyed dates say which days the folder holds
+            self._show_folder_days()
         fill_figures(self.figures, report.get("totals") or {}, w)
         fill_table(self.offices_table, office_rows(offices, w))
         fill_table(self.steps_table, step_rows(report.get("steps") or [], w))
