@@ -299,7 +299,7 @@ class RegionPage(QWidget):
         self.asked_once = True
         self.generation += 1  # a build still running for older choices is dropped
         generation, relay = self.generation, self._relay
-        folder, (start, end) = self.folder, self.period()
+        folder, (start, end), language = self.folder, self.period(), self.language
         if start is not None and end is not None and end < start:
             self._failed(self.t("region.status.bad_period"))
             return
@@ -318,9 +318,10 @@ class RegionPage(QWidget):
 
         def task() -> dict[str, Any]:
             from kiosk.region import report as engine
+            from kiosk.region.titles import titled
 
             result: dict[str, Any] = engine.build(folder, start, end, progress=progress).as_dict()
-            return result
+            return titled(result, language)
 
         run_in_background(task, lambda result, error: self._built(generation, result, error))
 

@@ -202,8 +202,7 @@ def step_rows(steps: Sequence[dict[str, Any]], w: Words) -> list[list[Item]]:
     rows = []
     for rank, s in enumerate(steps, 1):
         rows.append([
-            Item(w.count(rank), rank, True), Item(str(s.get("flow_id") or "")),
-            Item(str(s.get("step_id") or "")),
+            Item(w.count(rank), rank, True), _named(s, "flow"), _named(s, "step"),
             *(Item(w.count(s.get(k)), s.get(k), True) for k in ("offices", "reached", "quit")),
             Item(w.percent(s.get("quit_rate")), s.get("quit_rate"), True),
             Item(w.count(s.get("help_calls")), s.get("help_calls"), True),
@@ -213,11 +212,18 @@ def step_rows(steps: Sequence[dict[str, Any]], w: Words) -> list[list[Item]]:
 
 
 def flow_rows(flows: Sequence[dict[str, Any]], w: Words) -> list[list[Item]]:
-    return [[Item(str(f.get("flow_id") or "")),
+    return [[_named(f, "flow"),
              Item(w.count(f.get("sessions")), f.get("sessions"), True),
              Item(w.count(f.get("completed")), f.get("completed"), True),
              Item(w.percent(f.get("completion_rate")), f.get("completion_rate"), True),
              Item(w.count(f.get("help_calls")), f.get("help_calls"), True)] for f in flows]
+
+
+def _named(row: dict[str, Any], what: str) -> Item:
+    """A flow's or step's words (``kiosk.region.titles``), its id when it has none, the id
+    as the tooltip."""
+    ident = str(row.get(f"{what}_id") or "")
+    return Item(str(row.get(f"{what}_title") or ident), tip=ident)
 
 
 def cell(table: QTableWidget, row: int, column: int) -> str:

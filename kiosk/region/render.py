@@ -19,6 +19,7 @@ from typing import Any
 
 from kiosk import i18n
 from kiosk.region.svg import Bar, bars
+from kiosk.region.titles import titled
 
 TABLES = ("offices", "steps", "flows")
 SATISFACTION = ("good", "neutral", "bad", "total", "share_good")
@@ -38,6 +39,7 @@ DECIMALS = {"help_per_100_sessions", "median_wait_seconds", "help_per_100"}
 BIG = ("offices", "visits", "sessions", "completion_rate", "help_per_100_sessions",
        "median_wait_seconds", "share_good", "workshop_referrals", "registered", "attended")
 TOP_STEPS = 15
+TITLES = {"flow_id": ("flow_title",), "step_id": ("step_title",)}  # spreadsheet CSV
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -157,7 +159,7 @@ def _charts(report: dict[str, Any], c: i18n.Catalog, lang: str) -> str:
     completion = [Bar(o["office"], o["completion_rate"] or 0.0, percent(o["completion_rate"], lang))
                   for o in offices]
     top = report["steps"][:TOP_STEPS]
-    steps = [Bar(f"{s['flow_id']} / {s['step_id']}", s["quit"] + s["help_calls"],
+    steps = [Bar(f"{s.get('flow_title') or s['flow_id']} / {s['step_id']}", s["quit"] + s["help_calls"],
                  f"{number(s['quit'], lang)} + {number(s['help_calls'], lang)}") for s in top]
     out = []
     for title, items, color in ((c.t("chart.help_per_100"), per_100, "#1f5f8b"),
@@ -180,7 +182,9 @@ def _missing(report: dict[str, Any], c: i18n.Catalog) -> str:
 
 
 def html(report: dict[str, Any], lang: str = "fr") -> str:
-    """The report as one self-contained printable page in ``lang`` (fr, en)."""
+    """The report as one self-contained printable page in ``lang`` (fr, en), the
+    built-in flows' words beside their ids (``kiosk.region.titles``)."""
+    report = titled(report, lang)
     c = i18n.catalog(lang, "region")
     direction = "rtl" if c.rtl else "ltr"
     totals = _flat(report["totals"])
@@ -206,13 +210,16 @@ def html(report: dict[str, Any], lang: str = "fr") -> str:
               f"<section><h2>{escape(c.t('section.offices'))}</h2>{_office_tables(report, c, lang)}"
               "</section>"]
     head = [(k, c.t(f"figure.{k}")) for k in STEP_COLUMNS]
-    rows = [[f"{s['flow_id']} / {s['step_id']}", *(figure(k, s[k], lang) for k in STEP_COLUMNS[2:])]
-            for s in report["steps"]]
-    step_head = [("step", f"{c.t('figure.flow_id')} / {c.t('figure.step_id')}"), *head[2:]]
+    rows = [[f"{s['flow_title'] or s['flow_id']} / {s['step_id']}", s["step_title"],
+             *(figure(k, s[k], lang) for k in STEP_COLUMNS[2:])] for s in report["steps"]]
+    step_head = [("step", f"{c.t('figure.flow_id')} / {c.t('figure.step_id')}"),
+                 ("step_title", c.t("figure.step_title")), *head[2:]]
     parts.append(f"<section><h2>{escape(c.t('section.steps'))}</h2>"
                  f"{_table(c.t('section.steps'), step_head, rows)}</section>")
     head = [(k, c.t(f"figure.{k}")) for k in FLOW_COLUMNS]
-    rows = [[f["flow_id"], *(figure(k, f[k], lang) for k in FLOW_COLUMNS[1:])] for f in report["flows"]]
+    rows = [[f["flow_title"] or f["flow_id"], f["flow_id"],
+             *(figure(k, f[k], lang) for k in FLOW_COLUMNS[1:])] for f in report["flows"]]
+    head = [("flow_title", c.t("figure.flow_id")), ("flow_id", c.t("figure.id")), *head[1:]]
     parts.append(f"<section><h2>{escape(c.t('section.flows'))}</h2>"
                  f"{_table(c.t('section.flows'), head, rows)}</section>")
     parts.append("</main></body></html>\n")
@@ -262,6 +269,9 @@ def csv_text(report: dict[str, Any], table: str = "offices", lang: str | None = 
             writer.writerow([_cell(row.get(k)) for k in columns])
         return out.getvalue()
     c = i18n.catalog(lang, "region")
+    if table != "offices":  # words beside each id, as the hub's CSV has them
+        rows = titled({table: rows}, lang)[table]
+        columns = tuple(n for k in columns for n in (k, *TITLES.get(k, ())))
     writer = csv.writer(out, delimiter=";" if lang == "fr" else ",", lineterminator="\r\n")
     writer.writerow([c.t(f"figure.{k.removeprefix('satisfaction_')}") for k in columns])
     for row in rows:

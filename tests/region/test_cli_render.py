@@ -191,4 +191,4 @@ def test_csv_for_a_french_spreadsheet(folder: Path) -> None:
     assert rows[-1][0] == "Région"
     english = run(str(folder), "--format", "csv", "--lang", "en", "--table", "steps").stdout
     header = next(csv.reader(io.StringIO(english[1:])))
-    assert header[:2] == ["Flow", "Step"]
+    assert header[:4] == ["Flow", "Flow name", "Step", "Step text"]
