@@ -14,7 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["start_time.py", "tap_to_paint.py", "memory.py", "hub_throughput.py",
            "help_latency.py", "login_flood.py", "voice_start.py", "voice_command.py",
-           "explore_touch.py", "soak.py", "screen_fit.py"]
+           "explore_touch.py", "soak.py", "screen_fit.py", "region.py"]
 
 
 def main() -> int:

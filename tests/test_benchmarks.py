@@ -25,6 +25,7 @@ def test_benchmarks_run_and_report() -> None:
                      "memory_after_sessions", "hub_throughput",
                      "help_call_to_consoles_ms", "help_call_during_login_flood_ms",
                      "step_to_audio_start_ms", "voice_command_decided_ms",
-                     "explore_touch_to_speech_ms", "soak_sessions", "screen_fit"}, report
+                     "explore_touch_to_speech_ms", "soak_sessions", "screen_fit",
+                     "region_report"}, report
     for r in report["results"]:
         assert "ok" in r, r
