@@ -15,7 +15,7 @@ import logging
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from kiosk.client.staff import StaffClient, set_language
 from kiosk.i18n import catalog
@@ -52,7 +52,6 @@ class ManagerWindow(QWidget):
         self.client = StaffClient(hub_url, self, follow=False)
         self.me = ""
         self.pages: dict[str, Any] = {}
-        self.frames: dict[str, QScrollArea] = {}  # each page in its scroll area, as a tab
         self.stack = QStackedWidget()
         QVBoxLayout(self).addWidget(self.stack)
         self.login = LoginForm(self.strings, self.client)
@@ -96,8 +95,7 @@ class ManagerWindow(QWidget):
             page = getattr(importlib.import_module(module), cls)(self.client, self.language)
             page.setObjectName(f"page-{name}")
             self.pages[name] = page
-            self.frames[name] = _scrolled(page)
-            self.tabs.addTab(self.frames[name], self.strings.t(f"tabs.{name}"))
+            self.tabs.addTab(page, self.strings.t(f"tabs.{name}"))
 
     def log_in(self) -> None:
         self.login.log_in()
@@ -110,7 +108,7 @@ class ManagerWindow(QWidget):
             return lambda: (bar, bar.tabRect(index))
 
         steps = [TourStep(self.tabs.tabText(i), t(f"tour.{name}"), tab(i))
-                 for name, frame in self.frames.items() if (i := self.tabs.indexOf(frame)) >= 0]
+                 for name, page in self.pages.items() if (i := self.tabs.indexOf(page)) >= 0]
         steps.append(TourStep(t("tour.help.title"), t("tour.help.text"), lambda: self.help))
         self.tour.start(steps)
 
@@ -118,16 +116,14 @@ class ManagerWindow(QWidget):
         return self.pages[name]
 
     def show_page(self, name: str) -> None:
-        self.tabs.setCurrentWidget(self.frames[name])
+        self.tabs.setCurrentWidget(self.pages[name])
 
     def current_page(self) -> Any:
-        """The page of the tab shown (each tab is the page in its scroll area)."""
-        frame = self.tabs.currentWidget()
-        return frame.widget() if isinstance(frame, QScrollArea) else frame
+        """The page of the tab shown."""
+        return self.tabs.currentWidget()
 
     def _tab_shown(self, index: int) -> None:
-        frame = self.tabs.widget(index)
-        page = frame.widget() if isinstance(frame, QScrollArea) else frame
+        page = self.tabs.widget(index)
         if page is not None and hasattr(page, "refresh"):
             page.refresh()
 
@@ -136,17 +132,6 @@ class ManagerWindow(QWidget):
             if hasattr(page, "shutdown"):
                 page.shutdown()
         self.client.close()
-
-
-def _scrolled(page: QWidget) -> QScrollArea:
-    """``page`` in a frameless scroll area: a page never makes the window taller or wider
-    than a small office screen (1366 x 768 under a desktop panel); it scrolls instead."""
-    frame = QScrollArea()
-    frame.setObjectName("PageFrame")
-    frame.setWidgetResizable(True)
-    frame.setFrameShape(QFrame.Shape.NoFrame)
-    frame.setWidget(page)
-    return frame
 
 
 def manager_style() -> str:

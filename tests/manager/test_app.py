@@ -28,14 +28,3 @@ def test_a_wrong_password_is_said_plainly(qtbot: Any, hub: Hub) -> None:
     qtbot.waitUntil(lambda: window.login_error.text() != "", timeout=10_000)
     assert window.login_error.text() == "Identifiant ou mot de passe incorrect."
     window.shutdown()
-
-
-def test_the_window_fits_a_small_office_screen(manager: ManagerWindow) -> None:
-    """1366 x 768 less a desktop panel and a title bar: every page scrolls rather than
-    making the window bigger."""
-    for name in PAGES:
-        manager.show_page(name)
-        assert manager.current_page() is manager.page(name)
-    hint = manager.minimumSizeHint()
-    assert hint.width() <= 1366
-    assert hint.height() <= 700, hint
