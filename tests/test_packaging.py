@@ -458,20 +458,17 @@ def test_the_kiosk_unit_is_hardened_but_keeps_its_screen_input_and_sound() -> No
     assert _setting(unit, "Service", "PAMName") == "guichet-kiosk"
 
 
-def test_the_backup_unit_shows_its_second_copy_as_a_drop_in(tmp_path: Path) -> None:
-    from kiosk.hub.cli import backup
+def _dropin(unit: str) -> str:
+    """The drop-in a unit's comment shows (after ``sudo systemctl edit NAME``), as a file's
+    text."""
+    text = (PACKAGING / "systemd" / unit).read_text(encoding="utf-8")
+    example = text.split(f"sudo systemctl edit {unit.removesuffix('.service')}", 1)[1]
+    return "\n".join(line[4:] for line in example.splitlines()[1:]
+                     if line.startswith("#   ")) + "\n"
 
-    assert "--copy-to" in {opt for param in backup.params for opt in param.opts}
-    text = (PACKAGING / "systemd" / "guichet-kiosk-hub-backup.service").read_text(encoding="utf-8")
-    example = text.split("sudo systemctl edit guichet-kiosk-hub-backup", 1)[1]
-    dropin = "\n".join(line[4:] for line in example.splitlines()[1:]
-                       if line.startswith("#   ")) + "\n"
-    command = _setting(_unit("guichet-kiosk-hub-backup.service"), "Service", "ExecStart")
-    assert command is not None
-    folder = "/mnt/office-share/guichet-kiosk"
-    assert dropin == ("[Service]\nExecStart=\n"
-                      f"ExecStart={command.replace(' --keep', f' --copy-to {folder} --keep')}\n"
-                      f"ReadWritePaths={folder}\n")
+
+def _verify_with_dropin(unit: str, tmp_path: Path) -> None:
+    """``systemd-analyze verify`` passes on ``unit`` with the drop-in its comment shows."""
     exe = shutil.which("systemd-analyze")
     if exe is None:
         return  # the text is checked; test_the_units_pass_systemd_analyze_verify says why
@@ -480,25 +477,30 @@ def test_the_backup_unit_shows_its_second_copy_as_a_drop_in(tmp_path: Path) -> N
     if _verify(exe, [str(sanity)]):
         return
     units = tmp_path / "units"
-    (units / "guichet-kiosk-hub-backup.service.d").mkdir(parents=True)
-    (units / "guichet-kiosk-hub-backup.service").write_text(
-        _with_stubs(text, tmp_path / "stubs"))
-    (units / "guichet-kiosk-hub-backup.service.d" / "override.conf").write_text(
-        _with_stubs(dropin, tmp_path / "stubs"))
+    (units / f"{unit}.d").mkdir(parents=True)
+    (units / unit).write_text(_with_stubs((PACKAGING / "systemd" / unit).read_text(),
+                                          tmp_path / "stubs"))
+    (units / f"{unit}.d" / "override.conf").write_text(_with_stubs(_dropin(unit), tmp_path / "stubs"))
     env = {**os.environ, "SYSTEMD_UNIT_PATH": f"{units}:"}
-    assert _verify(exe, ["guichet-kiosk-hub-backup.service"], env) == ""
+    assert _verify(exe, [unit], env) == ""
+
+
+def test_the_backup_unit_shows_its_second_copy_as_a_drop_in(tmp_path: Path) -> None:
+    from kiosk.hub.cli import backup
+
+    assert "--copy-to" in {opt for param in backup.params for opt in param.opts}
+    command = _setting(_unit("guichet-kiosk-hub-backup.service"), "Service", "ExecStart")
+    assert command is not None
+    folder = "/mnt/office-share/guichet-kiosk"
+    assert _dropin("guichet-kiosk-hub-backup.service") == (
+        "[Service]\nExecStart=\n"
+        f"ExecStart={command.replace(' --keep', f' --copy-to {folder} --keep')}\n"
+        f"ReadWritePaths={folder}\n")
+    _verify_with_dropin("guichet-kiosk-hub-backup.service", tmp_path)
 
 
 # -- the nightly export for the region: guichet-kiosk-hub-export.service and .timer -----------
 EXPORT = "guichet-kiosk-hub-export.service"
-
-
-def _export_dropin() -> str:
-    """The drop-in the export unit's comment shows (another folder), as a file's text."""
-    text = (PACKAGING / "systemd" / EXPORT).read_text(encoding="utf-8")
-    example = text.split("sudo systemctl edit guichet-kiosk-hub-export", 1)[1]
-    return "\n".join(line[4:] for line in example.splitlines()[1:]
-                     if line.startswith("#   ")) + "\n"
 
 
 def test_the_export_unit_runs_the_nightly_parquet_export(tmp_path: Path,
@@ -544,24 +546,10 @@ def test_the_export_unit_shows_another_folder_as_a_drop_in(tmp_path: Path) -> No
     assert command is not None
     out = command.split("--out ", 1)[1].split()[0]
     folder = "/mnt/region/guichet-kiosk"
-    assert _export_dropin() == ("[Service]\nExecStart=\n"
-                                f"ExecStart={command.replace(out, folder)}\n"
-                                f"ReadWritePaths={folder}\n")
-    exe = shutil.which("systemd-analyze")
-    if exe is None:
-        return  # the text is checked; test_the_units_pass_systemd_analyze_verify says why
-    sanity = tmp_path / "sanity-check.service"
-    sanity.write_text("[Service]\nType=oneshot\nExecStart=/bin/true\n")
-    if _verify(exe, [str(sanity)]):
-        return
-    units = tmp_path / "units"
-    (units / f"{EXPORT}.d").mkdir(parents=True)
-    (units / EXPORT).write_text(_with_stubs((PACKAGING / "systemd" / EXPORT).read_text(),
-                                            tmp_path / "stubs"))
-    (units / f"{EXPORT}.d" / "override.conf").write_text(
-        _with_stubs(_export_dropin(), tmp_path / "stubs"))
-    env = {**os.environ, "SYSTEMD_UNIT_PATH": f"{units}:"}
-    assert _verify(exe, [EXPORT], env) == ""
+    assert _dropin(EXPORT) == ("[Service]\nExecStart=\n"
+                               f"ExecStart={command.replace(out, folder)}\n"
+                               f"ReadWritePaths={folder}\n")
+    _verify_with_dropin(EXPORT, tmp_path)
 
 
 def test_the_export_timer_runs_at_night_and_catches_up() -> None:
