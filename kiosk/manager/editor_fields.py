@@ -16,6 +16,9 @@ from kiosk.languages import CODES
 from kiosk.manager.editor_doc import SPECIAL_TARGETS
 from kiosk.ui.widgets import svg_pixmap
 
+#: a step's text box's least width (about 12 characters): narrower, a word per line
+TEXT_MIN_WIDTH = 120
+
 
 def shrinkable(combo: QComboBox, chars: int = 8) -> QComboBox:
     """A drop-down that may be narrower than its longest item (the form must fit)."""
@@ -73,7 +76,7 @@ class TextField(QPlainTextEdit):
         self.setPlaceholderText(placeholder)
         self.setTabChangesFocus(True)
         self.setFixedHeight(height)
-        self.setMinimumWidth(60)
+        self.setMinimumWidth(TEXT_MIN_WIDTH)  # words stay readable; the form scrolls sideways
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         option = QTextOption(self.document().defaultTextOption())
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)  # long words too

@@ -54,6 +54,9 @@ def local_time(iso: str, pattern: str, office: OfficeClock) -> str:
     except ValueError:
         return iso
 
+#: the least height of the versions' table and of the changes (they grow with the window)
+HISTORY_VIEW_MIN_HEIGHT = 110
+
 
 class DiffColours(QSyntaxHighlighter):
     """Added lines green, removed lines red, hunk headers blue."""
@@ -131,6 +134,7 @@ class HistoryPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMaximumHeight(220)
+        self.table.setMinimumHeight(HISTORY_VIEW_MIN_HEIGHT)
         self.table.itemSelectionChanged.connect(self._selected)
         box.addWidget(self.table)
         line = QHBoxLayout()
@@ -139,11 +143,10 @@ class HistoryPanel(QWidget):
         self.against.setObjectName("compareWith")
         self.against.currentIndexChanged.connect(lambda _i: self.show_diff())
         line.addWidget(self.against, 1)
+        box.addLayout(line)
         self.rollback_button = QPushButton(t("history.rollback"))
         self.rollback_button.setObjectName("rollback")
         self.rollback_button.clicked.connect(self.ask_rollback)
-        line.addWidget(self.rollback_button)
-        box.addLayout(line)
         self.views = QStackedWidget()
         self.raw = QCheckBox(t("diff.raw_toggle"))  # its own line: the tab fits a laptop's screen
         self.raw.setObjectName("rawYaml")
@@ -157,6 +160,10 @@ class HistoryPanel(QWidget):
         self.make_current_button.clicked.connect(self.ask_make_current)
         line.addWidget(self.make_current_button)
         box.addLayout(line)
+        line = QHBoxLayout()  # its own line too: with the others, the tab was 700 px wide
+        line.addStretch(1)
+        line.addWidget(self.rollback_button)
+        box.addLayout(line)
         self.changes = ChangesView(t)
         self.diff = QPlainTextEdit()
         self.diff.setObjectName("diff")
@@ -168,6 +175,8 @@ class HistoryPanel(QWidget):
         self.diff.setStyleSheet('font-family: "DejaVu Sans Mono";')  # the page's style sets the size only
         self.diff.setAccessibleName(t("diff.raw_toggle"))
         self.colours = DiffColours(self.diff.document())
+        for view in (self.changes, self.diff):  # not Qt's least height: the tab fits 1366x768
+            view.setMinimumHeight(HISTORY_VIEW_MIN_HEIGHT)
         self.views.addWidget(self.changes)  # the text view first: the default
         self.views.addWidget(self.diff)
         box.addWidget(self.views, 1)

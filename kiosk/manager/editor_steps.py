@@ -27,6 +27,9 @@ FAULTY = QColor("#A3140F")
 NORMAL = QColor("#1A1A1A")
 RETIRED = QColor("#5A6270")
 
+#: the lists' least height (three rows); they grow with the window
+LIST_MIN_HEIGHT = 96
+
 
 class FlowList(QWidget):
     """Every flow the hub has: title, version, whether a draft waits, whether it is retired."""
@@ -44,6 +47,7 @@ class FlowList(QWidget):
         box.addWidget(head)
         self.list = QListWidget()
         self.list.setObjectName("flowList")
+        self.list.setMinimumHeight(LIST_MIN_HEIGHT)  # not Qt's 184 px: the page fits 1366x768
         self.list.setWordWrap(True)
         self.list.itemClicked.connect(lambda item: self.chosen.emit(str(item.data(Qt.ItemDataRole.UserRole))))
         box.addWidget(self.list, 1)
@@ -115,6 +119,7 @@ class StepList(QWidget):
         box.addWidget(head)
         self.list = QListWidget()
         self.list.setObjectName("stepList")
+        self.list.setMinimumHeight(LIST_MIN_HEIGHT)
         self.list.currentRowChanged.connect(self._row)
         box.addWidget(self.list, 1)
         grid = QGridLayout()

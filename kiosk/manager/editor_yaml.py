@@ -212,6 +212,7 @@ class ProblemList(QWidget):
         self.summary.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("problems")
+        self.list.setMinimumHeight(96)  # not Qt's 184 px: the editor fits a 1366x768 screen
         self.list.setWordWrap(True)
         self.list.itemClicked.connect(self._clicked)
         self.list.itemActivated.connect(self._clicked)
