@@ -3,13 +3,11 @@ leaving threads, thread-pool jobs or active timers behind."""
 
 from __future__ import annotations
 
-import gc
 import os
 import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 _HOME = tempfile.mkdtemp(prefix="kiosk-tests-")
@@ -29,15 +27,6 @@ AUDIO = start_null_sink(Path(_HOME) / "pulse")
 import pytest  # noqa: E402
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _cycles_collected_in_the_main_thread(qapp: Any) -> None:
-    """As in the apps (kiosk.ui.collector): a cycle holding a Qt object must never be
-    collected in the in-process hub's thread (that hangs the process)."""
-    from kiosk.ui import collector
-
-    collector.install(qapp)
-
-
 @pytest.fixture(autouse=True)
 def _no_leftovers() -> Iterator[None]:
     """A test must stop what it starts: threads, pool jobs and Qt timers."""
@@ -50,7 +39,6 @@ def _no_leftovers() -> Iterator[None]:
         return
     app = QApplication.instance()
     if app is not None:
-        gc.collect()  # this test's cycles, here in the main thread
         # generous: a loaded machine is slow, not leaking
         assert QThreadPool.globalInstance().waitForDone(30_000), "background jobs still running"
         app.processEvents()

@@ -52,9 +52,6 @@ def application(offscreen: bool = False) -> QApplication:
         app.setOrganizationName("guichet-kiosk")
         app.setFont(QFont(FONT_FAMILY, 14))
     assert isinstance(app, QApplication)
-    from kiosk.ui import collector
-
-    collector.install(app)  # cycles collected in this thread only (kiosk.ui.collector)
     return app
 
 
