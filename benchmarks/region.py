@@ -51,7 +51,7 @@ from kiosk.demo_data import Visit, visits_for_day  # noqa: E402
 from kiosk.flows.library import FlowLibrary  # noqa: E402
 from kiosk.flows.model import CALL_TEXTS, Flow, call_texts  # noqa: E402
 from kiosk.hub.times import utc_iso  # noqa: E402
-from kiosk.region.schema import TABLES  # noqa: E402
+from kiosk.region.schema import TABLES, glob  # noqa: E402
 
 BUDGET_SECONDS = 10.0  # 50 offices x 90 days (issue 18)
 KIOSKS = 3
@@ -323,7 +323,7 @@ def raw_read(folder: Path) -> tuple[float, dict[str, int]]:
     con = connect()
     try:
         counts = {t: int(con.execute(
-            f"SELECT count(*) FROM read_parquet('{folder}/{t}/office=*/day=*/*.parquet',"
+            f"SELECT count(*) FROM read_parquet('{glob(folder, t)}',"
             " hive_partitioning = true)").fetchone()[0]) for t in TABLES}
     finally:
         con.close()

@@ -27,6 +27,7 @@ from typing import Any
 
 from kiosk.region import queries
 from kiosk.region.schema import META_SCHEMA, OFFICE_ID, SCHEMA_VERSION, TABLES
+from kiosk.region.schema import glob as schema_glob
 
 REPORT_VERSION = 1
 FEEDBACK = ("good", "neutral", "bad")
@@ -215,8 +216,8 @@ def build(folder: Path, start: date | None = None, end: date | None = None,
         results: dict[str, list[tuple[Any, ...]]] = {}
         for done, table in enumerate(TABLES, start=3):
             if files[table]:
-                glob = f"{str(folder).rstrip('/')}/{table}/office=*/day=*/*.parquet"
-                con.execute(queries.VIEW.format(table=table, glob=glob.replace("'", "''")))
+                pattern = schema_glob(folder, table).replace("'", "''")
+                con.execute(queries.VIEW.format(table=table, glob=pattern))
                 sql = {"events": queries.EVENTS, "walks": queries.WALKS, "help": queries.HELP,
                        "workshops": queries.WORKSHOPS}[table]
                 results[table] = con.execute(sql, params).fetchall()
